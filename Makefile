@@ -1,0 +1,66 @@
+# Relevo: `make demo` serves the demo site; `make test` runs the whole suite. See README.md.
+PYTHON ?= python3.11
+VENV := .venv
+PY := $(VENV)/bin/python
+STAMP := $(VENV)/.installed
+DEMO_ENV := DEBUG=1 DJANGO_SETTINGS_MODULE=config.settings.base
+PYTEST_WORKERS ?= auto
+SCALE ?= 1
+
+.PHONY: demo install messages migrate seed serve test test-fast test-services test-e2e lint format lock bench clean check-deploy
+
+$(STAMP): requirements.lock pyproject.toml
+	@command -v $(PYTHON) >/dev/null || { echo "Python 3.11 is required ($(PYTHON) not found)"; exit 1; }
+	test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -r requirements.lock
+	touch $(STAMP)
+
+install: $(STAMP) ## create .venv and install the pinned dependencies
+
+messages: $(STAMP) ## compile the es/en message catalogues
+	$(DEMO_ENV) $(PY) manage.py compilemessages --ignore=.venv -v0
+
+migrate: $(STAMP)
+	$(DEMO_ENV) $(PY) manage.py migrate --noinput -v0
+
+seed: migrate messages ## load the demo content (idempotent)
+	$(DEMO_ENV) $(PY) manage.py seed_demo
+
+serve:
+	$(DEMO_ENV) $(PY) manage.py runserver 127.0.0.1:8000
+
+demo: seed serve ## set everything up and serve the demo at http://127.0.0.1:8000
+
+test: $(STAMP) messages ## run the whole suite (SQLite; browser tests need Debian's chromium)
+	@if [ ! -x /usr/bin/chromium ]; then \
+	  echo ""; echo "************************************************************"; \
+	  echo "* Browser tests SKIPPED: /usr/bin/chromium is missing.        *"; \
+	  echo "* Install it with: sudo apt-get install chromium              *"; \
+	  echo "************************************************************"; echo ""; fi
+	$(PY) -m pytest -n $(PYTEST_WORKERS) -q $(PYTEST_ARGS)
+
+test-services: $(STAMP) messages ## the suite against PostgreSQL, Redis and a real Celery worker (CI)
+	RELEVO_REQUIRE_SERVICES=1 $(PY) -m pytest -n $(PYTEST_WORKERS) -q $(PYTEST_ARGS)
+
+lint: $(STAMP) ## ruff, formatting and the import layers
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+	$(VENV)/bin/lint-imports
+
+format: $(STAMP)
+	$(VENV)/bin/ruff check --fix .
+	$(VENV)/bin/ruff format .
+
+lock: $(STAMP) ## re-pin requirements.lock from pyproject.toml
+	$(PY) -m pip install --quiet uv
+	$(VENV)/bin/uv pip compile pyproject.toml --extra dev -o requirements.lock --python-version 3.11
+
+check-deploy: $(STAMP) ## Django's deployment checklist under the documented production environment
+	env $$(grep -v '^#' docs/production.env.example | xargs) $(PY) manage.py check --deploy --fail-level WARNING
+
+bench: $(STAMP) messages ## the benchmark on PostgreSQL (never part of `make test`); SCALE=0.1 for a quick run
+	$(PY) -m bench.run --scale $(SCALE)
+
+clean:
+	rm -rf $(VENV) db.sqlite3* media private-media staticfiles var

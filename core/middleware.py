@@ -1,0 +1,65 @@
+from django.conf import settings
+from django.shortcuts import redirect
+from django.urls import reverse
+from django.utils import translation
+from django.utils.cache import patch_vary_headers
+
+from .roles import user_roles
+
+
+def preferred_language(request) -> str:
+    """The user's own choice (profile, then cookie), else Spanish. The browser's
+    Accept-Language is ignored on purpose: Spanish is the institution's language and every
+    URL means the same page whatever the language."""
+    supported = {code for code, _name in settings.LANGUAGES}
+    user = getattr(request, "user", None)
+    if user is not None and user.is_authenticated and user.language in supported:
+        return user.language
+    cookie = request.COOKIES.get(settings.LANGUAGE_COOKIE_NAME)
+    if cookie in supported:
+        return cookie
+    return settings.LANGUAGE_CODE
+
+
+class UserLanguageMiddleware:
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        language = preferred_language(request)
+        translation.activate(language)
+        request.LANGUAGE_CODE = language
+        response = self.get_response(request)
+        patch_vary_headers(response, ("Cookie",))
+        response.headers.setdefault("Content-Language", language)
+        return response
+
+
+class RequireMFAMiddleware:
+    """Users in the roles of settings.MFA_REQUIRED_FOR_ROLES must set up a second factor
+    before they can use anything but the account pages."""
+
+    allowed_prefixes = ("/cuenta/", "/healthz", "/static/", "/media/", "/i18n/", "/verificar/")
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        required = set(settings.MFA_REQUIRED_FOR_ROLES)
+        user = getattr(request, "user", None)
+        if (
+            required
+            and user is not None
+            and user.is_authenticated
+            and not request.path.startswith(self.allowed_prefixes)
+            and user_roles(user) & required
+            and not _has_mfa(user)
+        ):
+            return redirect(reverse("mfa_activate_totp") + "?next=" + request.get_full_path())
+        return self.get_response(request)
+
+
+def _has_mfa(user) -> bool:
+    from allauth.mfa.models import Authenticator
+
+    return Authenticator.objects.filter(user=user, type=Authenticator.Type.TOTP).exists()

@@ -1,0 +1,3 @@
+app_name = "knowledge_base"
+
+urlpatterns: list = []

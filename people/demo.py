@@ -1,0 +1,255 @@
+"""The ministry's organisation (from the seeds) and its staff. Idempotent."""
+
+from core.demo import DEMO_ACCOUNTS, ensure_account
+from core.roles import Role
+
+from .models import OrgUnit, StaffProfile
+
+# (code, name, kind, parent code)
+ORGANISATION = [
+    ("mremh", "Ministerio de Relaciones Exteriores y Movilidad Humana", "institution", None),
+    ("ssmc", "Subsecretaría de Servicios Migratorios y Consulares", "undersecretariat", "mremh"),
+    ("dsm", "Dirección de Servicios Migratorios", "directorate", "ssmc"),
+    ("dap", "Dirección de Apostillas y Legalizaciones", "directorate", "ssmc"),
+    ("dgai", "Dirección de Gestión Administrativa", "directorate", "mremh"),
+    ("dti", "Dirección de Tecnologías de la Información y Comunicación", "directorate", "mremh"),
+    ("dti-inf", "Unidad de Infraestructura y Seguridad de la Información", "unit", "dti"),
+    ("dti-des", "Unidad de Desarrollo e Interoperabilidad", "unit", "dti"),
+    ("dath", "Dirección de Administración del Talento Humano", "directorate", "mremh"),
+    ("dpge", "Dirección de Planificación y Gestión Estratégica", "directorate", "mremh"),
+]
+
+# employee id, e-mail, first, last, unit, position
+STAFF = [
+    (
+        "1712345601",
+        "funcionario@relevo.demo",
+        "María",
+        "Andrade",
+        "dsm",
+        "Analista de servicios migratorios",
+    ),
+    (
+        "1712345602",
+        "capacitador@relevo.demo",
+        "Jorge",
+        "Salazar",
+        "dath",
+        "Especialista de capacitación",
+    ),
+    ("1712345603", "revisor@relevo.demo", "Lucía", "Cevallos", "dpge", "Analista de calidad"),
+    (
+        "1712345604",
+        "custodio@relevo.demo",
+        "Andrés",
+        "Paredes",
+        "dti-des",
+        "Ingeniero de interoperabilidad",
+    ),
+    ("1712345605", "talento@relevo.demo", "Gabriela", "Mora", "dath", "Analista de talento humano"),
+    ("1712345606", "admin@relevo.demo", "Patricio", "Vega", "dti", "Director de tecnologías"),
+    (
+        "1712345607",
+        "carlos.benitez@relevo.demo",
+        "Carlos",
+        "Benítez",
+        "dti-inf",
+        "Oficial de seguridad de la información",
+    ),
+    (
+        "1712345608",
+        "ana.guerrero@relevo.demo",
+        "Ana",
+        "Guerrero",
+        "dti-inf",
+        "Administradora de infraestructura",
+    ),
+    ("1712345609", "diego.rivas@relevo.demo", "Diego", "Rivas", "dti-des", "Desarrollador"),
+    (
+        "1712345610",
+        "sofia.naranjo@relevo.demo",
+        "Sofía",
+        "Naranjo",
+        "dti-des",
+        "Arquitecta de software",
+    ),
+    (
+        "1712345611",
+        "luis.ortega@relevo.demo",
+        "Luis",
+        "Ortega",
+        "dsm",
+        "Analista de movilidad humana",
+    ),
+    (
+        "1712345612",
+        "paola.cordero@relevo.demo",
+        "Paola",
+        "Cordero",
+        "dsm",
+        "Asistente de servicios migratorios",
+    ),
+    (
+        "1712345613",
+        "fernando.mejia@relevo.demo",
+        "Fernando",
+        "Mejía",
+        "dsm",
+        "Director de servicios migratorios",
+    ),
+    (
+        "1712345614",
+        "veronica.lopez@relevo.demo",
+        "Verónica",
+        "López",
+        "dap",
+        "Analista de apostillas",
+    ),
+    (
+        "1712345615",
+        "ricardo.villacis@relevo.demo",
+        "Ricardo",
+        "Villacís",
+        "dap",
+        "Director de apostillas",
+    ),
+    (
+        "1712345616",
+        "daniela.proano@relevo.demo",
+        "Daniela",
+        "Proaño",
+        "dap",
+        "Asistente de legalizaciones",
+    ),
+    (
+        "1712345617",
+        "marco.espinoza@relevo.demo",
+        "Marco",
+        "Espinoza",
+        "dgai",
+        "Analista administrativo",
+    ),
+    ("1712345618", "carmen.ruiz@relevo.demo", "Carmen", "Ruiz", "dgai", "Directora administrativa"),
+    (
+        "1712345619",
+        "javier.toapanta@relevo.demo",
+        "Javier",
+        "Toapanta",
+        "dti-inf",
+        "Técnico de soporte",
+    ),
+    (
+        "1712345620",
+        "elena.vaca@relevo.demo",
+        "Elena",
+        "Vaca",
+        "dti",
+        "Analista de gobierno electrónico",
+    ),
+    (
+        "1712345621",
+        "pablo.herrera@relevo.demo",
+        "Pablo",
+        "Herrera",
+        "dath",
+        "Director de talento humano",
+    ),
+    (
+        "1712345622",
+        "isabel.montalvo@relevo.demo",
+        "Isabel",
+        "Montalvo",
+        "dpge",
+        "Directora de planificación",
+    ),
+    (
+        "1712345623",
+        "tomas.aguirre@relevo.demo",
+        "Tomás",
+        "Aguirre",
+        "ssmc",
+        "Subsecretario de servicios migratorios",
+    ),
+    ("1712345624", "rosa.chiriboga@relevo.demo", "Rosa", "Chiriboga", "ssmc", "Asesora"),
+    (
+        "1712345625",
+        "miguel.quishpe@relevo.demo",
+        "Miguel",
+        "Quishpe",
+        "dsm",
+        "Analista de datos migratorios",
+    ),
+    (
+        "1712345626",
+        "natalia.robles@relevo.demo",
+        "Natalia",
+        "Robles",
+        "dap",
+        "Analista de legalizaciones",
+    ),
+    ("1712345627", "esteban.ponce@relevo.demo", "Esteban", "Ponce", "dti-des", "Desarrollador"),
+    (
+        "1712345628",
+        "valeria.suarez@relevo.demo",
+        "Valeria",
+        "Suárez",
+        "dti-inf",
+        "Administradora de bases de datos",
+    ),
+    ("1712345629", "hugo.calderon@relevo.demo", "Hugo", "Calderón", "mremh", "Coordinador general"),
+    (
+        "1712345630",
+        "teresa.jaramillo@relevo.demo",
+        "Teresa",
+        "Jaramillo",
+        "dgai",
+        "Asistente administrativa",
+    ),
+]
+HEADS = {
+    "dsm": "1712345613",
+    "dap": "1712345615",
+    "dgai": "1712345618",
+    "dti": "1712345606",
+    "dath": "1712345621",
+    "dpge": "1712345622",
+    "ssmc": "1712345623",
+    "mremh": "1712345629",
+}
+
+
+def seed(stdout) -> None:
+    units: dict[str, OrgUnit] = {}
+    for code, name, kind, parent_code in ORGANISATION:
+        unit = OrgUnit.objects.filter(code=code).first()
+        if unit is None:
+            if parent_code is None:
+                unit = OrgUnit.add_root(code=code, name=name, kind=kind)
+            else:
+                unit = units[parent_code].add_child(code=code, name=name, kind=kind)
+        units[code] = unit
+    role_accounts = {email: roles for email, _f, _l, roles in DEMO_ACCOUNTS}
+    profiles = {}
+    for employee_id, email, first, last, unit_code, position in STAFF:
+        user = ensure_account(email, first, last, role_accounts.get(email, [Role.LEARNER]))
+        profile, _ = StaffProfile.objects.get_or_create(
+            employee_id=employee_id,
+            defaults={"user": user, "unit": units[unit_code], "position": position},
+        )
+        profiles[employee_id] = profile
+    for unit_code, employee_id in HEADS.items():
+        unit = units[unit_code]
+        if unit.head_id is None:
+            unit.head = profiles[employee_id]
+            unit.save(update_fields=["head"])
+    for profile in profiles.values():
+        if profile.manager_id is None:
+            unit = OrgUnit.objects.get(pk=profile.unit_id)
+            head = unit.head
+            if head is not None and head.pk == profile.pk:
+                parent = unit.get_parent()
+                head = parent.head if parent else None
+            if head is not None and head.pk != profile.pk:
+                profile.manager = head
+                profile.save(update_fields=["manager"])
+    stdout.write(f"Organisation: {len(units)} units, {len(profiles)} staff.")

@@ -1,0 +1,86 @@
+import os
+import shutil
+import socket
+from urllib.parse import urlparse
+
+import pytest
+
+CHROMIUM = "/usr/bin/chromium"
+
+
+def _reachable(url: str, default_port: int) -> bool:
+    parsed = urlparse(url)
+    try:
+        with socket.create_connection(
+            (parsed.hostname or "127.0.0.1", parsed.port or default_port), 2
+        ):
+            return True
+    except OSError:
+        return False
+
+
+def pytest_sessionstart(session):
+    if os.environ.get("RELEVO_REQUIRE_SERVICES") != "1":
+        return
+    db = os.environ.get("DATABASE_URL", "")
+    problems = []
+    if not db.startswith("postgres"):
+        problems.append("DATABASE_URL must point at PostgreSQL")
+    elif not _reachable(db, 5432):
+        problems.append(f"PostgreSQL does not answer at {db}")
+    for name in ("REDIS_URL", "CELERY_BROKER_URL"):
+        url = os.environ.get(name, "")
+        if not url.startswith("redis"):
+            problems.append(f"{name} must point at Redis")
+        elif not _reachable(url, 6379):
+            problems.append(f"Redis does not answer at {url}")
+    if problems:
+        pytest.exit("The services run needs real services: " + "; ".join(problems), returncode=1)
+
+
+def pytest_collection_modifyitems(config, items):
+    if os.path.exists(CHROMIUM):
+        return
+    skip = pytest.mark.skip(reason=f"{CHROMIUM} missing: apt-get install chromium")
+    for item in items:
+        if "e2e" in item.keywords:
+            item.add_marker(skip)
+
+
+def pytest_terminal_summary(terminalreporter):
+    if not os.path.exists(CHROMIUM):
+        terminalreporter.write_sep(
+            "!",
+            "BROWSER TESTS SKIPPED: install Debian's chromium (apt-get install chromium)",
+            red=True,
+        )
+
+
+@pytest.fixture(autouse=True)
+def _isolated_media_and_cache(settings, tmp_path_factory):
+    from django.core.cache import cache
+
+    media = tmp_path_factory.mktemp("media")
+    settings.MEDIA_ROOT = media
+    settings.PRIVATE_MEDIA_ROOT = media / "private"
+    cache.clear()
+    yield
+    cache.clear()
+    shutil.rmtree(media, ignore_errors=True)
+
+
+@pytest.fixture
+def make_user(db):
+    from tests.core.factories import UserFactory
+
+    def make(*roles, **kwargs):
+        return UserFactory(roles=list(roles), **kwargs)
+
+    return make
+
+
+@pytest.fixture
+def learner(make_user):
+    from core.roles import Role
+
+    return make_user(Role.LEARNER)
