@@ -64,3 +64,11 @@ bench: $(STAMP) messages ## the benchmark on PostgreSQL (never part of `make tes
 
 clean:
 	rm -rf $(VENV) db.sqlite3* media private-media staticfiles var
+
+messages-app: $(STAMP) ## extract one app's strings into <app>/locale (es, en): make messages-app APP=courses
+	cd $(APP) && DEBUG=1 DJANGO_SETTINGS_MODULE=config.settings.base PYTHONPATH=.. ../$(PY) -m django makemessages -l es -l en --no-location --no-obsolete -v0
+
+messages-core: $(STAMP) ## extract core's and the shared templates' strings into locale/
+	DEBUG=1 $(PY) manage.py makemessages -l es -l en --no-location --no-obsolete -v0 \
+	  --ignore=.venv --ignore=courses --ignore=assessments --ignore=certificates \
+	  --ignore=people --ignore=knowledge_base --ignore=tests --ignore=bench --ignore=node_modules
