@@ -92,6 +92,7 @@ MIDDLEWARE = [
     "core.middleware.UserLanguageMiddleware",
     "allauth.account.middleware.AccountMiddleware",
     "core.middleware.RequireMFAMiddleware",
+    "core.middleware.AdminAccessMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
