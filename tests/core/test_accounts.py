@@ -242,3 +242,23 @@ def test_role_change_is_recorded_in_the_audit_log(learner):
     changes = [(e.data["change"], e.data["roles"]) for e in entries]
     assert ("add", [Role.TRAINER.value]) in changes
     assert changes[-1] == ("remove", [Role.LEARNER.value])
+
+
+def test_wagtail_admin_refuses_a_learner_with_the_403_page(client, learner):
+    client.force_login(learner)
+    response = client.get("/admin/")
+    assert response.status_code == 403
+    assert "Acceso denegado" in response.content.decode()
+
+
+def test_wagtail_admin_opens_for_a_trainer_in_spanish(client, make_user):
+    client.force_login(make_user(Role.TRAINER))
+    response = client.get("/admin/")
+    assert response.status_code == 200
+    assert '<html lang="es"' in response.content.decode()
+
+
+def test_wagtail_admin_sends_anonymous_visitors_to_sign_in(client):
+    response = client.get("/admin/")
+    assert response.status_code == 302
+    assert response["Location"].startswith("/cuenta/login/?next=/admin/")
