@@ -35,11 +35,12 @@ def test_each_demo_role_signs_in_and_reaches_its_home(
         expect(page).to_have_url(re.compile(r"/admin/$"))
         # Wagtail's own dashboard, in Spanish for a Spanish user.
         expect(page.locator("html")).to_have_attribute("lang", "es")
-        expect(page.locator("body")).to_contain_text("Páginas")
+        expect(page.locator("aside, nav").get_by_text("Ayuda").first).to_be_visible()
     else:
         expect(admin_card).to_have_count(0)
-        page.goto(f"{live_server.url}/admin/")
-        expect(page.locator("body")).not_to_contain_text("Páginas")
+        response = page.goto(f"{live_server.url}/admin/")
+        assert response.status == 403
+        expect(page.locator("h1")).to_have_text("Acceso denegado")
 
 
 def test_wagtail_admin_for_trainer_reviewer_and_admin(page, live_server, demo_site, login):
@@ -49,7 +50,8 @@ def test_wagtail_admin_for_trainer_reviewer_and_admin(page, live_server, demo_si
         response = page.goto(f"{live_server.url}/admin/")
         assert response.status == 200
         expect(page.locator("html")).to_have_attribute("lang", "es")
-        expect(page.get_by_role("link", name="Páginas").first).to_be_visible()
+        expect(page.get_by_role("main").get_by_role("link", name="Cuenta")).to_be_visible()
+        expect(page.locator("body")).not_to_contain_text("Help")
 
 
 def test_language_switch_to_english_and_back(page, live_server, demo_site, login):
