@@ -53,10 +53,13 @@ def test_enqueue_sends_nothing_before_commit_and_sends_after(django_capture_on_c
 def test_rolled_back_transaction_leaves_no_message_and_sends_nothing(
     django_capture_on_commit_callbacks,
 ):
-    with django_capture_on_commit_callbacks(execute=True) as callbacks:
-        with pytest.raises(RuntimeError), transaction.atomic():
-            outbox_enqueue(task_name="tests.core.record_call", kwargs={"n": 2})
-            raise RuntimeError("the change that needed the task failed")
+    with (
+        django_capture_on_commit_callbacks(execute=True) as callbacks,
+        pytest.raises(RuntimeError),
+        transaction.atomic(),
+    ):
+        outbox_enqueue(task_name="tests.core.record_call", kwargs={"n": 2})
+        raise RuntimeError("the change that needed the task failed")
     assert callbacks == []
     assert CALLS == []
     assert not OutboxMessage.objects.exists()
@@ -70,7 +73,9 @@ def test_dedupe_key_records_and_sends_once(django_capture_on_commit_callbacks):
     assert CALLS == [{"n": 3}]
 
 
-def test_failed_send_is_kept_and_resent_by_the_sweep(django_capture_on_commit_callbacks, monkeypatch):
+def test_failed_send_is_kept_and_resent_by_the_sweep(
+    django_capture_on_commit_callbacks, monkeypatch
+):
     with monkeypatch.context() as patch:
         _broker_down(patch)
         with django_capture_on_commit_callbacks(execute=True):

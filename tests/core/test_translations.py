@@ -20,7 +20,8 @@ def po_entries(po: Path) -> list[tuple[str, list[str], bool]]:
         if not msgid or not _strings(msgid.group(1)):
             continue
         translations = [
-            _strings(m) for m in re.findall(r'^msgstr(?:\[\d\])? ((?:".*"\n?)+)', block, re.MULTILINE)
+            _strings(m)
+            for m in re.findall(r'^msgstr(?:\[\d\])? ((?:".*"\n?)+)', block, re.MULTILINE)
         ]
         fuzzy = any(line.startswith("#,") and "fuzzy" in line for line in block.splitlines())
         entries.append((_strings(msgid.group(1)), translations, fuzzy))
