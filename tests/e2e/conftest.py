@@ -18,12 +18,13 @@ page created by migrations must survive the flush for the next test. Do not add 
 `tests/conftest.py` skips them, loudly, where chromium is missing.
 """
 
-import json
 import os
 from importlib import resources
 
 import pytest
 from django.core.management import call_command
+
+from tests.core import db_snapshot
 
 # Playwright's sync API runs an event loop in this thread; Django's ORM refuses to run in a
 # thread with an event loop unless told it is safe (the test code itself is synchronous).
@@ -43,27 +44,11 @@ WCAG_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
 AXE_SOURCE_FILE = resources.files("axe_playwright_python") / "axe.min.js"
 
 
-# The database snapshot that serialized rollback restores before each test, kept here because
-# Playwright's sync API switches this thread into a greenlet with its own context, where
-# Django's (context-local) `connections` hands out new wrapper objects without it.
-_snapshot: dict[str, str] = {}
-_snapshot_content_types: list[dict] = []
-
-
 @pytest.fixture(scope="session")
 def browser(django_db_setup):
-    from django.db import connections
     from playwright.sync_api import sync_playwright
 
-    for alias in connections:
-        contents = getattr(connections[alias], "_test_serialized_contents", None)
-        if contents is not None:
-            _snapshot[alias] = contents
-            _snapshot_content_types.extend(
-                {"using": alias, "pk": obj["pk"], **obj["fields"]}
-                for obj in json.loads(contents)
-                if obj["model"] == "contenttypes.contenttype"
-            )
+    db_snapshot.remember()  # before Playwright switches this thread's context
     playwright = sync_playwright().start()
     browser = playwright.chromium.launch(
         executable_path=CHROMIUM, args=CHROMIUM_ARGS, headless=True
@@ -73,36 +58,9 @@ def browser(django_db_setup):
     playwright.stop()
 
 
-def _attach_snapshot() -> None:
-    from django.db import connections
-
-    for alias, contents in _snapshot.items():
-        if not hasattr(connections[alias], "_test_serialized_contents"):
-            connections[alias]._test_serialized_contents = contents
-
-
 @pytest.fixture
 def _before_restore(browser, django_db_blocker):
-    """Get the database ready for pytest-django to restore the snapshot into it."""
-    from django.contrib.contenttypes.models import ContentType
-    from django.core.management import call_command
-
-    _attach_snapshot()
-    with django_db_blocker.unblock():
-        # Start from empty tables, whatever the previous test left (another transactional test
-        # may have flushed and re-run post_migrate, creating rows with other ids).
-        for alias in _snapshot:
-            call_command(
-                "flush", database=alias, interactive=False, inhibit_post_migrate=True, verbosity=0
-            )
-    # Wagtail's Page.__init__ looks up its content type while the snapshot is being loaded,
-    # before the content types themselves are: serve it from the snapshot's ids, or it would
-    # create a new row that collides with the snapshot's.
-    ContentType.objects.clear_cache()
-    for ct in _snapshot_content_types:
-        ContentType.objects._add_to_cache(
-            ct["using"], ContentType(pk=ct["pk"], app_label=ct["app_label"], model=ct["model"])
-        )
+    db_snapshot.prepare_restore(django_db_blocker)
 
 
 @pytest.fixture(autouse=True)
@@ -116,8 +74,7 @@ def _live_server_helper(_before_restore, _live_server_helper):
 def _e2e_database(_before_restore, transactional_db, django_db_serialized_rollback):
     """Committed data for the live server, restored to the migrated state after each test."""
     yield
-    # pytest-django flushes next: with the snapshot attached it skips post_migrate.
-    _attach_snapshot()
+    db_snapshot.attach()  # pytest-django flushes next: with the snapshot, without post_migrate
 
 
 @pytest.fixture
