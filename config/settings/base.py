@@ -92,6 +92,7 @@ MIDDLEWARE = [
     "core.middleware.UserLanguageMiddleware",
     "allauth.account.middleware.AccountMiddleware",
     "core.middleware.RequireMFAMiddleware",
+    "core.middleware.AdminAccessMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
@@ -475,3 +476,6 @@ CELERY_TASK_PUBLISH_RETRY_POLICY = {
     "interval_step": 0.2,
     "interval_max": 0.2,
 }
+# One queue name per deployment (or per test worker: tests/integration runs a real worker on
+# its own queue so that parallel test processes never take each other's tasks).
+CELERY_TASK_DEFAULT_QUEUE = env.str("CELERY_TASK_DEFAULT_QUEUE", default="celery")
