@@ -107,6 +107,7 @@ class FigureBlock(blocks.StructBlock):
         icon = "image"
         label = _("Image")
         template = "courses/blocks/figure.html"
+        preview_value = {"caption": "Arquitectura del Sistema Nacional Integrado de Información"}
         description = _("An image with alternative text and an optional caption.")
 
 
@@ -166,6 +167,7 @@ class DocumentBlock(blocks.StructBlock):
         icon = "doc-full"
         label = _("Document download")
         template = "courses/blocks/document.html"
+        preview_value = {"description": "Guía de implementación de la política de datos abiertos"}
         description = _("A document learners can download.")
 
 
@@ -198,6 +200,7 @@ class KnowledgeLinkBlock(blocks.StructBlock):
         icon = "link"
         label = _("Knowledge-base link")
         template = "courses/blocks/knowledge_link.html"
+        preview_value = {"label": "Ficha del sistema de gestión consular"}
         description = _("A link to a system record or article of the knowledge base.")
 
 
