@@ -17,7 +17,7 @@ from wagtail.images.blocks import ImageBlock
 from wagtailmarkdown.blocks import MarkdownBlock as EditorMarkdownBlock
 from wagtailmedia.blocks import VideoChooserBlock
 
-from .markdown import render_markdown
+from .rendering import render_markdown
 
 RICH_TEXT_FEATURES = ["h2", "h3", "h4", "bold", "italic", "link", "ol", "ul", "blockquote", "code"]
 KNOWLEDGE_PAGE_TYPES = ["knowledge_base.ArticlePage", "knowledge_base.SystemPage"]

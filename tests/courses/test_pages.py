@@ -44,7 +44,7 @@ def test_enrolled_learner_sees_progress_and_resume(client, learner, course):
     enrolment.refresh_from_db()
     assert enrolment.last_lesson_id == lesson.pk
     html = client.get(course.url).content.decode()
-    assert "Continuar donde lo dejaste" in html
+    assert "Continuar donde lo dejó" in html
     assert f'href="{lesson.url}"' in html
     assert "0% completado" in html
 
