@@ -189,6 +189,12 @@ class KnowledgePageChooserBlock(blocks.PageChooserBlock):
                 continue
         return models or [apps.get_model("wagtailcore", "Page")]
 
+    def deconstruct(self):
+        # Migrations keep the names as written, whether or not the models exist yet.
+        name, args, kwargs = super().deconstruct()
+        kwargs["page_type"] = list(self.page_type)
+        return name, args, kwargs
+
 
 class KnowledgeLinkBlock(blocks.StructBlock):
     page = KnowledgePageChooserBlock(label=_("knowledge-base page"), page_type=KNOWLEDGE_PAGE_TYPES)
