@@ -6,3 +6,19 @@ class AssessmentsConfig(AppConfig):
     name = "assessments"
     verbose_name = _("Assessments")
     default_auto_field = "django.db.models.BigAutoField"
+
+    def ready(self) -> None:
+        from core.navigation import NavItem, register
+        from core.roles import Role
+
+        register(
+            NavItem(
+                key="assessments-results",
+                label=_("Quiz results"),
+                url_name="assessments:manage",
+                order=60,
+                roles=(Role.TRAINER, Role.ADMIN),
+                description=_("Attempts, item statistics and regrading of the quizzes you manage."),
+                show_in_header=False,
+            )
+        )
