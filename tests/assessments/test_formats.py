@@ -125,7 +125,10 @@ def test_multiline_question():
 
 
 def test_errors_are_reported_with_line_numbers_and_nothing_guessed():
-    text = "Bien{T}\n\n\nEnsayo{}\n\nDescripción sin respuestas\n\nMal {=a\n\nNúmero{#abc}\n\nSolo una{~a}\n\nPar{=a -> b}\n"
+    text = (
+        "Bien{T}\n\n\nEnsayo{}\n\nDescripción sin respuestas\n\nMal {=a\n\n"
+        "Número{#abc}\n\nSolo una{~a}\n\nPar{=a -> b}\n"
+    )
     result = formats.parse_gift(text)
     assert len(result.questions) == 1
     lines = {e.line: e.message for e in result.errors}
