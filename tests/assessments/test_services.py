@@ -105,7 +105,7 @@ class TestAttemptStart:
         now = timezone.now()
         first = services.attempt_start(quiz_id=quiz.pk, user=learner, now=now)
         services.attempt_submit(attempt_uuid=first.uuid, user=learner, now=now)
-        with pytest.raises(services.QuizUnavailable, match="(?i)nuevo intento|new attempt"):
+        with pytest.raises(services.QuizUnavailable, match=r"(?i)nuevo intento|new attempt"):
             services.attempt_start(quiz_id=quiz.pk, user=learner, now=now + timedelta(minutes=10))
         second = services.attempt_start(
             quiz_id=quiz.pk, user=learner, now=now + timedelta(minutes=31)
