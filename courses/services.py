@@ -1,0 +1,179 @@
+"""Writes of the courses app: enrolment, progress and completion. Each is one transaction."""
+
+from datetime import date
+
+from django.contrib.auth import get_user_model
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from .completion import requirements
+from .models import CoursePage, Enrolment, LessonPage, LessonProgress
+from .signals import course_completed, enrolment_created
+
+User = get_user_model()
+
+
+def course_is_visible_to(*, course: CoursePage, user) -> bool:
+    if not course.live:
+        return False
+    if course.visibility == CoursePage.Visibility.PUBLIC:
+        return True
+    return bool(user and user.is_authenticated and user.is_active)
+
+
+def _missing_prerequisites(*, learner, course: CoursePage) -> list[CoursePage]:
+    required = list(course.prerequisites.all())
+    if not required:
+        return []
+    done = set(
+        Enrolment.objects.filter(
+            learner=learner, course__in=required, status=Enrolment.Status.COMPLETED
+        ).values_list("course_id", flat=True)
+    )
+    return [c for c in required if c.pk not in done]
+
+
+@transaction.atomic
+def enrolment_create(
+    *,
+    learner,
+    course: CoursePage,
+    source: str = Enrolment.Source.SELF,
+    due_date: date | None = None,
+    assigned_by=None,
+    check_prerequisites: bool = True,
+) -> Enrolment:
+    """Enrol a learner, or return their active enrolment (an assignment updates its due date).
+
+    Self-enrolment requires a visible course and completed prerequisites; an assignment by HR
+    skips the prerequisite check only when `check_prerequisites` is False.
+    """
+    if not course_is_visible_to(course=course, user=learner):
+        raise PermissionDenied(_("This course is not available."))
+    existing = (
+        Enrolment.objects.select_for_update()
+        .filter(learner=learner, course=course, status=Enrolment.Status.ACTIVE)
+        .first()
+    )
+    if existing is not None:
+        if source == Enrolment.Source.ASSIGNED and due_date and existing.due_date != due_date:
+            existing.due_date = due_date
+            existing.source = Enrolment.Source.ASSIGNED
+            existing.assigned_by = assigned_by
+            existing.save(update_fields=["due_date", "source", "assigned_by"])
+        return existing
+    if check_prerequisites:
+        missing = _missing_prerequisites(learner=learner, course=course)
+        if missing:
+            raise ValidationError(
+                _("Complete these courses first: %(courses)s")
+                % {"courses": ", ".join(c.title for c in missing)},
+                code="prerequisites",
+            )
+    last_cycle = (
+        Enrolment.objects.filter(learner=learner, course=course)
+        .order_by("-cycle")
+        .values_list("cycle", flat=True)
+        .first()
+    )
+    if last_cycle is not None and source == Enrolment.Source.SELF:
+        previous = Enrolment.objects.get(learner=learner, course=course, cycle=last_cycle)
+        if previous.status == Enrolment.Status.COMPLETED:
+            # Completed courses are revisited, not restarted, unless someone assigns a renewal.
+            return previous
+    enrolment = Enrolment.objects.create(
+        learner=learner,
+        course=course,
+        cycle=(last_cycle or 0) + 1,
+        source=source,
+        due_date=due_date,
+        assigned_by=assigned_by,
+    )
+    enrolment_created.send(sender=Enrolment, enrolment=enrolment)
+    return enrolment
+
+
+@transaction.atomic
+def enrolment_withdraw(*, enrolment: Enrolment, user) -> Enrolment:
+    if enrolment.learner_id != user.pk:
+        raise PermissionDenied(_("You can only leave your own courses."))
+    if enrolment.status != Enrolment.Status.ACTIVE:
+        raise ValidationError(_("This enrolment is not active."))
+    enrolment.status = Enrolment.Status.WITHDRAWN
+    enrolment.withdrawn_at = timezone.now()
+    enrolment.save(update_fields=["status", "withdrawn_at"])
+    return enrolment
+
+
+def course_lesson_ids(course: CoursePage) -> list[int]:
+    return list(LessonPage.objects.child_of(course).live().values_list("pk", flat=True))
+
+
+def _refresh_progress(enrolment: Enrolment, lesson_ids: list[int]) -> int:
+    if not lesson_ids:
+        return 0
+    done = LessonProgress.objects.filter(
+        enrolment=enrolment, lesson_id__in=lesson_ids, completed_at__isnull=False
+    ).count()
+    return round(100 * done / len(lesson_ids))
+
+
+@transaction.atomic
+def lesson_visit(*, enrolment: Enrolment, lesson: LessonPage) -> None:
+    """Remember where the learner is, to resume there."""
+    LessonProgress.objects.get_or_create(enrolment=enrolment, lesson=lesson)
+    if enrolment.last_lesson_id != lesson.pk:
+        Enrolment.objects.filter(pk=enrolment.pk).update(last_lesson=lesson)
+        enrolment.last_lesson = lesson
+
+
+@transaction.atomic
+def lesson_complete(*, enrolment: Enrolment, lesson: LessonPage, user) -> Enrolment:
+    if enrolment.learner_id != user.pk:
+        raise PermissionDenied(_("You can only record your own progress."))
+    if enrolment.status == Enrolment.Status.WITHDRAWN:
+        raise ValidationError(_("You left this course; enrol again to continue."))
+    if not LessonPage.objects.child_of(enrolment.course).filter(pk=lesson.pk).exists():
+        raise ValidationError(_("This lesson does not belong to the course."))
+    progress, _created = LessonProgress.objects.get_or_create(enrolment=enrolment, lesson=lesson)
+    if progress.completed_at is None:
+        progress.completed_at = timezone.now()
+        progress.save(update_fields=["completed_at"])
+    return completion_evaluate(enrolment_id=enrolment.pk)
+
+
+@transaction.atomic
+def completion_evaluate(*, enrolment_id: int) -> Enrolment:
+    """Recompute progress and record completion once, when the course's rule is met.
+
+    Idempotent: a completed enrolment stays completed with its original date, and
+    `course_completed` is sent only on the transition, inside this transaction.
+    """
+    enrolment = Enrolment.objects.select_for_update().select_related("course").get(pk=enrolment_id)
+    course = enrolment.course
+    lesson_ids = course_lesson_ids(course)
+    percent = _refresh_progress(enrolment, lesson_ids)
+    if enrolment.status != Enrolment.Status.ACTIVE:
+        if enrolment.progress_percent != percent and enrolment.status == Enrolment.Status.WITHDRAWN:
+            enrolment.progress_percent = percent
+            enrolment.save(update_fields=["progress_percent"])
+        return enrolment
+    lessons_done = bool(lesson_ids) and percent == 100
+    rule_met = lessons_done
+    if rule_met and course.completion_rule == CoursePage.CompletionRule.ALL_LESSONS_AND_QUIZZES:
+        rule_met = all(check(enrolment) for check in requirements().values())
+    fields = []
+    if enrolment.progress_percent != percent:
+        enrolment.progress_percent = percent
+        fields.append("progress_percent")
+    if rule_met:
+        enrolment.status = Enrolment.Status.COMPLETED
+        enrolment.completed_at = timezone.now()
+        fields += ["status", "completed_at"]
+    if fields:
+        enrolment.save(update_fields=fields)
+    if rule_met:
+        course_completed.send(sender=Enrolment, enrolment=enrolment)
+    return enrolment
