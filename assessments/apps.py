@@ -9,6 +9,10 @@ class AssessmentsConfig(AppConfig):
 
     def ready(self) -> None:
         from core.navigation import NavItem, register
+
+        from . import hooks
+
+        hooks.register()
         from core.roles import Role
 
         register(

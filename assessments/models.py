@@ -221,6 +221,24 @@ class GradingMethod(models.TextChoices):
 
 class Quiz(ClusterableModel):
     title = models.CharField(_("title"), max_length=255)
+    course = models.ForeignKey(
+        "courses.CoursePage",
+        verbose_name=_("course"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="quizzes",
+        help_text=_("The course this quiz belongs to (its final exam, or a lesson's quiz)."),
+    )
+    lesson = models.ForeignKey(
+        "courses.LessonPage",
+        verbose_name=_("lesson"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="quizzes",
+        help_text=_("Empty for the course's final exam."),
+    )
     description = models.TextField(_("instructions"), blank=True, help_text=_("Markdown."))
     pass_mark = models.DecimalField(
         _("pass mark (%)"),
@@ -269,6 +287,7 @@ class Quiz(ClusterableModel):
 
     panels = [
         FieldPanel("title"),
+        FieldRowPanel([FieldPanel("course"), FieldPanel("lesson")]),
         FieldPanel("description"),
         MultiFieldPanel(
             [
@@ -320,6 +339,10 @@ class Quiz(ClusterableModel):
 
         if self.opens_at and self.closes_at and self.closes_at <= self.opens_at:
             raise ValidationError({"closes_at": _("The quiz must close after it opens.")})
+        if self.lesson_id and self.course_id and self.lesson.get_parent().pk != self.course_id:
+            raise ValidationError({"lesson": _("The lesson must belong to the quiz's course.")})
+        if self.lesson_id and not self.course_id:
+            self.course_id = self.lesson.get_parent().pk
 
 
 class QuizSlot(Orderable):

@@ -21,6 +21,8 @@ def owns_quiz(user, quiz) -> bool:
     in a course, the quizzes they created)."""
     if quiz is None or not user.is_authenticated:
         return False
+    if quiz.course_id:
+        return quiz.course.owners.filter(pk=user.pk).exists()
     return quiz.created_by_id == user.pk
 
 

@@ -258,8 +258,10 @@ def _check_can_start(quiz: Quiz, user, now: datetime) -> None:
         raise QuizUnavailable(
             _("This quiz closed on %(when)s.") % {"when": _format_when(quiz.closes_at)}
         )
-    hooks.check_can_attempt(quiz=quiz, user=user)
+    cycle_start = hooks.check_can_attempt(quiz=quiz, user=user)
     finished = Attempt.objects.filter(quiz=quiz, learner=user, state=Attempt.State.SUBMITTED)
+    if cycle_start is not None:
+        finished = finished.filter(started_at__gte=cycle_start)
     if quiz.max_attempts and finished.count() >= quiz.max_attempts:
         raise QuizUnavailable(
             _("You have used all %(count)s attempts allowed for this quiz.")

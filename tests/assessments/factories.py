@@ -70,3 +70,37 @@ def add_random_slot(quiz, category, count, include_subcategories=True):
     return QuizRandomSlot.objects.create(
         quiz=quiz, category=category, count=count, include_subcategories=include_subcategories
     )
+
+
+def make_course(*, owners=(), lessons=1, title="Seguridad de la información"):
+    """A live course (under the catalogue) with `lessons` live lessons. Until courses ships its
+    own factories, built with Wagtail's tree API directly."""
+    from wagtail.models import Page
+
+    from courses.models import CourseIndexPage, CoursePage, LessonPage
+
+    index = CourseIndexPage.objects.first()
+    if index is None:
+        home = Page.objects.get(depth=2)
+        index = home.add_child(instance=CourseIndexPage(title="Cursos", slug="cursos"))
+    course = index.add_child(
+        instance=CoursePage(
+            title=title, slug=f"curso-{CoursePage.objects.count() + 1}", summary="Resumen"
+        )
+    )
+    for user in owners:
+        course.owners.add(user)
+    course.save()
+    for i in range(lessons):
+        course.add_child(instance=LessonPage(title=f"Lección {i + 1}", slug=f"leccion-{i + 1}"))
+    return course
+
+
+def with_mfa(user):
+    """Administrators and HR must have a second factor before using the site (core middleware)."""
+    from allauth.mfa.models import Authenticator
+
+    Authenticator.objects.get_or_create(
+        user=user, type=Authenticator.Type.TOTP, defaults={"data": {"secret": "x"}}
+    )
+    return user
