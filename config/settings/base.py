@@ -475,3 +475,7 @@ CELERY_TASK_PUBLISH_RETRY_POLICY = {
     "interval_step": 0.2,
     "interval_max": 0.2,
 }
+CELERY_BEAT_SCHEDULE["assessments-expire-attempts"] = {
+    "task": "assessments.tasks.attempts_expire_overdue",
+    "schedule": 60.0,
+}
