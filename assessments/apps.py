@@ -17,6 +17,17 @@ class AssessmentsConfig(AppConfig):
 
         register(
             NavItem(
+                key="assessments-mine",
+                label=_("My quizzes"),
+                url_name="assessments:mine",
+                order=40,
+                roles=(),
+                description=_("The quizzes of your courses, your attempts and grades."),
+                show_in_header=False,
+            )
+        )
+        register(
+            NavItem(
                 key="assessments-results",
                 label=_("Quiz results"),
                 url_name="assessments:manage",

@@ -92,3 +92,15 @@ def learner_quiz_grade(*, quiz: Quiz, user, since=None) -> float | None:
 def learner_passed_quiz(*, quiz: Quiz, user, since=None) -> bool:
     grade = learner_quiz_grade(quiz=quiz, user=user, since=since)
     return grade is not None and grade >= float(quiz.pass_mark)
+
+
+def learner_quizzes(*, user) -> QuerySet[Quiz]:
+    """Quizzes of the courses the user is enrolled in (active or completed)."""
+    return (
+        Quiz.objects.filter(
+            course__enrolments__learner=user, course__enrolments__status__in=("active", "completed")
+        )
+        .select_related("course")
+        .distinct()
+        .order_by("course__title", "title")
+    )

@@ -5,6 +5,7 @@ from . import views
 app_name = "assessments"
 
 urlpatterns = [
+    path("evaluaciones/", views.my_quizzes, name="mine"),
     path("evaluaciones/gestion/", views.manage, name="manage"),
     path("evaluaciones/<int:quiz_id>/", views.quiz_detail, name="quiz"),
     path("evaluaciones/<int:quiz_id>/comenzar/", views.attempt_start, name="start"),

@@ -90,5 +90,11 @@ def _sync_question_version(request, instance):
         services.question_version_sync(question_id=instance.pk)
 
 
+def _record_author(request, instance):
+    if isinstance(instance, Quiz | Question) and instance.created_by_id is None:
+        type(instance).objects.filter(pk=instance.pk).update(created_by=request.user)
+
+
+hooks.register("after_create_snippet", _record_author)
 hooks.register("after_create_snippet", _sync_question_version)
 hooks.register("after_edit_snippet", _sync_question_version)

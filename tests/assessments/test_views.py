@@ -421,3 +421,23 @@ def test_question_from_admin_edit_gets_versioned(admin_client):
     question.save()
     services.question_version_sync(question_id=question.pk)
     assert question.versions.count() == 1
+
+
+@pytest.mark.parametrize("courses", [1, 4])
+def test_my_quizzes_lists_enrolled_courses_quizzes_with_bounded_queries(
+    client, learner, django_assert_max_num_queries, courses
+):
+    from courses.services import enrolment_create
+
+    for i in range(courses):
+        course = make_course(title=f"Curso {i}")
+        quiz = quiz_with_questions(1, course=course, title=f"Final {i}")
+        enrolment_create(learner=learner, course=course)
+        attempt = services.attempt_start(quiz_id=quiz.pk, user=learner)
+        services.attempt_submit(attempt_uuid=attempt.uuid, user=learner)
+    hidden = quiz_with_questions(1, course=make_course(title="No inscrito"), title="Ajena")
+    client.force_login(learner)
+    with django_assert_max_num_queries(10):
+        html = client.get(reverse("assessments:mine")).content.decode()
+    assert html.count("Final ") == courses
+    assert hidden.title not in html

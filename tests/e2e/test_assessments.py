@@ -12,7 +12,8 @@ from tests.core.factories import UserFactory
 
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")  # Playwright's sync API runs a loop
 
-pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
+# serialized_rollback: a transactional test starts from the migrated data (page tree, groups).
+pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
 
 
 @pytest.fixture(scope="session")
