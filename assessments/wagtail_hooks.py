@@ -1,11 +1,18 @@
+from django.core.exceptions import PermissionDenied
+from django.db.models import Q
 from django.urls import include, path, reverse
 from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
 from wagtail.admin.menu import MenuItem
 from wagtail.snippets.models import register_snippet
-from wagtail.snippets.views.snippets import SnippetViewSet, SnippetViewSetGroup
+from wagtail.snippets.views.snippets import (
+    DeleteView,
+    EditView,
+    SnippetViewSet,
+    SnippetViewSetGroup,
+)
 
-from . import admin_views, services
+from . import admin_views, rules, services
 from .models import Question, QuestionCategory, Quiz
 
 
@@ -34,12 +41,40 @@ class QuestionViewSet(SnippetViewSet):
     search_fields = ["title", "stem"]
 
 
+class OwnQuizMixin:
+    """A trainer edits only the quizzes of the courses they own (administrators: all)."""
+
+    def get_object(self, queryset=None):
+        quiz = super().get_object(queryset)
+        if not self.request.user.has_perm("assessments.manage_quiz", quiz):
+            raise PermissionDenied
+        return quiz
+
+
+class QuizEditView(OwnQuizMixin, EditView):
+    pass
+
+
+class QuizDeleteView(OwnQuizMixin, DeleteView):
+    pass
+
+
 class QuizViewSet(SnippetViewSet):
     model = Quiz
     icon = "tasks"
     menu_label = _("Quizzes")
-    list_display = ["title", "pass_mark", "max_attempts", "updated_at"]
+    list_display = ["title", "course", "pass_mark", "max_attempts", "updated_at"]
     search_fields = ["title"]
+    edit_view_class = QuizEditView
+    delete_view_class = QuizDeleteView
+
+    def get_queryset(self, request):
+        quizzes = Quiz.objects.select_related("course")
+        if rules.is_admin(request.user):
+            return quizzes
+        return quizzes.filter(
+            Q(course__owners=request.user) | Q(course__isnull=True, created_by=request.user)
+        ).distinct()
 
 
 class PermissionMenuItem(MenuItem):

@@ -129,3 +129,22 @@ def test_admin_refuses_answers_that_do_not_fit_the_type(trainer_client):
     assert response.status_code == 200
     assert "no corresponden" in response.content.decode()
     assert question.versions.count() == 1
+
+
+def test_trainers_edit_only_the_quizzes_of_their_courses(client, make_user):
+    from tests.assessments.factories import make_course
+
+    owner, other = make_user(Role.TRAINER), make_user(Role.TRAINER)
+    quiz = quiz_with_questions(1, course=make_course(owners=[owner]), title="Final EGSI")
+    edit = reverse("wagtailsnippets_assessments_quiz:edit", args=[quiz.pk])
+    listing = reverse("wagtailsnippets_assessments_quiz:list")
+    client.force_login(owner)
+    assert client.get(edit).status_code == 200
+    assert "Final EGSI" in client.get(listing).content.decode()
+    client.force_login(other)
+    assert client.get(edit).status_code in (302, 403)
+    assert client.post(
+        reverse("wagtailsnippets_assessments_quiz:delete", args=[quiz.pk])
+    ).status_code in (302, 403)
+    assert "Final EGSI" not in client.get(listing).content.decode()
+    assert type(quiz).objects.filter(pk=quiz.pk).exists()  # the refused delete deleted nothing
