@@ -125,6 +125,14 @@ def attempt_page(request, attempt_uuid):
                 back_url=reverse("assessments:result", args=[attempt.uuid]),
             )
         return redirect("assessments:result", attempt_uuid=attempt.uuid)
+    if (
+        request.method == "GET"
+        and attempt.deadline
+        and timezone.now() > attempt.deadline + services.DEADLINE_GRACE
+    ):
+        # Time is over and the expiry task has not run yet: grade what was saved.
+        services.attempt_submit(attempt_uuid=attempt.uuid, user=request.user, by_timeout=True)
+        return redirect("assessments:result", attempt_uuid=attempt.uuid)
     answers = list(attempt.answers.all())
     if request.method == "POST":
         back = reverse("assessments:attempt", args=[attempt.uuid])

@@ -240,6 +240,22 @@ class TestTamperedPosts:
         assert "tiempo" in autosave.json()["error"].lower()
         assert self.snapshot(attempt) == before
 
+    def test_opening_an_expired_attempt_grades_what_was_saved(self, client, learner):
+        quiz = quiz_with_questions(1, time_limit_minutes=10)
+        client.force_login(learner)
+        client.post(reverse("assessments:start", args=[quiz.pk]))
+        attempt = Attempt.objects.get()
+        client.post(reverse("assessments:autosave", args=[attempt.uuid]), {"q0": "c0"})
+        with time_machine.travel(timezone.now() + timedelta(minutes=30)):
+            response = client.get(reverse("assessments:attempt", args=[attempt.uuid]))
+        assert response["Location"] == reverse("assessments:result", args=[attempt.uuid])
+        attempt.refresh_from_db()
+        assert (attempt.passed, attempt.submitted_by_timeout, attempt.submitted_at) == (
+            True,
+            True,
+            attempt.deadline,
+        )
+
     def test_second_submission(self, client, started):
         url = reverse("assessments:attempt", args=[started.uuid])
         assert client.post(url, {**correct_post(started), "action": "submit"}).status_code == 302
