@@ -479,3 +479,7 @@ CELERY_TASK_PUBLISH_RETRY_POLICY = {
 # One queue name per deployment (or per test worker: tests/integration runs a real worker on
 # its own queue so that parallel test processes never take each other's tasks).
 CELERY_TASK_DEFAULT_QUEUE = env.str("CELERY_TASK_DEFAULT_QUEUE", default="celery")
+CELERY_BEAT_SCHEDULE["assessments-expire-attempts"] = {
+    "task": "assessments.tasks.attempts_expire_overdue",
+    "schedule": 60.0,
+}
