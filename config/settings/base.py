@@ -326,7 +326,7 @@ WAGTAIL_SITE_NAME = "Relevo"
 WAGTAILSEARCH_BACKENDS = {
     "default": {
         "BACKEND": "wagtail.search.backends.database",
-        "SEARCH_CONFIG": env.str("SEARCH_CONFIG", default="spanish") if IS_POSTGRES else None,
+        "SEARCH_CONFIG": env.str("SEARCH_CONFIG", default="spanish_unaccent") if IS_POSTGRES else None,
         "AUTO_UPDATE": True,
     }
 }
