@@ -11,8 +11,9 @@ NOTIFY_TASK = "knowledge_base.tasks.notify_article_changed"
 
 
 def _content_changed(revision) -> bool:
-    previous = revision.get_previous() if revision is not None else None
-    if previous is None:
+    try:
+        previous = revision.get_previous()
+    except revision.DoesNotExist:
         return False  # a first publication: no lesson can link it yet
     fields = ("title", "body", "summary")
     return any(revision.content.get(f) != previous.content.get(f) for f in fields)

@@ -11,6 +11,7 @@ import unicodedata
 from dataclasses import dataclass
 from datetime import date
 
+from django.db import connection
 from django.utils import timezone
 from django.utils.safestring import SafeString, mark_safe
 from wagtail.search.query import PlainText
@@ -105,12 +106,21 @@ class SearchHit:
     label: str = ""
 
 
+def backend_query(query: str) -> str:
+    """Only the words, in lower case: the backends' own syntax (FTS5 quotes and upper-case
+    operators, tsquery symbols) never reaches them."""
+    return " ".join(word.lower() for word in _WORD.findall(query))[:MAX_QUERY_LENGTH]
+
+
 def _scored(results) -> list[tuple[object, float]]:
+    """Scores as "higher is better" on every backend (SQLite's FTS rank is lower-is-better)."""
+    flip = connection.vendor == "sqlite"
     out = []
     for position, page in enumerate(results):
-        score = getattr(page, "_score", None)
-        if score is None:
-            score = 1.0 / (position + 1)
+        raw = getattr(page, "_score", None)
+        score = (-raw if flip else raw) if raw is not None else 0.0
+        if score <= 0:
+            score = 1e-6 / (position + 1)
         out.append((page, float(score)))
     return out
 
@@ -129,7 +139,10 @@ def search_knowledge(
         return []
     today = today or timezone.localdate()
     terms = query_terms(query)
-    search_query = PlainText(query)
+    words = backend_query(query)
+    if not words:
+        return []
+    search_query = PlainText(words)
     filtered = bool(system_id or kind or tag)
 
     articles = exclude_restricted(ArticlePage.objects.live(), user)

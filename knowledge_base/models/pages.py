@@ -357,8 +357,13 @@ class ArticlePage(Page):
         # The review stamp is recorded on the live row by "mark as reviewed", not through a
         # revision: publishing an older draft must not roll it back.
         obj = super().with_content_json(content)
-        obj.last_reviewed_at = self.last_reviewed_at
-        obj.last_reviewed_by_id = self.last_reviewed_by_id
+        stamp = (
+            ArticlePage.objects.filter(pk=self.pk)
+            .values_list("last_reviewed_at", "last_reviewed_by_id")
+            .first()
+        )
+        if stamp is not None:
+            obj.last_reviewed_at, obj.last_reviewed_by_id = stamp
         return obj
 
     @property
