@@ -17,6 +17,7 @@ EXTENSIONS = [
     "markdown.extensions.admonition",
     "markdown.extensions.sane_lists",
     "markdown.extensions.def_list",
+    "pymdownx.highlight",
     "pymdownx.superfences",
     "pymdownx.details",
     "pymdownx.tilde",
@@ -24,6 +25,8 @@ EXTENSIONS = [
 ]
 EXTENSION_CONFIGS = {
     "markdown.extensions.toc": {"toc_depth": "2-4", "permalink": False},
+    # No Pygments: plain <code class="language-x"> (no inline styles, CSP-friendly).
+    "pymdownx.highlight": {"use_pygments": False},
     "pymdownx.superfences": {"disable_indented_code_blocks": False},
 }
 

@@ -13,7 +13,7 @@ pytestmark = pytest.mark.django_db
 
 
 def test_knowledge_index_is_served_at_conocimiento(client, custodian):
-    system = make_system(title="Quipux", owners=[custodian])
+    make_system(title="Quipux", owners=[custodian])
     client.force_login(custodian.user)
     response = client.get("/conocimiento/")
     assert response.status_code == 200
@@ -99,7 +99,7 @@ def _populate(n, owner):
     systems = [make_system(owners=[owner]) for _ in range(n)]
     for system in systems:
         for _ in range(n):
-            make_article(systems=systems[:2] + [system], owner=owner, tags=["redes", "respaldo"])
+            make_article(systems=[*systems[:2], system], owner=owner, tags=["redes", "respaldo"])
     return systems
 
 
