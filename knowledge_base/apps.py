@@ -10,7 +10,7 @@ class KnowledgeBaseConfig(AppConfig):
     def ready(self) -> None:
         from core.navigation import NavItem, register
 
-        from . import receivers
+        from . import receivers, tasks  # noqa: F401  (tasks: registered with Celery)
 
         receivers.connect()
         register(
