@@ -1,3 +1,4 @@
+# ruff: noqa: E501  (demo prose: long Markdown strings read better unwrapped)
 """Demo knowledge base: the ministry's systems (from the seeds), 22 Spanish articles with real
 structure, some past their review date, and one system at risk because its second expert left.
 Idempotent: what exists is left as is."""

@@ -22,6 +22,6 @@ def test_demo_seed_is_idempotent_and_tells_the_risk_story(settings):
     rows = {row.title: row for row in knowledge_map().rows}
     apostille = rows["Apostilla virtual"]
     assert apostille.at_risk and apostille.bus_factor == 1
-    assert [r.title for r in knowledge_map().rows][0] == "Apostilla virtual"
+    assert next(r.title for r in knowledge_map().rows) == "Apostilla virtual"
     assert SystemPage.objects.filter(owners__user__email="custodio@relevo.demo").count() >= 2
     assert all(len(a.rendered.toc) >= 2 for a in ArticlePage.objects.all())
