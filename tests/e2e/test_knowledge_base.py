@@ -102,7 +102,7 @@ def test_write_approve_find_and_hand_over(browser, live_server):
     task_state.task.specific.on_action(task_state, backup.user, "approve", comment="Correcto")
     article.refresh_from_db()
     assert article.live
-    ArticlePage.objects.filter(pk=article.pk).update(content_owner=custodian)
+    article.content_owner = custodian
     article.systems.add(system)
     article.save_revision().publish(skip_permission_checks=True)
 
