@@ -34,7 +34,9 @@ HANDOVER_DEFAULT_DAYS = 30
 def article_mark_reviewed(*, article_id: int, user) -> ArticlePage:
     """Record that `user` verified the article now; the next review falls one interval later."""
     article = (
-        ArticlePage.objects.select_for_update(of=("self",)).select_related("content_owner").get(pk=article_id)
+        ArticlePage.objects.select_for_update(of=("self",))
+        .select_related("content_owner")
+        .get(pk=article_id)
     )
     if not can_mark_reviewed(user, article):
         raise PermissionDenied(_("You may not mark this article as reviewed."))
