@@ -327,7 +327,9 @@ WAGTAIL_SITE_NAME = "Relevo"
 WAGTAILSEARCH_BACKENDS = {
     "default": {
         "BACKEND": "wagtail.search.backends.database",
-        "SEARCH_CONFIG": env.str("SEARCH_CONFIG", default="spanish") if IS_POSTGRES else None,
+        "SEARCH_CONFIG": env.str("SEARCH_CONFIG", default="spanish_unaccent")
+        if IS_POSTGRES
+        else None,
         "AUTO_UPDATE": True,
     }
 }
@@ -483,3 +485,17 @@ CELERY_BEAT_SCHEDULE["assessments-expire-attempts"] = {
     "task": "assessments.tasks.attempts_expire_overdue",
     "schedule": 60.0,
 }
+
+# Knowledge base: weekly review reminders (Mondays 07:00) and daily overdue-handover reminders.
+from celery.schedules import crontab  # noqa: E402
+
+CELERY_BEAT_SCHEDULE["knowledge-base-review-reminders"] = {
+    "task": "knowledge_base.tasks.send_review_reminders",
+    "schedule": crontab(minute=0, hour=7, day_of_week=1),
+}
+CELERY_BEAT_SCHEDULE["knowledge-base-handover-reminders"] = {
+    "task": "knowledge_base.tasks.send_handover_reminders",
+    "schedule": crontab(minute=30, hour=7),
+}
+# An approved workflow publishes even when the approver (a system owner) lacks publish rights.
+WAGTAIL_FINISH_WORKFLOW_ACTION = "knowledge_base.workflows.publish_approved"
