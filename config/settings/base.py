@@ -406,6 +406,9 @@ LOGGING = {
     "loggers": {
         "django.db.backends": {"level": "WARNING"},
         "django_structlog": {"level": env.str("REQUEST_LOG_LEVEL", default="WARNING")},
+        # Wagtail's background-task runner logs every task at INFO: noise, not information.
+        "django_tasks": {"level": "WARNING"},
+        "wagtail": {"level": "WARNING" if DEBUG else "INFO"},
     },
 }
 DJANGO_STRUCTLOG_CELERY_ENABLED = True
