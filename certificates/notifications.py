@@ -41,5 +41,5 @@ def send_certificate_email(*, certificate_id: int, event: str) -> bool:
         with certificate.pdf.open("rb") as handle:
             message.attach(f"certificado-{certificate.code}.pdf", handle.read(), "application/pdf")
     message.send()
-    logger.info("certificate_email_sent", certificate=certificate.code, event=event)
+    logger.info("certificate_email_sent", certificate=certificate.code, kind=event)
     return True

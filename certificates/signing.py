@@ -17,10 +17,9 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import structlog
-from asn1crypto import x509 as asn1_x509
 from cryptography import x509
 from cryptography.hazmat.primitives import hashes, serialization
-from cryptography.hazmat.primitives.asymmetric import rsa
+from cryptography.hazmat.primitives.asymmetric import ec
 from cryptography.hazmat.primitives.serialization import pkcs12
 from cryptography.x509.oid import NameOID
 from django.conf import settings
@@ -29,7 +28,7 @@ from django.core.exceptions import ImproperlyConfigured
 logger = structlog.get_logger(__name__)
 
 DEV_KEY_COMMON_NAME = "Relevo – clave de desarrollo"
-DEV_KEY_FILE = "pdf-signing-dev.p12"
+DEV_KEY_FILE = "pdf-signing-dev-p256.p12"
 DEV_KEY_PASSWORD = b"relevo-dev-key"
 SIGNATURE_FIELD = "FirmaRelevo"
 
@@ -40,20 +39,32 @@ class SigningKeyUnavailable(ImproperlyConfigured):
     """No usable signing key: issuance stops rather than produce an unsigned certificate."""
 
 
-@dataclass(frozen=True)
 class PdfSigningKey:
-    p12: bytes
-    password: bytes | None
-    is_dev_key: bool
+    """A loaded signing key. Loading a PKCS#12 file is slow (key derivation), so each process
+    keeps the loaded key until the file changes."""
 
-    @property
-    def certificate_sha256(self) -> str:
-        _key, cert, _others = pkcs12.load_key_and_certificates(self.p12, self.password)
-        return hashlib.sha256(cert.public_bytes(serialization.Encoding.DER)).hexdigest()
+    def __init__(self, *, p12: bytes, password: bytes | None, is_dev_key: bool):
+        from pyhanko.sign import signers
 
-    def asn1_certificate(self) -> asn1_x509.Certificate:
-        _key, cert, _others = pkcs12.load_key_and_certificates(self.p12, self.password)
-        return asn1_x509.Certificate.load(cert.public_bytes(serialization.Encoding.DER))
+        self.is_dev_key = is_dev_key
+        self.signer = signers.SimpleSigner.load_pkcs12_data(
+            p12, other_certs=[], passphrase=password
+        )
+        self.certificate_sha256 = hashlib.sha256(self.signer.signing_cert.dump()).hexdigest()
+
+
+_loaded: dict[tuple, PdfSigningKey] = {}
+
+
+def _load(path: Path, password: bytes | None, *, is_dev_key: bool) -> PdfSigningKey:
+    stat = path.stat()
+    cache_key = (str(path), stat.st_mtime_ns, stat.st_size, password, is_dev_key)
+    key = _loaded.get(cache_key)
+    if key is None:
+        key = PdfSigningKey(p12=path.read_bytes(), password=password, is_dev_key=is_dev_key)
+        _loaded.clear()
+        _loaded[cache_key] = key
+    return key
 
 
 def dev_key_allowed() -> bool:
@@ -65,7 +76,7 @@ def dev_key_allowed() -> bool:
 
 
 def _generate_dev_p12() -> bytes:
-    key = rsa.generate_private_key(public_exponent=65537, key_size=2048)
+    key = ec.generate_private_key(ec.SECP256R1())
     name = x509.Name(
         [
             x509.NameAttribute(NameOID.COMMON_NAME, DEV_KEY_COMMON_NAME),
@@ -114,7 +125,7 @@ def _dev_key() -> PdfSigningKey:
             tmp.chmod(0o600)
             tmp.replace(path)
             logger.warning("certificate_dev_key_generated", path=str(path))
-    return PdfSigningKey(p12=path.read_bytes(), password=DEV_KEY_PASSWORD, is_dev_key=True)
+    return _load(path, DEV_KEY_PASSWORD, is_dev_key=True)
 
 
 def signing_key() -> PdfSigningKey:
@@ -123,16 +134,14 @@ def signing_key() -> PdfSigningKey:
     if p12_path:
         password = settings.CERTIFICATE_SIGNING_P12_PASSWORD
         try:
-            data = Path(p12_path).read_bytes()
-            pkcs12.load_key_and_certificates(data, password.encode() if password else None)
+            return _load(
+                Path(p12_path), password.encode() if password else None, is_dev_key=False
+            )
         except (OSError, ValueError) as exc:
             raise SigningKeyUnavailable(
                 f"CERTIFICATE_SIGNING_P12_PATH={p12_path} cannot be read with the configured "
                 f"password ({exc.__class__.__name__}). Certificates are not issued until it can."
             ) from exc
-        return PdfSigningKey(
-            p12=data, password=password.encode() if password else None, is_dev_key=False
-        )
     if dev_key_allowed():
         return _dev_key()
     raise SigningKeyUnavailable(
@@ -145,7 +154,6 @@ def sign_pdf(pdf: bytes, *, key: PdfSigningKey, reason: str, location: str = "")
     from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter
     from pyhanko.sign import fields, signers
 
-    signer = signers.SimpleSigner.load_pkcs12_data(key.p12, other_certs=[], passphrase=key.password)
     metadata = signers.PdfSignatureMetadata(
         field_name=SIGNATURE_FIELD,
         subfilter=fields.SigSeedSubFilter.PADES,
@@ -153,7 +161,9 @@ def sign_pdf(pdf: bytes, *, key: PdfSigningKey, reason: str, location: str = "")
         reason=reason,
         location=location or None,
     )
-    out = signers.sign_pdf(IncrementalPdfFileWriter(io.BytesIO(pdf)), metadata, signer=signer)
+    out = signers.sign_pdf(
+        IncrementalPdfFileWriter(io.BytesIO(pdf)), metadata, signer=key.signer
+    )
     return out.getvalue()
 
 
