@@ -201,7 +201,7 @@ def check_pdf_signature(data: bytes) -> PdfSignatureCheck:
         )
     except Exception as exc:  # any parsing failure of hostile input is "invalid"
         return PdfSignatureCheck(valid=False, problem=f"invalid: {exc.__class__.__name__}")
-    from pyhanko.sign.general import SignatureCoverageLevel
+    from pyhanko.sign.validation.status import SignatureCoverageLevel
 
     fingerprint = hashlib.sha256(cert.dump()).hexdigest()
     ok = bool(
