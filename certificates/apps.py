@@ -11,7 +11,7 @@ class CertificatesConfig(AppConfig):
         from core.navigation import NavItem, register
         from core.roles import Role
 
-        from . import receivers  # noqa: F401  (course_completed -> outbox)
+        from . import receivers, tasks  # noqa: F401  (course_completed -> outbox; tasks registered for eager mode)
         from .panels import register_panels
 
         register(
