@@ -108,9 +108,7 @@ def issuer_profile() -> dict:
     from .models import CertificateSettings
 
     template = CertificateSettings.load()
-    return Issuer(
-        id=issuer_id(), name=template.institution, url=settings.SITE_URL + "/"
-    ).to_dict()
+    return Issuer(id=issuer_id(), name=template.institution, url=settings.SITE_URL + "/").to_dict()
 
 
 def _end_of_day(day) -> datetime:
@@ -131,9 +129,7 @@ def build_credential(certificate: Certificate) -> OpenBadgeCredential:
             result_type="Percent",
         )
         result_descriptions.append(description)
-        results.append(
-            Result(value=f"{certificate.score:.2f}", result_description=description.id)
-        )
+        results.append(Result(value=f"{certificate.score:.2f}", result_description=description.id))
     achievement = Achievement(
         id=achievement_id(certificate.course_id),
         name=certificate.course_title,

@@ -19,9 +19,7 @@ class CodeForm(forms.Form):
     def clean_code(self):
         code = normalise_code(self.cleaned_data["code"])
         if code is None:
-            raise forms.ValidationError(
-                _("A code has ten letters and digits, like ABCD-EFGH-23.")
-            )
+            raise forms.ValidationError(_("A code has ten letters and digits, like ABCD-EFGH-23."))
         return code
 
 
@@ -63,8 +61,6 @@ class RegenerationForm(forms.Form):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["course"].queryset = CoursePage.objects.filter(
-            certificates__isnull=False
-        ).distinct().order_by("title")
-
-
+        self.fields["course"].queryset = (
+            CoursePage.objects.filter(certificates__isnull=False).distinct().order_by("title")
+        )

@@ -57,7 +57,7 @@ def render_certificate_html(certificate: Certificate, *, language: str | None = 
             else "",
             "hours": f"{certificate.hours.normalize():f}",
             "verification_url": certificate.verification_url(),
-            "qr": mark_safe(qr_svg(certificate.verification_url())),  # noqa: S308 (segno's SVG)
+            "qr": mark_safe(qr_svg(certificate.verification_url())),
             "font_dir": FONT_DIR,
         }
         return render_to_string("certificates/pdf/certificate.html", context)

@@ -55,7 +55,9 @@ def certificate_search(query: str = "") -> QuerySet[Certificate]:
 
 
 def regeneration_progress(regeneration_id: int) -> CertificateRegeneration | None:
-    return CertificateRegeneration.objects.select_related("course").filter(pk=regeneration_id).first()
+    return (
+        CertificateRegeneration.objects.select_related("course").filter(pk=regeneration_id).first()
+    )
 
 
 def verification_state(certificate: Certificate | None, on: date | None = None) -> str:

@@ -105,10 +105,14 @@ def certificate_issue(*, enrolment_id: int) -> Certificate:
                 return existing
             if enrolment.status != Enrolment.Status.COMPLETED:
                 raise ValidationError(_("Only a completed course gives a certificate."))
-            certificate = Certificate(code=_new_code(), issued_at=timezone.now(), **_snapshot(enrolment))
+            certificate = Certificate(
+                code=_new_code(), issued_at=timezone.now(), **_snapshot(enrolment)
+            )
             _render_sign_store(certificate, key)
             certificate.save()
-            CertificatePdfHash.objects.create(certificate=certificate, sha256=certificate.pdf_sha256)
+            CertificatePdfHash.objects.create(
+                certificate=certificate, sha256=certificate.pdf_sha256
+            )
             audit_log(
                 instance=certificate,
                 action="relevo.certificate_issued",
@@ -232,9 +236,13 @@ def certificate_rerender(*, certificate_id: int) -> bool:
 @transaction.atomic
 def certificate_regeneration_start(*, course: CoursePage, by) -> CertificateRegeneration:
     if not can_manage_certificates(by):
-        raise PermissionDenied(_("Only administrators and human resources regenerate certificates."))
+        raise PermissionDenied(
+            _("Only administrators and human resources regenerate certificates.")
+        )
     total = Certificate.objects.filter(course=course, anonymised=False).current().count()
-    regeneration = CertificateRegeneration.objects.create(course=course, requested_by=by, total=total)
+    regeneration = CertificateRegeneration.objects.create(
+        course=course, requested_by=by, total=total
+    )
     outbox_enqueue(
         task_name="certificates.tasks.regenerate_course_certificates",
         kwargs={"regeneration_id": regeneration.pk},

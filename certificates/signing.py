@@ -134,9 +134,7 @@ def signing_key() -> PdfSigningKey:
     if p12_path:
         password = settings.CERTIFICATE_SIGNING_P12_PASSWORD
         try:
-            return _load(
-                Path(p12_path), password.encode() if password else None, is_dev_key=False
-            )
+            return _load(Path(p12_path), password.encode() if password else None, is_dev_key=False)
         except (OSError, ValueError) as exc:
             raise SigningKeyUnavailable(
                 f"CERTIFICATE_SIGNING_P12_PATH={p12_path} cannot be read with the configured "
@@ -161,9 +159,7 @@ def sign_pdf(pdf: bytes, *, key: PdfSigningKey, reason: str, location: str = "")
         reason=reason,
         location=location or None,
     )
-    out = signers.sign_pdf(
-        IncrementalPdfFileWriter(io.BytesIO(pdf)), metadata, signer=key.signer
-    )
+    out = signers.sign_pdf(IncrementalPdfFileWriter(io.BytesIO(pdf)), metadata, signer=key.signer)
     return out.getvalue()
 
 
@@ -205,9 +201,7 @@ def check_pdf_signature(data: bytes) -> PdfSignatureCheck:
 
     fingerprint = hashlib.sha256(cert.dump()).hexdigest()
     ok = bool(
-        status.intact
-        and status.valid
-        and status.coverage == SignatureCoverageLevel.ENTIRE_FILE
+        status.intact and status.valid and status.coverage == SignatureCoverageLevel.ENTIRE_FILE
     )
     return PdfSignatureCheck(
         valid=ok,

@@ -85,7 +85,9 @@ def regenerate_course_certificates(self, regeneration_id: int) -> None:
             done=done, failed=failed, total=len(ids)
         )
     CertificateRegeneration.objects.filter(pk=regeneration.pk).update(
-        status=CertificateRegeneration.Status.FAILED if failed else CertificateRegeneration.Status.DONE,
+        status=CertificateRegeneration.Status.FAILED
+        if failed
+        else CertificateRegeneration.Status.DONE,
         finished_at=timezone.now(),
         last_error=last_error,
     )

@@ -17,6 +17,7 @@ from .models import Certificate
 from .ratelimit import limit_exceeded
 from .signing import check_pdf_signature
 
+
 def _too_many(request, *, json: bool = False):
     message = _("Too many verifications from your connection. Try again in a minute.")
     if json:
@@ -200,9 +201,7 @@ def my_certificate_credential(request, code: str):
         json_dumps_params={"ensure_ascii": False, "indent": 2},
         content_type="application/ld+json",
     )
-    response["Content-Disposition"] = (
-        f'attachment; filename="credencial-{certificate.code}.json"'
-    )
+    response["Content-Disposition"] = f'attachment; filename="credencial-{certificate.code}.json"'
     return response
 
 

@@ -20,7 +20,9 @@ def course_index() -> CourseIndexPage:
     return index
 
 
-def make_course(*, title: str | None = None, hours=8, validity_months=None, lessons=1) -> CoursePage:
+def make_course(
+    *, title: str | None = None, hours=8, validity_months=None, lessons=1
+) -> CoursePage:
     n = next(_numbers)
     course = course_index().add_child(
         instance=CoursePage(

@@ -36,7 +36,7 @@ def test_completing_a_course_issues_one_certificate(
     issued = [m for m in mailoutbox if certificate.code in m.body]
     assert len(issued) == 1
     assert issued[0].to == [learner.email]
-    name, content, mimetype = issued[0].attachments[0]
+    _name, content, mimetype = issued[0].attachments[0]
     assert mimetype == "application/pdf"
     assert hashlib.sha256(content).hexdigest() == certificate.pdf_sha256
     assert ModelLogEntry.objects.filter(action="relevo.certificate_issued").count() == 1

@@ -42,9 +42,7 @@ def test_downloads_of_my_own_certificate(client, learner, issue):
     assert "attachment" in response["Content-Disposition"]
 
 
-def test_a_learner_cannot_download_another_learners_certificate(
-    client, learner, make_user, issue
-):
+def test_a_learner_cannot_download_another_learners_certificate(client, learner, make_user, issue):
     other = issue(make_user(Role.LEARNER))
     issue(learner)
     client.force_login(learner)

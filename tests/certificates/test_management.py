@@ -53,9 +53,7 @@ def test_anonymous_users_are_sent_to_sign_in(client, certificate):
     assert "/cuenta/login/" in response["Location"]
 
 
-def test_hr_revokes_with_a_reason(
-    client, certificate, hr_user, django_capture_on_commit_callbacks
-):
+def test_hr_revokes_with_a_reason(client, certificate, hr_user, django_capture_on_commit_callbacks):
     client.force_login(hr_user)
     mail.outbox.clear()
     url = f"/certificados/gestion/{certificate.code}/revocar/"
