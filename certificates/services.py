@@ -82,7 +82,7 @@ def _snapshot(enrolment: Enrolment) -> dict:
     }
 
 
-def certificate_issue(*, enrolment_id: int) -> Certificate:
+def certificate_issue(*, enrolment_id: int, notify: bool = True) -> Certificate:
     """Issue the certificate of a completed enrolment, or return the one already issued.
 
     Renders and signs the PDF, signs the Open Badges credential, stores both, e-mails the
@@ -118,10 +118,11 @@ def certificate_issue(*, enrolment_id: int) -> Certificate:
                 action="relevo.certificate_issued",
                 data={"code": certificate.code, "enrolment": enrolment.pk},
             )
-            transaction.on_commit(
-                lambda: send_certificate_email(certificate_id=certificate.pk, event="issued"),
-                robust=True,
-            )
+            if notify:
+                transaction.on_commit(
+                    lambda: send_certificate_email(certificate_id=certificate.pk, event="issued"),
+                    robust=True,
+                )
             return certificate
     except IntegrityError:
         # Another worker issued it between our check and our insert: the constraint won.
@@ -143,7 +144,9 @@ def _clean_reason(reason: str) -> str:
 
 
 @transaction.atomic
-def certificate_revoke(*, certificate: Certificate, by, reason: str) -> Certificate:
+def certificate_revoke(
+    *, certificate: Certificate, by, reason: str, notify: bool = True
+) -> Certificate:
     if not can_manage_certificates(by):
         raise PermissionDenied(_("Only administrators and human resources revoke certificates."))
     reason = _clean_reason(reason)
@@ -160,10 +163,11 @@ def certificate_revoke(*, certificate: Certificate, by, reason: str) -> Certific
         user=by,
         data={"code": certificate.code, "reason": reason},
     )
-    transaction.on_commit(
-        lambda: send_certificate_email(certificate_id=certificate.pk, event="revoked"),
-        robust=True,
-    )
+    if notify:
+        transaction.on_commit(
+            lambda: send_certificate_email(certificate_id=certificate.pk, event="revoked"),
+            robust=True,
+        )
     return certificate
 
 
