@@ -8,11 +8,13 @@ settings.CERTIFICATE_DEV_KEY_DIR and certificates signed with it say so. A produ
 without a key refuses to issue: never an unsigned certificate.
 """
 
+import asyncio
 import datetime
 import hashlib
 import io
 import os
 import threading
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -148,6 +150,17 @@ def signing_key() -> PdfSigningKey:
     )
 
 
+def _outside_event_loop(func, *args, **kwargs):
+    """pyHanko's synchronous API calls asyncio.run(), which cannot run in a thread that already
+    has an event loop (an ASGI request, Playwright's sync API in tests): use a worker thread."""
+    try:
+        asyncio.get_running_loop()
+    except RuntimeError:
+        return func(*args, **kwargs)
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        return pool.submit(func, *args, **kwargs).result()
+
+
 def sign_pdf(pdf: bytes, *, key: PdfSigningKey, reason: str, location: str = "") -> bytes:
     from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter
     from pyhanko.sign import fields, signers
@@ -159,7 +172,9 @@ def sign_pdf(pdf: bytes, *, key: PdfSigningKey, reason: str, location: str = "")
         reason=reason,
         location=location or None,
     )
-    out = signers.sign_pdf(IncrementalPdfFileWriter(io.BytesIO(pdf)), metadata, signer=key.signer)
+    out = _outside_event_loop(
+        signers.sign_pdf, IncrementalPdfFileWriter(io.BytesIO(pdf)), metadata, signer=key.signer
+    )
     return out.getvalue()
 
 
@@ -192,8 +207,11 @@ def check_pdf_signature(data: bytes) -> PdfSignatureCheck:
     embedded = signatures[-1]
     try:
         cert = embedded.signer_cert
-        status = validate_pdf_signature(
-            embedded, ValidationContext(trust_roots=[cert]), skip_diff=True
+        status = _outside_event_loop(
+            validate_pdf_signature,
+            embedded,
+            ValidationContext(trust_roots=[cert]),
+            skip_diff=True,
         )
     except Exception as exc:  # any parsing failure of hostile input is "invalid"
         return PdfSignatureCheck(valid=False, problem=f"invalid: {exc.__class__.__name__}")
