@@ -475,3 +475,9 @@ CELERY_TASK_PUBLISH_RETRY_POLICY = {
     "interval_step": 0.2,
     "interval_max": 0.2,
 }
+# Certificates: allow the self-signed development key outside DEBUG (never in production);
+# unset = DEBUG or the test settings. Public verification requests per minute and address.
+CERTIFICATE_ALLOW_DEV_KEY = env.bool("CERTIFICATE_ALLOW_DEV_KEY", default=None)
+CERTIFICATE_VERIFY_RATE_LIMIT_PER_MINUTE = env.int(
+    "CERTIFICATE_VERIFY_RATE_LIMIT_PER_MINUTE", default=30
+)

@@ -215,3 +215,34 @@ def test_valid_certificates_selector(learner, issue):
     assert set(valid_certificates()) == {current}
     assert set(valid_certificates(on=datetime.date(2020, 6, 1))) == {old, current}
     assert completed_enrolment  # factory used by other tests
+
+
+def test_pending_issuances_can_be_issued_by_command(
+    learner, course, settings, django_capture_on_commit_callbacks
+):
+    import io
+
+    from django.core.management import call_command
+
+    settings.CERTIFICATE_ALLOW_DEV_KEY = False
+    with django_capture_on_commit_callbacks(execute=True):
+        enrolment = complete_course(learner, course)
+    err = io.StringIO()
+    call_command("issue_pending_certificates", stdout=io.StringIO(), stderr=err)
+    assert "CERTIFICATE_SIGNING_P12_PATH" in err.getvalue()
+    settings.CERTIFICATE_ALLOW_DEV_KEY = True
+    call_command("issue_pending_certificates", stdout=io.StringIO())
+    assert Certificate.objects.filter(enrolment=enrolment).count() == 1
+    assert not OutboxMessage.objects.filter(completed_at__isnull=True).exists()
+
+
+def test_rotate_credential_key_command(certificate):
+    import io
+
+    from django.core.management import call_command
+
+    from certificates.models import CredentialSigningKey
+
+    call_command("rotate_credential_key", stdout=io.StringIO())
+    assert CredentialSigningKey.objects.filter(retired_at__isnull=True).count() == 1
+    assert CredentialSigningKey.objects.count() == 2
