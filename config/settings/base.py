@@ -502,3 +502,9 @@ CELERY_BEAT_SCHEDULE["knowledge-base-handover-reminders"] = {
 }
 # An approved workflow publishes even when the approver (a system owner) lacks publish rights.
 WAGTAIL_FINISH_WORKFLOW_ACTION = "knowledge_base.workflows.publish_approved"
+# Certificates: allow the self-signed development key outside DEBUG (never in production);
+# unset = DEBUG or the test settings. Public verification requests per minute and address.
+CERTIFICATE_ALLOW_DEV_KEY = env.bool("CERTIFICATE_ALLOW_DEV_KEY", default=None)
+CERTIFICATE_VERIFY_RATE_LIMIT_PER_MINUTE = env.int(
+    "CERTIFICATE_VERIFY_RATE_LIMIT_PER_MINUTE", default=30
+)
