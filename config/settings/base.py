@@ -475,3 +475,15 @@ CELERY_TASK_PUBLISH_RETRY_POLICY = {
     "interval_step": 0.2,
     "interval_max": 0.2,
 }
+
+# People (HR): the daily compliance job (assign, renew, remind) and HR's weekly digest.
+from celery.schedules import crontab  # noqa: E402
+
+CELERY_BEAT_SCHEDULE["people-daily-compliance"] = {
+    "task": "people.tasks.daily_compliance",
+    "schedule": crontab(hour=6, minute=15),
+}
+CELERY_BEAT_SCHEDULE["people-weekly-digest"] = {
+    "task": "people.tasks.weekly_digest",
+    "schedule": crontab(hour=7, minute=0, day_of_week=1),
+}
