@@ -12,6 +12,7 @@ class PeopleConfig(AppConfig):
         from core.roles import Role
 
         from . import rules as people_rules
+        from . import tasks  # noqa: F401  (registered for the outbox, which runs by name)
 
         register(
             NavItem(
