@@ -116,7 +116,7 @@ def matrix_rows(
             "due_on",
         )
         title = requirement.course.title
-        for row in values.iterator(2000):
+        for row in values.iterator(1000):
             employee_id, last, first, email, unit, position, state, until, due = row
             yield [
                 employee_id,
@@ -168,7 +168,7 @@ def transcript_rows(staff: QuerySet[StaffProfile]) -> Iterator[list]:
             "completed_at",
         )
     )
-    for row in values.iterator(2000):
+    for row in values.iterator(1000):
         *head, enrolled, due, completed = row
         yield [
             *head,
@@ -199,7 +199,7 @@ def aggregate_rows(staff: QuerySet[StaffProfile]) -> Iterator[list]:
         .annotate(completions=Count("pk"), people=Count("learner_id", distinct=True))
         .order_by("learner__staff_profile__unit__code", "course__topic__name", "month")
     )
-    for row in rows.iterator(2000):
+    for row in rows.iterator(1000):
         yield [
             row["learner__staff_profile__unit__code"],
             row["learner__staff_profile__unit__name"],
