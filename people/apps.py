@@ -17,7 +17,7 @@ class PeopleConfig(AppConfig):
         register(
             NavItem(
                 key="people",
-                label=_("Talento humano"),
+                label=_("Human resources"),
                 url_name="people:dashboard",
                 order=500,
                 roles=(Role.HR, Role.ADMIN),

@@ -17,9 +17,7 @@ class UnitForm(forms.Form):
     name = forms.CharField(label=_("Name"), max_length=255)
     code = forms.SlugField(label=_("Code"), max_length=50)
     kind = forms.ChoiceField(label=_("Kind"), choices=OrgUnit.Kind.choices)
-    parent = UnitChoiceField(
-        label=_("Inside"), queryset=OrgUnit.objects.none(), required=False
-    )
+    parent = UnitChoiceField(label=_("Inside"), queryset=OrgUnit.objects.none(), required=False)
     head_employee_id = forms.CharField(
         label=_("Head of unit (employee id)"), max_length=20, required=False
     )

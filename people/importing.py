@@ -472,7 +472,11 @@ def _scope_paths(user) -> list[str] | None:
 
 
 def _differs(row: ParsedRow, current: dict, units) -> bool:
-    names = (current["user__first_name"], current["user__last_name"], current["user__email"].lower())
+    names = (
+        current["user__first_name"],
+        current["user__last_name"],
+        current["user__email"].lower(),
+    )
     if names != (row.first_name, row.last_name, row.email):
         return True
     if current["unit_id"] != units[row.unit_code].pk:
@@ -579,7 +583,10 @@ def apply_plan(plan: ImportPlan, user=None) -> dict:
     accounts: dict[str, int] = {}
     for chunk in _chunks(new_emails):
         accounts.update(
-            {e.lower(): pk for e, pk in User.objects.filter(email__in=chunk).values_list("email", "pk")}
+            {
+                e.lower(): pk
+                for e, pk in User.objects.filter(email__in=chunk).values_list("email", "pk")
+            }
         )
     new_users = [
         User(
@@ -598,11 +605,17 @@ def apply_plan(plan: ImportPlan, user=None) -> dict:
     created_emails = [u.email for u in new_users]
     for chunk in _chunks(created_emails):
         accounts.update(
-            {e.lower(): pk for e, pk in User.objects.filter(email__in=chunk).values_list("email", "pk")}
+            {
+                e.lower(): pk
+                for e, pk in User.objects.filter(email__in=chunk).values_list("email", "pk")
+            }
         )
     created_ids = [accounts[e] for e in created_emails]
     EmailAddress.objects.bulk_create(
-        [EmailAddress(user_id=accounts[e], email=e, verified=True, primary=True) for e in created_emails],
+        [
+            EmailAddress(user_id=accounts[e], email=e, verified=True, primary=True)
+            for e in created_emails
+        ],
         batch_size=1000,
         ignore_conflicts=True,
     )
@@ -643,8 +656,14 @@ def apply_plan(plan: ImportPlan, user=None) -> dict:
         profile = instances[pk]
         account = profile.user
         if account.email.lower() != row.email:
-            new_addresses.append(EmailAddress(user_id=account.pk, email=row.email, verified=True, primary=True))
-        account.first_name, account.last_name, account.email = row.first_name, row.last_name, row.email
+            new_addresses.append(
+                EmailAddress(user_id=account.pk, email=row.email, verified=True, primary=True)
+            )
+        account.first_name, account.last_name, account.email = (
+            row.first_name,
+            row.last_name,
+            row.email,
+        )
         new_unit = units[row.unit_code]
         if profile.unit_id != new_unit.pk:
             moves.append((profile, profile.unit, new_unit))

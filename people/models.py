@@ -168,7 +168,7 @@ class Requirement(models.Model):
 
 
 class CoverageRule(models.Model):
-    """"Unit X must always have at least N active people holding a valid Y"."""
+    """ "Unit X must always have at least N active people holding a valid Y"."""
 
     unit = models.ForeignKey(
         OrgUnit, verbose_name=_("unit"), on_delete=models.CASCADE, related_name="coverage_rules"
@@ -231,9 +231,7 @@ class ReminderLog(models.Model):
         OVERDUE = "overdue", _("Overdue")
         DIGEST = "digest", _("Weekly HR digest")
 
-    user = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+"
-    )
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
     requirement = models.ForeignKey(
         Requirement, null=True, blank=True, on_delete=models.CASCADE, related_name="+"
     )

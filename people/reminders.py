@@ -26,7 +26,11 @@ from .selectors import Compliance
 logger = structlog.get_logger(__name__)
 User = get_user_model()
 
-EXPIRY_KINDS = [(30, ReminderLog.Kind.EXPIRY_30), (7, ReminderLog.Kind.EXPIRY_7), (0, ReminderLog.Kind.EXPIRY_0)]
+EXPIRY_KINDS = [
+    (30, ReminderLog.Kind.EXPIRY_30),
+    (7, ReminderLog.Kind.EXPIRY_7),
+    (0, ReminderLog.Kind.EXPIRY_0),
+]
 
 
 def course_url(course) -> str:
@@ -76,15 +80,19 @@ def reminders_send(*, today: date | None = None) -> int:
     sent = 0
     for requirement in Requirement.objects.filter(active=True).select_related("course", "unit"):
         url = course_url(requirement.course)
-        base = selectors.compliance_queryset(requirement, today=today).filter(
-            user__is_active=True
-        ).select_related("manager__user")
+        base = (
+            selectors.compliance_queryset(requirement, today=today)
+            .filter(user__is_active=True)
+            .select_related("manager__user")
+        )
         expiring = base.filter(held_until__gte=today, held_until__lte=today + timedelta(days=30))
         for profile in expiring.iterator(1000):
             days_left = (profile.held_until - today).days
             kind = _reminder_kind(days_left)
             if kind is None or not _log_once(
-                user_id=profile.user_id, requirement=requirement, kind=kind,
+                user_id=profile.user_id,
+                requirement=requirement,
+                kind=kind,
                 bucket=profile.held_until,
             ):
                 continue
@@ -106,8 +114,10 @@ def reminders_send(*, today: date | None = None) -> int:
         overdue = base.filter(compliance__in=[Compliance.OVERDUE, Compliance.EXPIRED])
         for profile in overdue.iterator(1000):
             if not _log_once(
-                user_id=profile.user_id, requirement=requirement,
-                kind=ReminderLog.Kind.OVERDUE, bucket=week,
+                user_id=profile.user_id,
+                requirement=requirement,
+                kind=ReminderLog.Kind.OVERDUE,
+                bucket=week,
             ):
                 continue
             _send(
@@ -143,7 +153,9 @@ def hr_digest_send(*, today: date | None = None) -> int:
     sent = 0
     officers = User.objects.filter(groups__name=Role.HR.value, is_active=True).distinct()
     for officer in officers:
-        if not _log_once(user_id=officer.pk, requirement=None, kind=ReminderLog.Kind.DIGEST, bucket=week):
+        if not _log_once(
+            user_id=officer.pk, requirement=None, kind=ReminderLog.Kind.DIGEST, bucket=week
+        ):
             continue
         _send(user=officer, template="digest", context={**digest_context(officer), "week": week})
         sent += 1

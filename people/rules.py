@@ -66,9 +66,7 @@ def profile_visible(user, profile: StaffProfile | None) -> bool:
         return False
     if is_admin(user) or (is_hr(user) and unit_in_scope(user, profile.unit)):
         return True
-    return bool(
-        user.is_authenticated and profile.manager_id and profile.manager.user_id == user.pk
-    )
+    return bool(user.is_authenticated and profile.manager_id and profile.manager.user_id == user.pk)
 
 
 can_use_hr = is_admin | is_hr | is_manager

@@ -225,16 +225,14 @@ def compliance_queryset(
 
 
 def fallback_due_date(profile: StaffProfile, requirement: Requirement) -> date:
-    anchor = max(
-        profile.start_date, profile.placed_on, timezone.localdate(requirement.created_at)
-    )
+    anchor = max(profile.start_date, profile.placed_on, timezone.localdate(requirement.created_at))
     return anchor + timedelta(days=requirement.due_days)
 
 
 def _status_counts(qs: QuerySet) -> dict:
-    return {
-        status: Count("pk", filter=Q(compliance=status)) for status in Compliance.ALL
-    } | {"total": Count("pk")}
+    return {status: Count("pk", filter=Q(compliance=status)) for status in Compliance.ALL} | {
+        "total": Count("pk")
+    }
 
 
 def compliance_totals(requirement: Requirement, staff: QuerySet) -> dict:
@@ -263,9 +261,7 @@ def compliance_by_unit(
     from django.db.models.functions import Substr
 
     by_path = {u.path: u.pk for u in units}
-    qs = compliance_queryset(requirement, staff).filter(
-        _paths_q(list(by_path), "unit__path")
-    )
+    qs = compliance_queryset(requirement, staff).filter(_paths_q(list(by_path), "unit__path"))
     rows = (
         qs.annotate(branch=Substr("unit__path", 1, prefix_len))
         .order_by()
@@ -472,5 +468,3 @@ def staff_search(qs: QuerySet, *, text: str = "", unit: OrgUnit | None = None, s
     if status:
         qs = qs.filter(status=status)
     return qs.order_by("user__last_name", "user__first_name", "pk")
-
-

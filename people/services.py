@@ -44,9 +44,7 @@ def _require_unit_in_scope(user, unit: OrgUnit | None) -> None:
 
 
 @transaction.atomic
-def unit_create(
-    *, name: str, code: str, kind: str, parent: OrgUnit | None, user=None
-) -> OrgUnit:
+def unit_create(*, name: str, code: str, kind: str, parent: OrgUnit | None, user=None) -> OrgUnit:
     if parent is None and user is not None and not is_unscoped_hr(user):
         raise PermissionDenied(_("Only an HR officer without a scope may create a top unit."))
     _require_unit_in_scope(user, parent)
@@ -211,8 +209,8 @@ def staff_update(
     _validate_staff(
         employee_id=employee_id, email=email, unit=unit, manager=manager, profile=profile
     )
-    profile = StaffProfile.objects.select_for_update().select_related("user", "unit").get(
-        pk=profile.pk
+    profile = (
+        StaffProfile.objects.select_for_update().select_related("user", "unit").get(pk=profile.pk)
     )
     account = profile.user
     old_unit = profile.unit
@@ -466,8 +464,10 @@ def recertification_run(*, today: date | None = None) -> int:
             .filter(user__is_active=True)
             .iterator(1000)
         ):
-            due = profile.held_until if profile.held_until >= today else today + timedelta(
-                days=requirement.due_days
+            due = (
+                profile.held_until
+                if profile.held_until >= today
+                else today + timedelta(days=requirement.due_days)
             )
             with transaction.atomic():
                 enrolment_create(

@@ -4,7 +4,6 @@ from celery import shared_task
 from django.contrib.auth import get_user_model
 
 
-
 @shared_task(name="people.tasks.requirements_assign_task")
 def requirements_assign_task(requirement_id: int | None = None, assigned_by_id=None):
     from .services import requirements_assign

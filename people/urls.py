@@ -29,9 +29,7 @@ urlpatterns = [
         name="import_template",
     ),
     path("talento-humano/requisitos/", views.requirement_list, name="requirement_list"),
-    path(
-        "talento-humano/requisitos/<int:pk>/", views.requirement_list, name="requirement_edit"
-    ),
+    path("talento-humano/requisitos/<int:pk>/", views.requirement_list, name="requirement_edit"),
     path("talento-humano/cobertura/", views.coverage_list, name="coverage_list"),
     path("talento-humano/cobertura/<int:pk>/", views.coverage_list, name="coverage_edit"),
     path(

@@ -92,7 +92,9 @@ def dashboard(request):
     staff = selectors.visible_staff(user)
     if unit is not None:
         staff = staff.filter(unit__path__startswith=unit.path)
-        children = list(selectors.visible_units(user).filter(path__startswith=unit.path, depth=unit.depth + 1))
+        children = list(
+            selectors.visible_units(user).filter(path__startswith=unit.path, depth=unit.depth + 1)
+        )
         ancestors = list(unit.get_ancestors()) if unit.depth > 1 else []
     else:
         children = selectors.top_units(user)
@@ -108,12 +110,12 @@ def dashboard(request):
     cards, matrix = [], []
     by_unit = {}
     for requirement in shown:
-        cards.append({"requirement": requirement, **selectors.compliance_totals(requirement, staff)})
+        cards.append(
+            {"requirement": requirement, **selectors.compliance_totals(requirement, staff)}
+        )
         by_unit[requirement.pk] = selectors.compliance_by_unit(requirement, staff, children)
     for child in children:
-        matrix.append(
-            {"unit": child, "cells": [by_unit[r.pk].get(child.pk) for r in shown]}
-        )
+        matrix.append({"unit": child, "cells": [by_unit[r.pk].get(child.pk) for r in shown]})
     focus = selected or (requirements[0] if requirements else None)
     trend = selectors.monthly_trend(focus, staff) if focus else []
     people_page = None
@@ -268,7 +270,9 @@ def staff_list(request):
 @hr_permission("people.manage_hr")
 def staff_create(request):
     units = selectors.visible_units(request.user)
-    form = StaffForm(request.POST or None, units=units, initial={"start_date": timezone.localdate()})
+    form = StaffForm(
+        request.POST or None, units=units, initial={"start_date": timezone.localdate()}
+    )
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
@@ -506,7 +510,11 @@ def import_template(request, fmt):
 def requirement_list(request, pk=None):
     requirement = get_object_or_404(Requirement, pk=pk) if pk else None
     units = selectors.visible_units(request.user)
-    if requirement is not None and requirement.unit_id and not units.filter(pk=requirement.unit_id).exists():
+    if (
+        requirement is not None
+        and requirement.unit_id
+        and not units.filter(pk=requirement.unit_id).exists()
+    ):
         raise Http404
     form = RequirementForm(request.POST or None, instance=requirement, units=units)
     if request.method == "POST" and form.is_valid():

@@ -16,8 +16,7 @@ def tree(db):
     dir_b = make_unit("dir-b", root, "Dirección B")
     # Sorted inserts shift sibling paths: reload every unit.
     return {
-        unit.code: OrgUnit.objects.get(pk=unit.pk)
-        for unit in (root, sub, dir_a, unit_a1, dir_b)
+        unit.code: OrgUnit.objects.get(pk=unit.pk) for unit in (root, sub, dir_a, unit_a1, dir_b)
     }
 
 

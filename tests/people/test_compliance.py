@@ -20,9 +20,7 @@ def course():
 
 
 def statuses(requirement):
-    return dict(
-        selectors.compliance_queryset(requirement).values_list("employee_id", "compliance")
-    )
+    return dict(selectors.compliance_queryset(requirement).values_list("employee_id", "compliance"))
 
 
 def test_each_compliance_state(tree, course):

@@ -52,10 +52,22 @@ def test_xlsx_with_numeric_cedula_keeps_leading_zero(tree):
     workbook = Workbook()
     sheet = workbook.active
     sheet.append(HEADER.split(","))
-    sheet.append([912345678, "Ana", "Guerrero", "ana@cancilleria.gob.ec", "dir-b", "", "", timezone.now().replace(tzinfo=None), "activo"])
+    sheet.append(
+        [
+            912345678,
+            "Ana",
+            "Guerrero",
+            "ana@cancilleria.gob.ec",
+            "dir-b",
+            "",
+            "",
+            timezone.now().replace(tzinfo=None),
+            "activo",
+        ]
+    )
     buffer = io.BytesIO()
     workbook.save(buffer)
-    plan, summary = import_file(filename="personal.xlsx", content=buffer.getvalue())
+    plan, _summary = import_file(filename="personal.xlsx", content=buffer.getvalue())
     assert plan.ok, plan.errors
     assert StaffProfile.objects.filter(employee_id="0912345678").exists()
 
@@ -71,7 +83,13 @@ def test_row_level_errors_and_nothing_written(tree):
     ]
     plan = build_plan(filename="p.csv", content=csv_bytes(lines))
     found = {(e.line, e.column) for e in plan.errors}
-    assert found == {(4, "cedula"), (5, "correo"), (6, "unidad"), (7, "fecha_ingreso"), (8, "estado")}
+    assert found == {
+        (4, "cedula"),
+        (5, "correo"),
+        (6, "unidad"),
+        (7, "fecha_ingreso"),
+        (8, "estado"),
+    }
     assert "1700000001" in next(e.message for e in plan.errors if e.line == 4)
     staff_import = staff_import_preview(filename="p.csv", content=csv_bytes(lines))
     assert staff_import.status == StaffImport.Status.REJECTED
@@ -116,7 +134,7 @@ def test_upsert_unchanged_and_mark_missing_left(tree, hr_user, django_capture_on
     jorge = StaffProfile.objects.get(employee_id="1700000002")
     assert (jorge.unit.code, jorge.position) == ("dir-b", "Jefe técnico")
     assert jorge.placed_on == timezone.localdate()
-    with pytest.raises(Exception, match="already applied"):
+    with pytest.raises(Exception, match="ya se aplicó"):
         staff_import_apply(staff_import=staff_import, user=hr_user)
 
 

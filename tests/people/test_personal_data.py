@@ -32,12 +32,21 @@ def test_admin_exports_everything_about_a_person(admin_client, tree):
     assert data["profile"]["employee_id"] == person.employee_id
     assert data["enrolments"][0]["course"] == course.title
     assert any(e["action"] == "people.personal_data_exported" for e in data["audit_log"]) is False
-    assert set(data) >= {"account", "profile", "enrolments", "lesson_progress", "certificates", "audit_log"}
+    assert set(data) >= {
+        "account",
+        "profile",
+        "enrolments",
+        "lesson_progress",
+        "certificates",
+        "audit_log",
+    }
 
 
 def test_hr_officer_cannot_export_or_anonymise(hr_client, tree):
     person = StaffFactory(unit=tree["dir-a"], status=StaffProfile.Status.LEFT)
-    assert hr_client.get(f"/talento-humano/personal/{person.pk}/datos-personales/").status_code == 403
+    assert (
+        hr_client.get(f"/talento-humano/personal/{person.pk}/datos-personales/").status_code == 403
+    )
     assert hr_client.post(f"/talento-humano/personal/{person.pk}/anonimizar/").status_code == 403
 
 

@@ -53,9 +53,7 @@ def test_scoped_officer_cannot_touch_units_outside_scope(tree, hr_user):
         services.unit_create(name="X", code="x", kind="unit", parent=tree["dir-b"], user=hr_user)
     with pytest.raises(PermissionDenied):
         services.unit_move(unit=tree["unit-a1"], new_parent=tree["dir-b"], user=hr_user)
-    unit = services.unit_create(
-        name="X", code="x", kind="unit", parent=tree["dir-a"], user=hr_user
-    )
+    unit = services.unit_create(name="X", code="x", kind="unit", parent=tree["dir-a"], user=hr_user)
     assert unit.get_parent().code == "dir-a"
 
 

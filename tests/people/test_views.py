@@ -84,7 +84,10 @@ def test_scoped_officer_sees_only_their_subtree(scoped_client, people, tree):
         assert people["outside"].employee_id not in body(scoped_client.get(url)), url
     matrix = body(scoped_client.get("/talento-humano/exportar/cumplimiento.csv"))
     assert people["inside"].employee_id in matrix
-    assert scoped_client.get("/talento-humano/exportar/cumplimiento.csv?unidad=dir-b").status_code == 404
+    assert (
+        scoped_client.get("/talento-humano/exportar/cumplimiento.csv?unidad=dir-b").status_code
+        == 404
+    )
     dashboard = body(scoped_client.get("/talento-humano/"))
     assert "Dirección B" not in dashboard
     assert "Dirección A" in dashboard
@@ -201,18 +204,28 @@ def test_templates_download(hr_client):
     assert response["Content-Type"].startswith("application/vnd.openxml")
 
 
-def test_requirement_page_assigns_the_unit(hr_client, tree, people, django_capture_on_commit_callbacks):
+def test_requirement_page_assigns_the_unit(
+    hr_client, tree, people, django_capture_on_commit_callbacks
+):
     course = make_course()
     with django_capture_on_commit_callbacks(execute=True):
         response = hr_client.post(
             "/talento-humano/requisitos/",
-            {"course": course.pk, "scope": "unit", "unit": tree["dir-a"].pk, "due_days": 20, "active": "on"},
+            {
+                "course": course.pk,
+                "scope": "unit",
+                "unit": tree["dir-a"].pk,
+                "due_days": 20,
+                "active": "on",
+            },
         )
     assert response.status_code == 302
     assert Requirement.objects.count() == 1
     assert Enrolment.objects.filter(learner=people["inside"].user).exists()
     assert not Enrolment.objects.filter(learner=people["outside"].user).exists()
-    text = body(hr_client.get(f"/talento-humano/?unidad=dir-a&requisito={Requirement.objects.get().pk}"))
+    text = body(
+        hr_client.get(f"/talento-humano/?unidad=dir-a&requisito={Requirement.objects.get().pk}")
+    )
     assert people["inside"].user.last_name in text
 
 
@@ -225,7 +238,9 @@ def _populate(tree, course, n):
             complete(person, course, today - relativedelta(months=i % 14))
         elif i % 3 == 1:
             Enrolment.objects.create(
-                learner=person.user, course=course, source="assigned",
+                learner=person.user,
+                course=course,
+                source="assigned",
                 due_date=today + timedelta(days=10 - i),
             )
 
@@ -253,7 +268,10 @@ def test_dashboard_queries_do_not_grow_with_staff(
     with django_assert_max_num_queries(15):
         response = hr_client.get("/talento-humano/exportar/cumplimiento.csv")
         rows = body(response).splitlines()
-    assert len(rows) == 1 + size + StaffProfile.objects.filter(unit__path__startswith=tree["dir-a"].path).count()
+    assert (
+        len(rows)
+        == 1 + size + StaffProfile.objects.filter(unit__path__startswith=tree["dir-a"].path).count()
+    )
 
 
 def test_staff_detail_transcript(hr_client, tree):
