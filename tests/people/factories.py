@@ -3,6 +3,7 @@
 from datetime import date, timedelta
 
 import factory
+from django.utils.text import slugify
 from django.utils import timezone
 
 from core.models import HomePage
@@ -39,7 +40,7 @@ def course_index() -> CourseIndexPage:
 
 
 def make_course(title="Seguridad de la información", validity_months=12) -> CoursePage:
-    slug = title.lower().replace(" ", "-")[:40] + f"-{CoursePage.objects.count()}"
+    slug = slugify(title)[:40] + f"-{CoursePage.objects.count()}"
     return course_index().add_child(
         instance=CoursePage(
             title=title,
