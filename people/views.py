@@ -9,7 +9,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.db.models import Count
+from django.db.models import Count, Q
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -541,6 +541,9 @@ def requirement_list(request, pk=None):
             )
             return redirect("people:requirement_list")
     requirements = Requirement.objects.select_related("course", "unit").order_by("-active", "pk")
+    if not request.user.has_perm("people.manage_institution"):
+        # A scoped officer sees the requirements of their units and those for everyone.
+        requirements = requirements.filter(Q(unit__in=units) | Q(unit__isnull=True))
     return render(
         request,
         "people/requirement_list.html",

@@ -96,6 +96,7 @@ def _certificate_for(enrolment, on: date):
         completed_on=on,
         expires_on=on + relativedelta(months=months) if months else None,
         status=Certificate.Status.ISSUED,
+        course_title=enrolment.course.title,
         learner_name=enrolment.learner.get_full_name(),
         learner_identifier="",
     )

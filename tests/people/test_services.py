@@ -17,9 +17,7 @@ pytestmark = pytest.mark.django_db
 
 def actions(instance):
     return list(
-        ModelLogEntry.objects.filter(object_id=str(instance.pk))
-        .order_by("pk")
-        .values_list("action", flat=True)
+        ModelLogEntry.objects.for_instance(instance).order_by("pk").values_list("action", flat=True)
     )
 
 

@@ -292,3 +292,12 @@ def test_nav_item_for_hr_and_managers(client, hr_user, make_user, tree):
     manager = StaffFactory(unit=tree["dir-a"])
     StaffFactory(unit=tree["dir-a"], manager=manager)
     assert "people" in [i.key for i in items_for(manager.user)]
+
+
+def test_scoped_officer_sees_only_requirements_of_their_units(scoped_client, tree):
+    inside = make_requirement(make_course("Curso interno"), unit=tree["unit-a1"])
+    outside = make_requirement(make_course("Curso ajeno"), unit=tree["dir-b"])
+    text = body(scoped_client.get("/talento-humano/requisitos/"))
+    assert "<td>Curso interno</td>" in text and "<td>Curso ajeno</td>" not in text
+    assert scoped_client.get(f"/talento-humano/requisitos/{outside.pk}/").status_code == 404
+    assert scoped_client.get(f"/talento-humano/requisitos/{inside.pk}/").status_code == 200
