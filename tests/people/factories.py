@@ -3,8 +3,8 @@
 from datetime import date, timedelta
 
 import factory
-from django.utils.text import slugify
 from django.utils import timezone
+from django.utils.text import slugify
 
 from core.models import HomePage
 from core.roles import Role
