@@ -2,10 +2,12 @@ import io
 import time
 
 import pytest
+from django.contrib.sessions.models import Session
 from django.core.management import call_command
 from django.core.management.base import CommandError
 from django.utils import timezone
 from openpyxl import Workbook
+from wagtail.models import ModelLogEntry
 
 from people.importing import build_plan, import_file, staff_import_apply, staff_import_preview
 from people.models import StaffImport, StaffProfile
@@ -109,9 +111,12 @@ def test_empty_and_garbage_files(tree):
     assert build_plan(filename="p.xlsx", content=b"PK\x03\x04garbage").file_errors
 
 
-def test_upsert_unchanged_and_mark_missing_left(tree, hr_user, django_capture_on_commit_callbacks):
+def test_upsert_unchanged_and_mark_missing_left(
+    tree, hr_user, client, django_capture_on_commit_callbacks
+):
     import_file(filename="p.csv", content=csv_bytes(GOOD))
     absent = StaffFactory(unit=tree["dir-b"])
+    client.force_login(absent.user)
     changed = [
         GOOD[0],
         GOOD[1].replace("unit-a1", "dir-b").replace("Técnico", "Jefe técnico"),
@@ -130,6 +135,9 @@ def test_upsert_unchanged_and_mark_missing_left(tree, hr_user, django_capture_on
     assert summary == {"rows": 3, "created": 1, "updated": 1, "unchanged": 1, "marked_left": 1}
     absent.refresh_from_db()
     assert absent.status == StaffProfile.Status.LEFT
+    assert not Session.objects.exists()  # the person who left was signed out
+    entry = ModelLogEntry.objects.for_instance(staff_import).get()
+    assert entry.action == "people.import_applied" and entry.data["created"] == 1
     assert not absent.user.__class__.objects.get(pk=absent.user_id).is_active
     jorge = StaffProfile.objects.get(employee_id="1700000002")
     assert (jorge.unit.code, jorge.position) == ("dir-b", "Jefe técnico")
@@ -191,3 +199,22 @@ def test_ten_thousand_rows(tree, tmp_path, capsys):
     path.write_bytes(csv_bytes(lines, sep=";"))
     call_command("import_staff", str(path))
     assert "0 created, 1 updated, 9999 unchanged" in capsys.readouterr().out
+
+
+def test_a_failure_while_applying_writes_nothing(tree, hr_user, monkeypatch):
+    staff_import = staff_import_preview(filename="p.csv", content=csv_bytes(GOOD), user=hr_user)
+
+    def boom(*args, **kwargs):
+        raise RuntimeError("database went away")
+
+    monkeypatch.setattr(StaffProfile.objects, "bulk_update", boom)
+    with pytest.raises(RuntimeError):
+        staff_import_apply(staff_import=staff_import, user=hr_user)
+    assert StaffProfile.objects.count() == 0
+    assert (
+        not StaffProfile.objects.model._meta.apps.get_model("core", "User")
+        .objects.filter(email="maria@cancilleria.gob.ec")
+        .exists()
+    )
+    staff_import.refresh_from_db()
+    assert staff_import.status == StaffImport.Status.PREVIEWED
