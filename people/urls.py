@@ -1,10 +1,12 @@
 from django.urls import path
 
 from . import views
+from .api import api
 
 app_name = "people"
 
 urlpatterns = [
+    path("talento-humano/api/", api.urls),
     path("talento-humano/", views.dashboard, name="dashboard"),
     path("talento-humano/unidades/", views.unit_list, name="unit_list"),
     path("talento-humano/unidades/nueva/", views.unit_create, name="unit_create"),

@@ -301,3 +301,23 @@ def test_scoped_officer_sees_only_requirements_of_their_units(scoped_client, tre
     assert "<td>Curso interno</td>" in text and "<td>Curso ajeno</td>" not in text
     assert scoped_client.get(f"/talento-humano/requisitos/{outside.pk}/").status_code == 404
     assert scoped_client.get(f"/talento-humano/requisitos/{inside.pk}/").status_code == 200
+
+
+def test_api_is_scoped_like_the_pages(scoped_client, client, make_user, people, tree):
+    course = make_course()
+    make_requirement(course)
+    data = scoped_client.get("/talento-humano/api/personal").json()
+    ids = {row["employee_id"] for row in data["items"]}
+    assert ids == {people["inside"].employee_id}
+    detail = scoped_client.get(f"/talento-humano/api/personal/{people['inside'].pk}").json()
+    assert detail["compliance"][0]["status"] in {"pending", "overdue"}
+    assert (
+        scoped_client.get(f"/talento-humano/api/personal/{people['outside'].pk}").status_code == 404
+    )
+    assert scoped_client.get("/talento-humano/api/personal?unidad=dir-b").status_code == 404
+    totals = scoped_client.get("/talento-humano/api/cumplimiento").json()
+    assert totals[0]["total"] == 1
+    client.force_login(make_user(Role.LEARNER))
+    assert client.get("/talento-humano/api/personal").status_code == 403
+    client.logout()
+    assert client.get("/talento-humano/api/personal").status_code == 401
