@@ -234,8 +234,11 @@ def seed(stdout) -> None:
             if parent_code is None:
                 unit = OrgUnit.add_root(code=code, name=name, kind=kind)
             else:
-                unit = units[parent_code].add_child(code=code, name=name, kind=kind)
+                # Fetched afresh: a sorted insert shifts the paths of siblings in memory.
+                parent = OrgUnit.objects.get(code=parent_code)
+                unit = parent.add_child(code=code, name=name, kind=kind)
         units[code] = unit
+    units = {unit.code: unit for unit in OrgUnit.objects.filter(code__in=units)}
     role_accounts = {email: roles for email, _f, _l, roles in DEMO_ACCOUNTS}
     profiles = {}
     for employee_id, email, first, last, unit_code, position in STAFF:
@@ -405,9 +408,6 @@ def _seed_egsi(stdout, units, profiles) -> None:
             "created_by": hr_officer.user if hr_officer else None,
         },
     )
-    CoverageRule.objects.get_or_create(
-        unit=units["dti-inf"], course=course, defaults={"minimum": 3}
-    )
     # Every compliance state, by position in the staff list (stable across runs).
     ordered = sorted(profiles.values(), key=lambda p: p.employee_id)
     states = {"compliant": 0, "expiring": 0, "expired": 0, "pending": 0, "overdue": 0}
@@ -449,6 +449,16 @@ def _seed_egsi(stdout, units, profiles) -> None:
                 due_date=due,
                 enrolled_at=timezone.now() - timedelta(days=30),
             )
+    # "TIC must always keep N people with a valid EGSI certification": N is today's holders,
+    # so the dashboard warns of the first expiry or departure in the next 90 days.
+    rule, created = CoverageRule.objects.get_or_create(
+        unit=units["dti"], course=course, defaults={"minimum": 1}
+    )
+    if created:
+        from .selectors import coverage_forecast
+
+        rule.minimum = max(coverage_forecast(rule).holders_today, 1)
+        rule.save(update_fields=["minimum"])
     stdout.write(
         f"EGSI requirement for everyone (12 months): {requirement.course.title}; "
         + ", ".join(f"{k} {v}" for k, v in states.items())

@@ -99,6 +99,17 @@ def dashboard(request):
     else:
         children = selectors.top_units(user)
         ancestors = []
+        if len(children) == 1:
+            # One root (the institution): its branches are the useful first level.
+            root = children[0]
+            children = (
+                list(
+                    selectors.visible_units(user).filter(
+                        path__startswith=root.path, depth=root.depth + 1
+                    )
+                )
+                or children
+            )
     requirements = _requirements()
     selected = None
     if request.GET.get("requisito"):

@@ -46,3 +46,13 @@ def test_demo_is_idempotent_and_shows_every_state():
     states = set(compliance_queryset(requirement).values_list("compliance", flat=True))
     assert states == set(Compliance.ALL)
     assert StaffProfile.objects.filter(status=StaffProfile.Status.LEAVING).count() == 1
+
+
+def test_demo_coverage_rule_warns_before_it_breaks():
+    from people.selectors import coverage_forecast
+
+    make_course("Seguridad de la información (EGSI)", validity_months=12)
+    run_seed()
+    forecast = coverage_forecast(CoverageRule.objects.get())
+    assert forecast.margin_today == 0
+    assert forecast.at_risk
