@@ -95,13 +95,19 @@ def dashboard(request):
         children = list(
             selectors.visible_units(user).filter(path__startswith=unit.path, depth=unit.depth + 1)
         )
-        ancestors = list(unit.get_ancestors()) if unit.depth > 1 else []
+        visible_paths = set(
+            selectors.visible_units(user)
+            .filter(depth__lt=unit.depth)
+            .values_list("path", flat=True)
+        )
+        ancestors = [a for a in unit.get_ancestors() if a.path in visible_paths]
     else:
         children = selectors.top_units(user)
         ancestors = []
         if len(children) == 1:
             # One root (the institution): its branches are the useful first level.
             root = children[0]
+            ancestors = [root]
             children = (
                 list(
                     selectors.visible_units(user).filter(

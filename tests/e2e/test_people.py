@@ -1,98 +1,69 @@
-"""Browser test: the demo HR officer imports staff (a bad row first), assigns a required
-training to a unit and sees the unit's compliance."""
-
-import io
-import os
+"""Browser test: the demo HR officer imports staff (a bad row first: the error is shown and
+nothing is imported), fixes the file, imports, assigns a required training to a unit and sees
+the unit's compliance."""
 
 import pytest
 
-from core import demo as core_demo
-from people import demo as people_demo
+from courses.models import CoursePage
 from people.models import OrgUnit, Requirement, StaffProfile
-from tests.people.factories import make_course
 
-pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
-
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-]
+pytestmark = pytest.mark.e2e
 
 BAD = (
     "cedula;nombres;apellidos;correo;unidad;cargo;jefe;fecha_ingreso;estado\n"
     "1799000001;Rocío;Benalcázar;rocio.benalcazar@cancilleria.gob.ec;dsm;Analista;;2025-01-06;activo\n"
-    "1799000002;Mateo;Cifuentes;mateo.cifuentes@cancilleria.gob.ec;no-existe;Analista;;2025-01-06;activo\n"
+    "1799000002;Mateo;Cifuentes;mateo.cifuentes@cancilleria.gob.ec;no-existe;Analista;;2025-01-06;"
+    "activo\n"
 )
 GOOD = BAD.replace("no-existe", "dsm")
 
 
-@pytest.fixture
-def hr_page(live_server, settings, tmp_path):
-    os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
-    from playwright.sync_api import sync_playwright
-
-    settings.MFA_REQUIRED_FOR_ROLES = []
-    out = io.StringIO()
-    core_demo.seed(out)
-    people_demo.seed(out)
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(
-            executable_path="/usr/bin/chromium", args=CHROMIUM_ARGS
-        )
-        page = browser.new_page(base_url=live_server.url)
-        page.goto("/cuenta/login/")
-        page.fill("input[name=login]", "talento@relevo.demo")
-        page.fill("input[name=password]", core_demo.DEMO_PASSWORD)
-        page.click("form button[type=submit]")
-        page.wait_for_load_state()
-        yield page
-        browser.close()
-
-
-def upload(page, tmp_path, name, content):
-    path = tmp_path / name
+def upload(page, tmp_path, content):
+    path = tmp_path / "personal.csv"
     path.write_text(content, encoding="utf-8")
-    page.goto("/talento-humano/importar/")
+    page.goto(f"{page.base_url}/talento-humano/importar/")
     page.set_input_files("input[name=file]", str(path))
-    page.click("main form button[type=submit]")
-    page.wait_for_load_state()
+    with page.expect_navigation():
+        page.click("main form button[type=submit]")
 
 
-def test_hr_officer_imports_assigns_and_sees_compliance(hr_page, tmp_path):
-    page = hr_page
-    course = make_course("Ética y transparencia en el servicio público", validity_months=24)
+def test_hr_officer_imports_assigns_and_sees_compliance(
+    page, live_server, demo_site, login, assert_accessible, tmp_path
+):
+    login(page, live_server, "talento@relevo.demo")
     staff_before = StaffProfile.objects.count()
+    course = CoursePage.objects.live().exclude(hr_requirements__isnull=False).order_by("pk").first()
+    assert course is not None
 
-    upload(page, tmp_path, "personal.csv", BAD)
-    errors = page.locator("#import-errors")
-    assert errors.is_visible()
-    assert "no-existe" in page.content()
+    upload(page, tmp_path, BAD)
+    assert page.locator("#import-errors").is_visible()
+    assert "no-existe" in page.locator("main").inner_text()
     assert StaffProfile.objects.count() == staff_before
+    assert_accessible(page)
 
-    upload(page, tmp_path, "personal.csv", GOOD)
+    upload(page, tmp_path, GOOD)
     assert page.locator("#import-preview [data-count=created]").inner_text() == "2"
     assert StaffProfile.objects.count() == staff_before
-    page.click("text=Confirmar la importación")
-    page.wait_for_load_state()
+    with page.expect_navigation():
+        page.click("text=Confirmar la importación")
     assert page.locator("#import-summary [data-count=created]").inner_text() == "2"
     assert StaffProfile.objects.count() == staff_before + 2
 
-    page.goto("/talento-humano/requisitos/")
+    page.goto(f"{live_server.url}/talento-humano/requisitos/")
     page.select_option("select[name=course]", str(course.pk))
     page.select_option("select[name=scope]", "unit")
     page.select_option("select[name=unit]", str(OrgUnit.objects.get(code="dsm").pk))
     page.fill("input[name=due_days]", "20")
-    page.click("main form button[type=submit]")
-    page.wait_for_load_state()
+    with page.expect_navigation():
+        page.click("main form button[type=submit]")
     requirement = Requirement.objects.get(course=course)
     assert requirement.unit.code == "dsm"
 
-    page.goto(f"/talento-humano/?unidad=dsm&requisito={requirement.pk}")
+    page.goto(f"{live_server.url}/talento-humano/?unidad=dsm&requisito={requirement.pk}")
     card = page.locator(f"[data-requirement='{requirement.pk}']")
-    assert "0 %" in card.inner_text()
-    assert "Benalcázar" in page.content()  # the imported person, now pending
+    assert card.is_visible()
+    assert "%" in card.inner_text()
+    main = page.locator("main").inner_text()
+    assert "Benalcázar" in main  # the imported person, enrolled and pending
     assert page.locator("[data-status=pending]").count() >= 2
+    assert_accessible(page)

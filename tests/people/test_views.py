@@ -91,6 +91,14 @@ def test_scoped_officer_sees_only_their_subtree(scoped_client, people, tree):
     dashboard = body(scoped_client.get("/talento-humano/"))
     assert "Dirección B" not in dashboard
     assert "Dirección A" in dashboard
+    drill = body(scoped_client.get("/talento-humano/?unidad=unit-a1"))
+    assert "Dirección A" in drill  # the breadcrumb up to the scope
+    import re
+
+    breadcrumb = re.search(r'<nav aria-label="Ruta de navegación".*?</nav>', drill, re.S).group(0)
+    assert "Dirección A" in breadcrumb
+    assert "Subsecretaría" not in breadcrumb and "?unidad=min" not in breadcrumb, breadcrumb
+    assert "Subsecretaría" not in drill
 
 
 def test_manager_sees_their_reports_only(client, tree, people):
