@@ -508,3 +508,13 @@ CERTIFICATE_ALLOW_DEV_KEY = env.bool("CERTIFICATE_ALLOW_DEV_KEY", default=None)
 CERTIFICATE_VERIFY_RATE_LIMIT_PER_MINUTE = env.int(
     "CERTIFICATE_VERIFY_RATE_LIMIT_PER_MINUTE", default=30
 )
+
+# People (HR): the daily compliance job (assign, renew, remind) and HR's weekly digest.
+CELERY_BEAT_SCHEDULE["people-daily-compliance"] = {
+    "task": "people.tasks.daily_compliance",
+    "schedule": crontab(hour=6, minute=15),
+}
+CELERY_BEAT_SCHEDULE["people-weekly-digest"] = {
+    "task": "people.tasks.weekly_digest",
+    "schedule": crontab(hour=7, minute=0, day_of_week=1),
+}
