@@ -1,12 +1,19 @@
 import pytest
-from django.test.utils import CaptureQueriesContext
 from django.db import connection
+from django.test.utils import CaptureQueriesContext
 
 from courses.models import CoursePage, Topic
 
 from .factories import TopicFactory, make_course
 
 pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def _private_cache(settings):
+    # A Redis shared by parallel test workers is cleared by their fixtures at any moment:
+    # cache behaviour is asserted on a process-local cache.
+    settings.CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 
 
 @pytest.fixture
