@@ -12,8 +12,9 @@ from tests.core.factories import UserFactory
 
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")  # Playwright's sync API runs a loop
 
-# serialized_rollback: a transactional test starts from the migrated data (page tree, groups).
-pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
+# The live server needs committed data: transactional tests (make_course rebuilds the page tree
+# that a previous transactional test flushed; accounts need no role groups).
+pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 
 
 @pytest.fixture(scope="session")
