@@ -478,3 +478,7 @@ CELERY_TASK_PUBLISH_RETRY_POLICY = {
 
 # The benchmark's bare yardstick view (bench/urls.py): never enabled in a real deployment.
 BENCHMARK_ENDPOINTS = env.bool("BENCHMARK_ENDPOINTS", default=False)
+# How often beat runs the outbox sweep (seconds); the production-stack test shortens it.
+CELERY_BEAT_SCHEDULE["core-outbox-sweep"]["schedule"] = env.float(
+    "OUTBOX_SWEEP_SECONDS", default=60.0
+)
