@@ -18,42 +18,25 @@ import time
 from pathlib import Path
 from urllib.parse import urlparse
 
+from bench.stack import production_environment
+
 ROOT = Path(__file__).resolve().parent.parent
 RESULTS = ROOT / "bench" / "results"
 LOGS = ROOT / "var" / "bench"
 
 DEFAULT_DATABASE_URL = "postgres://postgres@127.0.0.1:5432/relevo_bench"
-BENCH_SECRET_KEY = "relevo-benchmark-only-secret-key-" + "b" * 40
 
 
 def bench_environment(database_url: str) -> dict[str, str]:
-    """Production settings (DEBUG off) with what a local, plain-HTTP benchmark needs."""
     redis = os.environ.get("BENCH_REDIS", "redis://127.0.0.1:6379")
-    return {
-        "DJANGO_SETTINGS_MODULE": "config.settings.base",
-        "DEBUG": "0",
-        "SECRET_KEY": BENCH_SECRET_KEY,
-        "ALLOWED_HOSTS": "127.0.0.1,localhost,testserver",
-        "SECURE_SSL_REDIRECT": "0",
-        "SESSION_COOKIE_SECURE": "0",
-        "CSRF_COOKIE_SECURE": "0",
-        "SECURE_HSTS_SECONDS": "0",
-        "DATABASE_URL": database_url,
-        "REDIS_URL": os.environ.get("BENCH_REDIS_URL", f"{redis}/10"),
-        "CELERY_BROKER_URL": os.environ.get("BENCH_BROKER_URL", f"{redis}/11"),
-        "CELERY_TASK_ALWAYS_EAGER": "0",
-        "BENCHMARK_ENDPOINTS": "1",
-        # The HR account signs in with a session cookie, not through the MFA form.
-        "MFA_REQUIRED_FOR_ROLES": "",
-        "ACCOUNT_EMAIL_VERIFICATION": "none",
-        "LOG_LEVEL": "WARNING",
-        "LOG_JSON": "1",
-        "MEDIA_ROOT": str(LOGS / "media"),
-        "PRIVATE_MEDIA_ROOT": str(LOGS / "private-media"),
-        "CERTIFICATE_DEV_KEY_DIR": str(LOGS / "dev-keys"),
-        "GUNICORN_ACCESSLOG": os.environ.get("GUNICORN_ACCESSLOG", ""),
-        "PYTHONUNBUFFERED": "1",
-    }
+    return production_environment(
+        database_url=database_url,
+        redis_url=os.environ.get("BENCH_REDIS_URL", f"{redis}/10"),
+        broker_url=os.environ.get("BENCH_BROKER_URL", f"{redis}/11"),
+        var_dir=LOGS,
+        BENCHMARK_ENDPOINTS="1",
+        GUNICORN_ACCESSLOG=os.environ.get("GUNICORN_ACCESSLOG", ""),
+    )
 
 
 def recreate_database(database_url: str) -> None:
@@ -97,7 +80,7 @@ def main(argv: list[str] | None = None) -> int:
     )
     if not database_url.startswith(("postgres", "pgsql")):
         database_url = DEFAULT_DATABASE_URL
-    env = {**os.environ, **bench_environment(database_url)}
+    env = bench_environment(database_url)
     os.environ.update(env)
     LOGS.mkdir(parents=True, exist_ok=True)
     if not args.reuse:
@@ -112,7 +95,7 @@ def main(argv: list[str] | None = None) -> int:
 
     from . import inprocess, report, seed, targets
     from .load import wrk
-    from .stack import running_stack
+    from .stack import ensure_static, running_stack
 
     phase = time.perf_counter()
     call_command("migrate", interactive=False, verbosity=0)
@@ -132,8 +115,8 @@ def main(argv: list[str] | None = None) -> int:
     facts.seconds["migrate"] = round(migrate_seconds, 1)
 
     phase = time.perf_counter()
-    call_command("collectstatic", interactive=False, verbosity=0)
-    facts.seconds["collectstatic"] = round(time.perf_counter() - phase, 1)
+    if ensure_static(env):
+        facts.seconds["collectstatic"] = round(time.perf_counter() - phase, 1)
 
     pages = targets.discover(facts)
     if args.only:

@@ -1,6 +1,11 @@
-"""Start and stop the production processes the benchmark measures: gunicorn and a Celery worker."""
+"""Start and stop the production processes: gunicorn, a Celery worker and beat.
+
+Shared by the benchmark and by tests/integration/test_production_stack.py, so that both
+exercise the same commands as docs/deployment.md and deploy/systemd/.
+"""
 
 import contextlib
+import hashlib
 import os
 import signal
 import socket
@@ -13,6 +18,84 @@ from dataclasses import dataclass
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
+
+
+# Variables the test settings put into os.environ; a process playing production must not inherit them.
+TEST_ONLY_VARIABLES = {
+    "DEBUG",
+    "SECRET_KEY",
+    "ALLOWED_HOSTS",
+    "SECURE_SSL_REDIRECT",
+    "SESSION_COOKIE_SECURE",
+    "CSRF_COOKIE_SECURE",
+    "LOG_JSON",
+    "MFA_REQUIRED_FOR_ROLES",
+    "DJANGO_SETTINGS_MODULE",
+    "CELERY_TASK_ALWAYS_EAGER",
+}
+
+
+def production_environment(
+    *, database_url: str, redis_url: str, broker_url: str, var_dir: Path, **extra: str
+) -> dict[str, str]:
+    """Production settings (DEBUG off, config.settings.base) for a local, plain-HTTP stack."""
+    base = {k: v for k, v in os.environ.items() if k not in TEST_ONLY_VARIABLES}
+    return {
+        **base,
+        "DJANGO_SETTINGS_MODULE": "config.settings.base",
+        "DEBUG": "0",
+        "SECRET_KEY": "relevo-local-stack-only-secret-key-" + "s" * 40,
+        "ALLOWED_HOSTS": "127.0.0.1,localhost,testserver",
+        # Plain HTTP on the loopback: no TLS proxy in front of it.
+        "SECURE_SSL_REDIRECT": "0",
+        "SESSION_COOKIE_SECURE": "0",
+        "CSRF_COOKIE_SECURE": "0",
+        "SECURE_HSTS_SECONDS": "0",
+        "DATABASE_URL": database_url,
+        "REDIS_URL": redis_url,
+        "CELERY_BROKER_URL": broker_url,
+        "CELERY_TASK_ALWAYS_EAGER": "0",
+        # Accounts sign in with a session cookie made in the calling process, not the MFA form.
+        "MFA_REQUIRED_FOR_ROLES": "",
+        "LOG_LEVEL": "WARNING",
+        "LOG_JSON": "1",
+        "MEDIA_ROOT": str(var_dir / "media"),
+        "PRIVATE_MEDIA_ROOT": str(var_dir / "private-media"),
+        "CERTIFICATE_DEV_KEY_DIR": str(var_dir / "dev-keys"),
+        "PYTHONUNBUFFERED": "1",
+        **extra,
+    }
+
+
+def _static_fingerprint() -> str:
+    from django.contrib.staticfiles.finders import get_finders
+
+    digest = hashlib.sha256()
+    for finder in get_finders():
+        for path, storage in sorted(finder.list([]), key=lambda item: item[0]):
+            stat = os.stat(storage.path(path))
+            digest.update(f"{path}:{stat.st_size}:{stat.st_mtime_ns}\n".encode())
+    return digest.hexdigest()
+
+
+def ensure_static(env: dict) -> bool:
+    """Run collectstatic (hashed, compressed: what DEBUG off serves) unless the static files
+    found are those of the last run. Returns True when it ran."""
+    from django.conf import settings
+
+    root = Path(settings.STATIC_ROOT)
+    stamp = root / ".relevo-fingerprint"
+    fingerprint = _static_fingerprint()
+    if (root / "staticfiles.json").exists() and stamp.exists() and stamp.read_text() == fingerprint:
+        return False
+    subprocess.run(
+        [sys.executable, "manage.py", "collectstatic", "--noinput", "-v0"],
+        cwd=ROOT,
+        env=env,
+        check=True,
+    )
+    stamp.write_text(fingerprint)
+    return True
 
 
 def free_port() -> int:
@@ -77,7 +160,7 @@ def gunicorn_command(bind: str) -> list[str]:
     ]
 
 
-def celery_worker_command(concurrency: int = 2, extra: tuple[str, ...] = ()) -> list[str]:
+def celery_worker_command(concurrency: int = 2, *extra: str) -> list[str]:
     return [
         sys.executable,
         "-m",
