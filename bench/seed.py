@@ -96,6 +96,23 @@ def _bulk(model_cls, objects: list, batch: int = BATCH) -> None:
         model_cls.objects.bulk_create(objects[i : i + batch], batch_size=batch)
 
 
+def copy_rows(model_cls, objects: list) -> None:
+    """Insert many rows with PostgreSQL's COPY: several times faster than bulk_create for the
+    millions of plain rows (progress, attempts). Values go through each field's own
+    preparation (defaults, auto_now_add, JSON), so rows are what `save()` would write. Primary
+    keys are not set on the objects: read them back when needed."""
+    if not objects:
+        return
+    fields = [f for f in model_cls._meta.concrete_fields if not f.primary_key]
+    columns = ", ".join(connection.ops.quote_name(f.column) for f in fields)
+    table = connection.ops.quote_name(model_cls._meta.db_table)
+    with connection.cursor() as cursor, cursor.copy(f"COPY {table} ({columns}) FROM STDIN") as copy:
+        for obj in objects:
+            copy.write_row(
+                [f.get_db_prep_save(f.pre_save(obj, add=True), connection) for f in fields]
+            )
+
+
 def _ids(queryset) -> list[int]:
     return list(queryset.order_by("pk").values_list("pk", flat=True))
 
@@ -297,16 +314,30 @@ def seed_courses(facts: Facts, rng: random.Random) -> None:
     facts.ids["course"] = courses[0].pk
     facts.ids["lesson"] = lessons_by_course[courses[0].pk][3]
     facts.ids["catalogue"] = index.pk
-    seed_enrolments(facts, rng, lessons_by_course)
 
 
-def seed_enrolments(facts: Facts, rng: random.Random, lessons_by_course: dict) -> None:
+def course_lessons() -> dict[int, list[int]]:
+    """Lesson ids of every course, in course order, read back from the page tree."""
+    CoursePage = model("courses.CoursePage")
+    LessonPage = model("courses.LessonPage")
+    steplen = CoursePage.steplen
+    course_by_path = dict(CoursePage.objects.values_list("path", "pk"))
+    result: dict[int, list[int]] = {pk: [] for pk in course_by_path.values()}
+    for pk, path in LessonPage.objects.order_by("path").values_list("pk", "path"):
+        course = course_by_path.get(path[:-steplen])
+        if course is not None:
+            result[course].append(pk)
+    return result
+
+
+def seed_enrolments(facts: Facts, rng: random.Random) -> None:
     """90,000 completed enrolments with 10 lessons done each and 50,000 in progress with 2:
     1,000,000 lesson-progress rows at SCALE=1."""
     Enrolment = model("courses.Enrolment")
     LessonProgress = model("courses.LessonProgress")
-    if Enrolment is None or LessonProgress is None:
+    if Enrolment is None or LessonProgress is None or "course" not in facts.ids:
         return
+    lessons_by_course = course_lessons()
     learner_ids = _staff_user_ids()
     course_ids = list(lessons_by_course)
     completed_count = n(90_000, facts.scale)
@@ -355,10 +386,10 @@ def seed_enrolments(facts: Facts, rng: random.Random, lessons_by_course: dict) -
                     completed_at=enrolment.completed_at or enrolment.enrolled_at,
                 )
             )
-        if len(progress) >= 50_000:
-            _bulk(LessonProgress, progress)
+        if len(progress) >= 100_000:
+            copy_rows(LessonProgress, progress)
             progress = []
-    _bulk(LessonProgress, progress)
+    copy_rows(LessonProgress, progress)
 
     # The signed-in learner of the load test: one course done, one in progress, two assigned.
     learner_id = facts.ids["learner"]
@@ -396,6 +427,7 @@ SEEDERS: list[tuple[str, Callable[[Facts, random.Random], None]]] = [
     ("accounts", seed_accounts),
     ("people", seed_people),
     ("courses", seed_courses),
+    ("enrolments", seed_enrolments),
 ]
 
 
