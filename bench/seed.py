@@ -78,6 +78,16 @@ def model(label: str):
         return None
 
 
+def fit(model_cls, **values) -> dict:
+    """Only the values the model has fields for: seeding survives a renamed or dropped field."""
+    names = set()
+    for f in model_cls._meta.get_fields():
+        names.add(f.name)
+        if getattr(f, "attname", None):
+            names.add(f.attname)
+    return {k: v for k, v in values.items() if k in names}
+
+
 def n(base: int, scale: float, minimum: int = 1) -> int:
     return max(minimum, round(base * scale))
 
@@ -423,11 +433,212 @@ def seed_enrolments(facts: Facts, rng: random.Random) -> None:
     facts.counts["lesson_progress"] = LessonProgress.objects.count()
 
 
+# --- people: required trainings (the compliance matrix) ---------------------------------------
+
+
+def seed_requirements(facts: Facts, rng: random.Random) -> None:
+    """Ten trainings required of everyone: the compliance export has staff x 10 rows
+    (500,000 at SCALE=1)."""
+    Requirement = model("people.Requirement")
+    CoursePage = model("courses.CoursePage")
+    if Requirement is None or CoursePage is None or "course" not in facts.ids:
+        return
+    course_ids = _ids(CoursePage.objects.all())[:10]
+    _bulk(
+        Requirement,
+        [
+            Requirement(
+                **fit(
+                    Requirement,
+                    course_id=course_id,
+                    scope="everyone",
+                    validity_months=rng.choice([None, 12, 24]),
+                    due_days=rng.choice([30, 60, 90]),
+                    active=True,
+                    created_by_id=facts.ids["hr"],
+                )
+            )
+            for course_id in course_ids
+        ],
+    )
+    facts.counts["requirements"] = Requirement.objects.count()
+
+
+# --- certificates: rows only (PDFs are rendered in the issuance measurements) ------------------
+
+
+def seed_certificates(facts: Facts, rng: random.Random) -> None:
+    """One current certificate per completed enrolment (90,000) and 10,000 superseded ones from
+    earlier reissues: 100,000 rows at SCALE=1."""
+    Certificate = model("certificates.Certificate")
+    Enrolment = model("courses.Enrolment")
+    if Certificate is None or Enrolment is None:
+        return
+    User = get_user_model()
+    names = {
+        pk: f"{first} {last}".strip()
+        for pk, first, last in User.objects.values_list("pk", "first_name", "last_name")
+    }
+    completed = list(
+        Enrolment.objects.filter(status="completed")
+        .order_by("pk")
+        .values_list("pk", "learner_id", "course_id", "course__title", "completed_at")
+    )
+    superseded_count = n(10_000, facts.scale)
+    alphabet = "23456789BCDFGHJKLMNPQRSTVWXYZ"
+    codes: set[str] = set()
+
+    def code() -> str:
+        while True:
+            value = "".join(rng.choice(alphabet) for _ in range(10))
+            if value not in codes:
+                codes.add(value)
+                return value
+
+    def certificate(row, status: str) -> object:
+        enrolment_id, learner_id, course_id, title, completed_at = row
+        completed_on = timezone.localtime(completed_at).date()
+        return Certificate(
+            **fit(
+                Certificate,
+                code=code(),
+                enrolment_id=enrolment_id,
+                learner_id=learner_id,
+                course_id=course_id,
+                course_title=title,
+                hours=rng.choice([2, 4, 8, 16]),
+                completed_on=completed_on,
+                issued_at=completed_at + timedelta(minutes=2),
+                expires_on=completed_on + timedelta(days=730) if rng.random() < 0.6 else None,
+                status=status,
+                superseded_at=completed_at + timedelta(days=1) if status == "superseded" else None,
+                learner_name=names.get(learner_id, ""),
+                learner_identifier=f"{1_700_000_000 + learner_id}",
+                pdf_sha256=f"{rng.getrandbits(256):064x}",
+                credential={},
+            )
+        )
+
+    rows = [certificate(row, "issued") for row in completed]
+    rows += [certificate(row, "superseded") for row in rng.sample(completed, superseded_count)]
+    copy_rows(Certificate, rows)
+    mine = Certificate.objects.filter(enrolment_id=facts.ids.get("learner_completed_enrolment"))
+    if not mine.exists() and facts.ids.get("learner_completed_enrolment"):
+        enrolment = Enrolment.objects.select_related("course").get(
+            pk=facts.ids["learner_completed_enrolment"]
+        )
+        row = (
+            enrolment.pk,
+            enrolment.learner_id,
+            enrolment.course_id,
+            enrolment.course.title,
+            enrolment.completed_at,
+        )
+        copy_rows(Certificate, [certificate(row, "issued")])
+    facts.ids["certificate_code"] = (
+        Certificate.objects.filter(status="issued").order_by("pk").values_list("code", flat=True)[0]
+    )
+    facts.counts["certificates"] = Certificate.objects.count()
+
+
+# --- knowledge base: systems and articles --------------------------------------------------
+
+
+def _knowledge_index():
+    from wagtail.models import Page, Site
+
+    KnowledgeIndexPage = model("knowledge_base.KnowledgeIndexPage")
+    index = KnowledgeIndexPage.objects.first()
+    if index is None:
+        home = Site.objects.get(is_default_site=True).root_page
+        index = home.add_child(
+            instance=KnowledgeIndexPage(title="Conocimiento", slug="conocimiento")
+        )
+    return Page.objects.get(pk=index.pk)
+
+
+def _markdown_article(rng: random.Random) -> str:
+    sections = []
+    for _ in range(rng.randint(3, 5)):
+        sections.append(f"## {sentence(rng, 3)[:-1]}\n\n{paragraph(rng, 5)}\n")
+    sections.append("```\nsystemctl status " + rng.choice(WORDS) + "\n```\n")
+    return "\n".join(sections)
+
+
+def seed_knowledge_base(facts: Facts, rng: random.Random) -> None:
+    """60 systems and 20,000 articles at SCALE=1, under the knowledge index."""
+    SystemPage = model("knowledge_base.SystemPage")
+    ArticlePage = model("knowledge_base.ArticlePage")
+    StaffProfile = model("people.StaffProfile")
+    if SystemPage is None or ArticlePage is None:
+        return
+    from bench.pages import bulk_add_children
+
+    index = _knowledge_index()
+    system_count = n(60, facts.scale, 5)
+    systems = [
+        SystemPage(
+            **fit(
+                SystemPage,
+                title=f"Sistema {i + 1:03d}: {sentence(rng, 2)[:-1]}",
+                slug=f"sistema-{i + 1:03d}",
+                acronym=f"S{i + 1:03d}",
+                purpose=paragraph(rng, 2),
+                confidentiality=rng.choice(["low", "medium", "high"]),
+                integrity=rng.choice(["low", "medium", "high"]),
+                availability=rng.choice(["low", "medium", "high"]),
+            )
+        )
+        for i in range(system_count)
+    ]
+    bulk_add_children(index, systems)
+    owners = _ids(StaffProfile.objects.filter(status="active"))[:2000] if StaffProfile else []
+    now = timezone.now()
+    kinds = ["runbook", "howto", "architecture", "troubleshooting", "handover", "glossary"]
+    article_count = n(20_000, facts.scale, 20)
+    articles = []
+    for i in range(article_count):
+        reviewed = now - timedelta(days=rng.randint(1, 500))
+        articles.append(
+            ArticlePage(
+                **fit(
+                    ArticlePage,
+                    title=f"{sentence(rng, 5)[:-1]} ({i + 1})",
+                    slug=f"articulo-{i + 1:05d}",
+                    kind=rng.choice(kinds),
+                    summary=sentence(rng, 20)[:500],
+                    body=_markdown_article(rng),
+                    content_owner_id=rng.choice(owners) if owners else None,
+                    review_interval_days=rng.choice([90, 180, 365]),
+                    last_reviewed_at=reviewed,
+                    review_due_on=(reviewed + timedelta(days=180)).date(),
+                )
+            )
+        )
+    for i in range(0, len(articles), 2000):
+        bulk_add_children(index, articles[i : i + 2000])
+    Through = ArticlePage.systems.through
+    _bulk(
+        Through,
+        [
+            Through(articlepage_id=article.pk, systempage_id=rng.choice(systems).pk)
+            for article in articles
+        ],
+    )
+    facts.ids["article"] = articles[0].pk
+    facts.ids["system"] = systems[0].pk
+    facts.counts["systems"] = len(systems)
+    facts.counts["articles"] = ArticlePage.objects.count()
+
+
 SEEDERS: list[tuple[str, Callable[[Facts, random.Random], None]]] = [
     ("accounts", seed_accounts),
     ("people", seed_people),
     ("courses", seed_courses),
     ("enrolments", seed_enrolments),
+    ("requirements", seed_requirements),
+    ("certificates", seed_certificates),
+    ("knowledge_base", seed_knowledge_base),
 ]
 
 

@@ -152,7 +152,51 @@ def _courses(facts: Facts) -> list[Target]:
     return targets
 
 
-TARGET_BUILDERS: list[Callable[[Facts], list[Target]]] = [_bare, _core, _courses]
+def _certificates(facts: Facts) -> list[Target]:
+    code = facts.ids.get("certificate_code")
+    if not code or not url_exists(f"/verificar/{code}/"):
+        return []
+    return [Target("verify", "Certificate verification, anonymous", f"/verificar/{code}/")]
+
+
+def _people(facts: Facts) -> list[Target]:
+    if not url_exists("/talento-humano/"):
+        return []
+    return [
+        Target(
+            "hr_dashboard", "HR dashboard (Talento humano)", "/talento-humano/", facts.ids.get("hr")
+        )
+    ]
+
+
+def _knowledge_base(facts: Facts) -> list[Target]:
+    targets = []
+    if url_exists("/conocimiento/buscar/"):
+        targets.append(
+            Target(
+                "kb_search",
+                "Knowledge search, signed in",
+                "/conocimiento/buscar/?q=procedimiento+respaldo+servidor",
+                facts.ids.get("learner"),
+                max_p95_ms=100,
+            )
+        )
+    article = _page_url("knowledge_base.ArticlePage", facts.ids.get("article"))
+    if article:
+        targets.append(
+            Target("kb_article", "Knowledge article, signed in", article, facts.ids.get("learner"))
+        )
+    return targets
+
+
+TARGET_BUILDERS: list[Callable[[Facts], list[Target]]] = [
+    _bare,
+    _core,
+    _courses,
+    _certificates,
+    _people,
+    _knowledge_base,
+]
 
 
 def discover(facts: Facts) -> list[Target]:
