@@ -117,6 +117,11 @@ def main(argv: list[str] | None = None) -> int:
     phase = time.perf_counter()
     if ensure_static(env):
         facts.seconds["collectstatic"] = round(time.perf_counter() - phase, 1)
+    from django.contrib.staticfiles.storage import staticfiles_storage
+
+    if hasattr(staticfiles_storage, "load_manifest"):  # collected after this process started
+        manifest = staticfiles_storage.load_manifest()
+        staticfiles_storage.hashed_files, staticfiles_storage.manifest_hash = manifest
 
     pages = targets.discover(facts)
     if args.only:

@@ -76,16 +76,20 @@ def check(target: Target) -> Target:
     rotation = target.rotation or [(target.path, target.user_id)]
     requests = rotation[:2] if len(rotation) > 1 else rotation * 2
     response = None
-    for i, (path, user_id) in enumerate(requests):
-        if user_id != target.user_id and user_id is not None:
-            client.force_login(get_user_model().objects.get(pk=user_id))
-        with CaptureQueriesContext(connection) as captured:
-            if target.method == "POST":
-                response = client.post(path, data=target.body, content_type=_FORM)
-            else:
-                response = client.get(path)
-        if i == len(requests) - 1:
-            target.queries = len(captured)
+    try:
+        for i, (path, user_id) in enumerate(requests):
+            if user_id != target.user_id and user_id is not None:
+                client.force_login(get_user_model().objects.get(pk=user_id))
+            with CaptureQueriesContext(connection) as captured:
+                if target.method == "POST":
+                    response = client.post(path, data=target.body, content_type=_FORM)
+                else:
+                    response = client.get(path)
+            if i == len(requests) - 1:
+                target.queries = len(captured)
+    except Exception as exc:  # even the error page failed
+        target.problem = f"{exc.__class__.__name__} in process: {str(exc)[:80]}"
+        return target
     target.status = response.status_code
     if target.status not in target.expect:
         target.problem = f"HTTP {target.status} in process"
