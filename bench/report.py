@@ -27,7 +27,7 @@ def page_row(target: Target, measured: dict | None) -> dict:
 
 
 def _ratios(rows: list[dict]) -> None:
-    bare = next((r.get("rps") for r in rows if r["key"] == "bare"), None)
+    bare = next((r.get("rps") for r in rows if r["key"] == "bare"), None) or None
     for row in rows:
         if bare and row.get("rps") is not None:
             row["ratio"] = round(row["rps"] / bare, 3)
@@ -46,6 +46,10 @@ def progress_line(row: dict) -> str:
         f"  {row['key']:<14} {row['rps']:>8.1f} req/s  p50 {row['p50_ms']:>6.1f} ms"
         f"  p95 {row['p95_ms']:>6.1f} ms  queries {row['queries']}{errors}"
     )
+
+
+def _ratio_text(row: dict) -> str:
+    return f"{row['ratio']:.2f}" if row.get("ratio") is not None else "–"
 
 
 def _budget_text(row: dict) -> str:
@@ -76,7 +80,7 @@ def table(rows: list[dict], measurements: list[dict], facts) -> str:
             continue
         errors = f" ({sum(row['errors'].values())} errors)" if row.get("errors") else ""
         lines.append(
-            f"| {row['page']} | {row['rps']:.0f}{errors} | {row.get('ratio', 0):.2f} | "
+            f"| {row['page']} | {row['rps']:.0f}{errors} | {_ratio_text(row)} | "
             f"{row['p50_ms']:.1f} | {row['p95_ms']:.1f} | {row['queries']} | {_budget_text(row)} |"
         )
     if measurements:

@@ -485,12 +485,21 @@ def seed_certificates(facts: Facts, rng: random.Random) -> None:
         .values_list("pk", "learner_id", "course_id", "course__title", "completed_at")
     )
     superseded_count = n(10_000, facts.scale)
-    alphabet = "23456789BCDFGHJKLMNPQRSTVWXYZ"
+    try:  # the public code format of the certificates app (XXXX-XXXX-XX), drawn reproducibly
+        from certificates.codes import ALPHABET as alphabet
+        from certificates.codes import CODE_LENGTH as length
+        from certificates.codes import format_code
+    except ImportError:
+        alphabet, length = "23456789ABCDEFGHJKMNPQRSTUVWXYZ", 10
+
+        def format_code(raw: str) -> str:
+            return raw
+
     codes: set[str] = set()
 
     def code() -> str:
         while True:
-            value = "".join(rng.choice(alphabet) for _ in range(10))
+            value = format_code("".join(rng.choice(alphabet) for _ in range(length)))
             if value not in codes:
                 codes.add(value)
                 return value
