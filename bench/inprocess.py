@@ -14,9 +14,16 @@ import time
 from collections.abc import Callable
 from pathlib import Path
 
-from .seed import Facts, model
-
 ROOT = Path(__file__).resolve().parent.parent
+
+
+def model(label: str):
+    from django.apps import apps
+
+    try:
+        return apps.get_model(label)
+    except LookupError:
+        return None
 
 
 def _peak_mb() -> float:
@@ -240,7 +247,7 @@ MEASUREMENTS: dict[str, Callable[[dict], dict | None]] = {
 # --- the parent side ---------------------------------------------------------------------------
 
 
-def run_all(facts: Facts, *, env: dict, log: Callable[[str], None]) -> list[dict]:
+def run_all(facts, *, env: dict, log: Callable[[str], None]) -> list[dict]:
     facts_file = ROOT / "var" / "bench" / "facts.json"
     facts_file.write_text(json.dumps(facts.__dict__))
     results = []
