@@ -277,6 +277,8 @@ def run_all(facts, *, env: dict, log: Callable[[str], None]) -> list[dict]:
 def main(argv: list[str]) -> int:
     import django
 
+    import config  # noqa: F401  (the project's Celery app, as in the web processes)
+
     django.setup()
     name, facts_file = argv
     result = MEASUREMENTS[name](json.loads(Path(facts_file).read_text()))
