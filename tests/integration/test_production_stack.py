@@ -9,12 +9,14 @@ redis-server of our own, on a free port.
 import contextlib
 import os
 import shutil
+import socket
 import subprocess
 import sys
 import tempfile
 import time
 import urllib.error
 import urllib.request
+import warnings
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -62,6 +64,11 @@ def wait_until(predicate: Callable[[], object], *, timeout: float, what: str) ->
     raise AssertionError(f"timed out after {timeout:.0f} s waiting for {what}")
 
 
+class _NoRedirect(urllib.request.HTTPRedirectHandler):
+    def redirect_request(self, *args, **kwargs):
+        return None
+
+
 class PrivateRedis:
     """A redis-server of this test's own (no persistence), stopped and restarted at will."""
 
@@ -104,13 +111,29 @@ class ProductionStack:
     web: subprocess.Popen
     beat: subprocess.Popen
     worker: subprocess.Popen | None = None
+    worker_name: str = ""
 
-    def start_worker(self) -> None:
+    def start_worker(self, *, wait: bool = False) -> None:
+        self.worker_name = f"relevo-it-{time.time_ns()}@{socket.gethostname()}"
         self.worker = spawn(
-            celery_worker_command(1, "--hostname", f"relevo-it-{time.time_ns()}@%h"),
+            celery_worker_command(1, "--hostname", self.worker_name),
             self.env,
             self.logs / "worker.log",
         )
+        if wait:
+            wait_until(self._worker_answers, timeout=90, what="the Celery worker to start")
+
+    def _worker_answers(self) -> bool:
+        ping = [sys.executable, "-m", "celery", "-A", "config", "inspect", "ping"]
+        result = subprocess.run(
+            [*ping, "-d", self.worker_name, "-t", "2"],
+            cwd=ROOT,
+            env=self.env,
+            capture_output=True,
+            text=True,
+            timeout=60,
+        )
+        return result.returncode == 0 and "pong" in result.stdout
 
     def kill_worker(self) -> None:
         """kill -9 the worker and its pool: no warm shutdown, no acknowledgement."""
@@ -128,6 +151,27 @@ class ProductionStack:
                 return response.status, response.read()
         except urllib.error.HTTPError as exc:
             return exc.code, exc.read()
+
+    def post(self, path: str, cookie: str, data: dict | None = None) -> int:
+        """A form POST as a browser sends it: session cookie plus the CSRF cookie and token."""
+        token = "relevoIntegrationCsrfToken000001"  # 32 characters, a valid CSRF secret
+        body = "&".join(f"{k}={v}" for k, v in (data or {}).items()).encode()
+        request = urllib.request.Request(  # noqa: S310 (http://127.0.0.1 only)
+            self.base_url + path,
+            data=body,
+            method="POST",
+            headers={
+                "Cookie": f"{cookie}; {settings.CSRF_COOKIE_NAME}={token}",
+                "X-CSRFToken": token,
+                "Content-Type": "application/x-www-form-urlencoded",
+            },
+        )
+        opener = urllib.request.build_opener(_NoRedirect)
+        try:
+            with opener.open(request, timeout=30) as response:
+                return response.status
+        except urllib.error.HTTPError as exc:
+            return exc.code
 
     def logs_tail(self) -> str:
         parts = []
@@ -215,6 +259,62 @@ print(message.pk)
 """
 
 
+def certificates_landed() -> bool:
+    from django.apps import apps
+
+    try:
+        apps.get_model("certificates", "Certificate")
+        apps.get_model("courses", "LessonPage")
+    except LookupError:
+        return False
+    from django.urls import Resolver404, resolve
+
+    try:
+        resolve("/cursos/lecciones/1/completar/")
+    except Resolver404:
+        return False
+    return True
+
+
+def make_course(slug: str, lessons: int = 2):
+    """A public course of a few lessons, completed when every lesson is done."""
+    from wagtail.models import Site
+
+    from courses.models import CourseIndexPage, CoursePage, LessonPage
+
+    index = CourseIndexPage.objects.first()
+    if index is None:
+        home = Site.objects.get(is_default_site=True).root_page
+        index = home.add_child(instance=CourseIndexPage(title="Cursos", slug="cursos"))
+    course = index.add_child(
+        instance=CoursePage(
+            title=f"Curso {slug}",
+            slug=slug,
+            summary="Curso de la prueba de integración.",
+            visibility="public",
+            completion_rule="all_lessons",
+        )
+    )
+    lesson_ids = [
+        course.add_child(instance=LessonPage(title=f"Lección {i}", slug=f"leccion-{i}")).pk
+        for i in range(1, lessons + 1)
+    ]
+    return course, lesson_ids
+
+
+def complete_course_over_http(stack, learner, course, lesson_ids) -> None:
+    cookie = session_cookie(learner)
+    assert stack.post(f"/cursos/inscribirse/{course.pk}/", cookie) == 302
+    for lesson_id in lesson_ids:
+        assert stack.post(f"/cursos/lecciones/{lesson_id}/completar/", cookie) == 302
+
+
+def certificates_for(learner, course) -> int:
+    from certificates.models import Certificate
+
+    return Certificate.objects.filter(learner=learner, course=course).count()
+
+
 def outbox_message(dedupe_key: str):
     from core.models import OutboxMessage
 
@@ -285,3 +385,57 @@ def test_production_stack_serves_processes_and_survives_worker_and_redis_loss(st
     status, body = stack.get("/healthz")
     assert status == 200
     assert b'"status": "ok"' in body
+
+
+@pytest.mark.skipif(
+    not certificates_landed(), reason="needs the courses views and the certificates app"
+)
+def test_course_completed_over_http_gets_exactly_one_certificate_through_worker(stack, make_user):
+    from core.roles import Role
+
+    course, lesson_ids = make_course("curso-integracion")
+
+    # 1. Complete a course over HTTP: the worker issues the certificate.
+    first = make_user(Role.LEARNER)
+    complete_course_over_http(stack, first, course, lesson_ids)
+    wait_until(lambda: certificates_for(first, course), timeout=120, what="the first certificate")
+
+    # 2. kill -9 the worker while it issues. A freshly started worker takes seconds over its
+    # first certificate (fonts, key), so killing it right after the completion lands in the
+    # middle of issuing. The restarted worker gets the task again (acks late, 5 s visibility
+    # timeout); the constraint and the idempotent service leave exactly one certificate.
+    stack.kill_worker()
+    stack.start_worker(wait=True)
+    second = make_user(Role.LEARNER)
+    complete_course_over_http(stack, second, course, lesson_ids)
+    stack.kill_worker()
+    if certificates_for(second, course):
+        warnings.warn("the worker finished issuing before the kill", stacklevel=1)
+    stack.start_worker()
+    wait_until(
+        lambda: certificates_for(second, course), timeout=120, what="the redelivered issuance"
+    )
+    assert outbox_message(f"certificate:{second.enrolments.get(course=course).pk}").completed_at
+
+    # 3. Redis stops: pages keep answering and a completion made meanwhile is recorded in the
+    # outbox; once Redis is back, beat's sweep sends it and the certificate appears.
+    third = make_user(Role.LEARNER)
+    stack.redis.stop()
+    try:
+        status, _body = stack.get(course.get_url(), session_cookie(third))
+        assert status == 200
+        status, body = stack.get("/healthz")
+        assert b'"status": "degraded"' in body
+        complete_course_over_http(stack, third, course, lesson_ids)
+        assert certificates_for(third, course) == 0
+    finally:
+        stack.redis.start()
+    wait_until(
+        lambda: certificates_for(third, course),
+        timeout=180,
+        what="the certificate of the completion made during the outage",
+    )
+
+    time.sleep(3)  # a late duplicate delivery would show up now
+    for learner in (first, second, third):
+        assert certificates_for(learner, course) == 1
