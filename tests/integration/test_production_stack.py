@@ -144,10 +144,11 @@ class ProductionStack:
         self.worker = None
 
     def get(self, path: str, cookie: str = "") -> tuple[int, bytes]:
+        """GET without following redirects: a signed-in page must answer 200 itself."""
         url = self.base_url + path  # always http://127.0.0.1:<port>
         request = urllib.request.Request(url, headers={"Cookie": cookie})  # noqa: S310
         try:
-            with urllib.request.urlopen(request, timeout=10) as response:  # noqa: S310
+            with urllib.request.build_opener(_NoRedirect).open(request, timeout=10) as response:
                 return response.status, response.read()
         except urllib.error.HTTPError as exc:
             return exc.code, exc.read()
@@ -207,6 +208,8 @@ def stack(transactional_db) -> Iterator[ProductionStack]:
         OUTBOX_SWEEP_SECONDS="2",
         GUNICORN_WORKERS="2",
         GUNICORN_THREADS="2",
+        # Sessions made here with the test client must be valid there.
+        SECRET_KEY=settings.SECRET_KEY,
     )
     ensure_static(env)
     port = free_port()
