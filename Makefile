@@ -66,7 +66,11 @@ clean:
 	rm -rf $(VENV) db.sqlite3* media private-media staticfiles var
 
 messages-app: $(STAMP) ## extract one app's strings into <app>/locale (es, en): make messages-app APP=courses
-	cd $(APP) && DEBUG=1 DJANGO_SETTINGS_MODULE=config.settings.base PYTHONPATH=.. ../$(PY) -m django makemessages -l es -l en --no-location --no-obsolete -v0
+	@# Django is set up from the project root first, so that modules named like libraries
+	@# (rules.py, selectors.py) inside the app cannot shadow them; then only the app is scanned.
+	DEBUG=1 DJANGO_SETTINGS_MODULE=config.settings.base $(PY) -c "import os, django; django.setup(); \
+	from django.core.management import call_command; os.chdir('$(APP)'); \
+	call_command('makemessages', locale=['es', 'en'], no_location=True, no_obsolete=True, verbosity=0)"
 
 messages-core: $(STAMP) ## extract core's and the shared templates' strings into locale/
 	DEBUG=1 $(PY) manage.py makemessages -l es -l en --no-location --no-obsolete -v0 \

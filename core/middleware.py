@@ -63,3 +63,27 @@ def _has_mfa(user) -> bool:
     from allauth.mfa.models import Authenticator
 
     return Authenticator.objects.filter(user=user, type=Authenticator.Type.TOTP).exists()
+
+
+class AdminAccessMiddleware:
+    """A signed-in person without access to the Wagtail admin gets the friendly 403 page.
+
+    Wagtail would send them to the login page, which sends a signed-in person back to the
+    admin: a redirect loop in the browser instead of an explanation.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        user = getattr(request, "user", None)
+        if (
+            user is not None
+            and user.is_authenticated
+            and request.path.startswith(reverse("wagtailadmin_home"))
+            and not user.has_perm("wagtailadmin.access_admin")
+        ):
+            from .views import permission_denied
+
+            return permission_denied(request)
+        return self.get_response(request)

@@ -6,3 +6,60 @@ class CoursesConfig(AppConfig):
     name = "courses"
     verbose_name = _("Courses")
     default_auto_field = "django.db.models.BigAutoField"
+
+    def ready(self):
+        from django.db.models.signals import post_delete, post_save
+        from wagtail.signals import page_published, page_unpublished
+
+        from core.navigation import NavItem, register
+        from core.roles import Role
+
+        from . import rules  # noqa: F401  (registers the object permissions)
+        from .cache import bump_content_version
+        from .models import CourseIndexPage, CoursePage, LessonPage, Topic
+
+        for model in (CourseIndexPage, CoursePage, LessonPage):
+            page_published.connect(
+                bump_content_version, sender=model, dispatch_uid=f"courses-pub-{model.__name__}"
+            )
+            page_unpublished.connect(
+                bump_content_version, sender=model, dispatch_uid=f"courses-unpub-{model.__name__}"
+            )
+            post_delete.connect(
+                bump_content_version, sender=model, dispatch_uid=f"courses-del-{model.__name__}"
+            )
+        post_save.connect(bump_content_version, sender=Topic, dispatch_uid="courses-topic-save")
+        post_delete.connect(bump_content_version, sender=Topic, dispatch_uid="courses-topic-del")
+
+        register(
+            NavItem(
+                key="courses",
+                label=_("Courses"),
+                url_name="courses:catalogue",
+                order=10,
+                roles=None,
+                description=_("The catalogue of courses: enrol and study."),
+                on_dashboard=False,
+            )
+        )
+        register(
+            NavItem(
+                key="my-learning",
+                label=_("My learning"),
+                url_name="courses:my_learning",
+                order=20,
+                roles=(),
+                description=_("Your assigned courses, your progress and what you completed."),
+            )
+        )
+        register(
+            NavItem(
+                key="course-reports",
+                label=_("Course reports"),
+                url_name="courses:reports",
+                order=60,
+                roles=(Role.TRAINER, Role.ADMIN),
+                description=_("Enrolments, completion and drop-off of the courses you own."),
+                show_in_header=False,
+            )
+        )

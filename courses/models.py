@@ -1,7 +1,12 @@
 from django.conf import settings
+from django.contrib import messages
 from django.db import models
 from django.db.models import Q
+from django.http import Http404
+from django.shortcuts import redirect
 from django.utils import timezone
+from django.utils.functional import cached_property
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from modelcluster.fields import ParentalManyToManyField
 from wagtail.admin.panels import FieldPanel, MultiFieldPanel
@@ -11,6 +16,19 @@ from wagtail.search import index
 from wagtail.snippets.models import register_snippet
 
 from .blocks import LessonStreamBlock
+from .forms import CoursePageForm
+
+
+def _fragment_cache_context(request) -> dict:
+    """Anonymous visitors share cached fragments; signed-in users see their own progress."""
+    from .cache import FRAGMENT_TIMEOUT, content_version
+
+    anonymous = not request.user.is_authenticated and not getattr(request, "is_preview", False)
+    return {
+        "use_fragment_cache": anonymous,
+        "fragment_version": content_version() if anonymous else "",
+        "fragment_timeout": FRAGMENT_TIMEOUT,
+    }
 
 
 @register_snippet
@@ -43,6 +61,14 @@ class CourseIndexPage(Page):
 
     class Meta:
         verbose_name = _("course catalogue")
+
+    def get_context(self, request, *args, **kwargs):
+        from .views import CatalogueData
+
+        context = super().get_context(request, *args, **kwargs)
+        context["catalogue"] = CatalogueData(request=request, index_page=self)
+        context.update(_fragment_cache_context(request))
+        return context
 
 
 class CoursePage(Page):
@@ -156,10 +182,32 @@ class CoursePage(Page):
     ]
     parent_page_types = ["courses.CourseIndexPage"]
     subpage_types = ["courses.LessonPage"]
+    base_form_class = CoursePageForm
 
     class Meta:
         verbose_name = _("course")
         verbose_name_plural = _("courses")
+
+    def permissions_for_user(self, user):
+        from .permissions import CoursePermissionTester
+
+        return CoursePermissionTester(user, self, course=self)
+
+    def serve(self, request, *args, **kwargs):
+        from .services import course_is_visible_to
+
+        if not course_is_visible_to(course=self, user=request.user):
+            # Staff-only for an anonymous visitor: the same 404 as a course that does not exist.
+            raise Http404
+        return super().serve(request, *args, **kwargs)
+
+    def get_context(self, request, *args, **kwargs):
+        from .views import CourseData
+
+        context = super().get_context(request, *args, **kwargs)
+        context["course_data"] = CourseData(request=request, course=self)
+        context.update(_fragment_cache_context(request))
+        return context
 
 
 class LessonPage(Page):
@@ -187,6 +235,50 @@ class LessonPage(Page):
     class Meta:
         verbose_name = _("lesson")
         verbose_name_plural = _("lessons")
+
+    @cached_property
+    def course(self) -> "CoursePage | None":
+        from .selectors import course_for_lesson
+
+        return course_for_lesson(self)
+
+    def permissions_for_user(self, user):
+        from .permissions import CoursePermissionTester
+
+        return CoursePermissionTester(user, self, course=self.course)
+
+    def serve(self, request, *args, **kwargs):
+        from .selectors import learner_course_enrolment
+        from .services import course_is_visible_to, lesson_visit
+
+        course = self.course
+        if course is None or not course_is_visible_to(course=course, user=request.user):
+            raise Http404
+        enrolment = learner_course_enrolment(request.user, course)
+        if enrolment is None and not course.open_access:
+            messages.info(
+                request,
+                gettext("Enrol in the course to study its lessons.")
+                if request.user.is_authenticated
+                else gettext("Sign in and enrol in the course to study its lessons."),
+            )
+            return redirect(course.get_url(request))
+        if enrolment is not None and enrolment.status == Enrolment.Status.ACTIVE:
+            lesson_visit(enrolment=enrolment, lesson=self)
+        request.courses_enrolment = enrolment
+        return super().serve(request, *args, **kwargs)
+
+    def get_context(self, request, *args, **kwargs):
+        from .views import LessonData
+
+        context = super().get_context(request, *args, **kwargs)
+        context["lesson_data"] = LessonData(
+            request=request,
+            lesson=self,
+            course=self.course,
+            enrolment=getattr(request, "courses_enrolment", None),
+        )
+        return context
 
 
 class Enrolment(models.Model):

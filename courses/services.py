@@ -8,6 +8,8 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from core.audit import audit_log
+
 from .completion import requirements
 from .models import CoursePage, Enrolment, LessonPage, LessonProgress
 from .signals import course_completed, enrolment_created
@@ -91,6 +93,13 @@ def enrolment_create(
         due_date=due_date,
         assigned_by=assigned_by,
     )
+    if source == Enrolment.Source.ASSIGNED:
+        audit_log(
+            instance=enrolment,
+            action="relevo.course_assigned",
+            user=assigned_by,
+            data={"learner": learner.pk, "course": course.pk, "due_date": str(due_date or "")},
+        )
     enrolment_created.send(sender=Enrolment, enrolment=enrolment)
     return enrolment
 

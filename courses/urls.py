@@ -1,3 +1,18 @@
+from django.urls import path
+from wagtail.views import serve as wagtail_serve
+
+from . import views
+
 app_name = "courses"
 
-urlpatterns: list = []
+urlpatterns = [
+    # The catalogue is a Wagtail page; this name only lets navigation reverse its address.
+    path("cursos/", wagtail_serve, {"path": "cursos/"}, name="catalogue"),
+    path("cursos/inscribirse/<int:course_id>/", views.enrol, name="enrol"),
+    path("cursos/abandonar/<int:course_id>/", views.leave, name="leave"),
+    path("cursos/lecciones/<int:lesson_id>/completar/", views.complete_lesson, name="complete"),
+    path("cursos/informes/", views.reports, name="reports"),
+    path("cursos/informes/<int:course_id>/", views.report, name="report"),
+    path("cursos/informes/<int:course_id>/csv/", views.report_csv, name="report_csv"),
+    path("mi-aprendizaje/", views.my_learning_view, name="my_learning"),
+]

@@ -6,3 +6,34 @@ class KnowledgeBaseConfig(AppConfig):
     name = "knowledge_base"
     verbose_name = _("Knowledge base")
     default_auto_field = "django.db.models.BigAutoField"
+
+    def ready(self) -> None:
+        from core.navigation import NavItem, register
+
+        from . import receivers, tasks  # noqa: F401  (tasks: registered with Celery)
+
+        receivers.connect()
+        register(
+            NavItem(
+                key="knowledge",
+                label=_("Knowledge"),
+                url_name="knowledge_base:home",
+                order=40,
+                roles=(),
+                description=_(
+                    "The institution's systems, their procedures and who knows them; search, "
+                    "knowledge risk and experts."
+                ),
+            )
+        )
+        self._register_course_related()
+
+    @staticmethod
+    def _register_course_related() -> None:
+        try:
+            from courses.extensions import register_course_related
+        except ImportError:  # courses' extension points not merged yet
+            return
+        from .selectors import related_systems_for_course
+
+        register_course_related(related_systems_for_course)

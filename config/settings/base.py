@@ -92,6 +92,7 @@ MIDDLEWARE = [
     "core.middleware.UserLanguageMiddleware",
     "allauth.account.middleware.AccountMiddleware",
     "core.middleware.RequireMFAMiddleware",
+    "core.middleware.AdminAccessMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
@@ -326,7 +327,9 @@ WAGTAIL_SITE_NAME = "Relevo"
 WAGTAILSEARCH_BACKENDS = {
     "default": {
         "BACKEND": "wagtail.search.backends.database",
-        "SEARCH_CONFIG": env.str("SEARCH_CONFIG", default="spanish") if IS_POSTGRES else None,
+        "SEARCH_CONFIG": env.str("SEARCH_CONFIG", default="spanish_unaccent")
+        if IS_POSTGRES
+        else None,
         "AUTO_UPDATE": True,
     }
 }
@@ -403,6 +406,9 @@ LOGGING = {
     "loggers": {
         "django.db.backends": {"level": "WARNING"},
         "django_structlog": {"level": env.str("REQUEST_LOG_LEVEL", default="WARNING")},
+        # Wagtail's background-task runner logs every task at INFO: noise, not information.
+        "django_tasks": {"level": "WARNING"},
+        "wagtail": {"level": "WARNING" if DEBUG else "INFO"},
     },
 }
 DJANGO_STRUCTLOG_CELERY_ENABLED = True
@@ -475,6 +481,27 @@ CELERY_TASK_PUBLISH_RETRY_POLICY = {
     "interval_step": 0.2,
     "interval_max": 0.2,
 }
+# One queue name per deployment (or per test worker: tests/integration runs a real worker on
+# its own queue so that parallel test processes never take each other's tasks).
+CELERY_TASK_DEFAULT_QUEUE = env.str("CELERY_TASK_DEFAULT_QUEUE", default="celery")
+CELERY_BEAT_SCHEDULE["assessments-expire-attempts"] = {
+    "task": "assessments.tasks.attempts_expire_overdue",
+    "schedule": 60.0,
+}
+
+# Knowledge base: weekly review reminders (Mondays 07:00) and daily overdue-handover reminders.
+from celery.schedules import crontab  # noqa: E402
+
+CELERY_BEAT_SCHEDULE["knowledge-base-review-reminders"] = {
+    "task": "knowledge_base.tasks.send_review_reminders",
+    "schedule": crontab(minute=0, hour=7, day_of_week=1),
+}
+CELERY_BEAT_SCHEDULE["knowledge-base-handover-reminders"] = {
+    "task": "knowledge_base.tasks.send_handover_reminders",
+    "schedule": crontab(minute=30, hour=7),
+}
+# An approved workflow publishes even when the approver (a system owner) lacks publish rights.
+WAGTAIL_FINISH_WORKFLOW_ACTION = "knowledge_base.workflows.publish_approved"
 
 # The benchmark's bare yardstick view (bench/urls.py): never enabled in a real deployment.
 BENCHMARK_ENDPOINTS = env.bool("BENCHMARK_ENDPOINTS", default=False)

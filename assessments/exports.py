@@ -1,0 +1,28 @@
+"""Export the question bank to GIFT and results to CSV."""
+
+from __future__ import annotations
+
+from . import formats
+from .selectors import questions_for_export
+
+
+def category_to_gift(*, category_id: int, include_subcategories: bool = True) -> str:
+    questions = questions_for_export(
+        category_id=category_id, include_subcategories=include_subcategories
+    )
+    return formats.write_gift(
+        [
+            formats.ParsedQuestion(
+                qtype=q.qtype,
+                title=q.title,
+                stem=q.stem,
+                line=0,
+                stem_format=q.stem_format,
+                general_feedback=q.general_feedback,
+                data=q.data,
+                category=q.category.path_name,
+                points=float(q.points),
+            )
+            for q in questions
+        ]
+    )

@@ -1,0 +1,73 @@
+"""Where assessments meets courses: who may attempt a quiz, what passing one triggers, and the
+completion requirement that courses asks for ("every required quiz passed")."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from django.utils.translation import gettext as _
+
+OPEN_STATUSES = ("active", "completed")
+
+
+def _enrolment(*, course_id: int, user):
+    from courses.models import Enrolment
+
+    return (
+        Enrolment.objects.filter(learner=user, course_id=course_id, status__in=OPEN_STATUSES)
+        .order_by("-cycle")
+        .first()
+    )
+
+
+def check_can_attempt(*, quiz, user) -> datetime | None:
+    """Raise QuizUnavailable when the learner may not attempt the quiz (not enrolled in its
+    course). Returns when the learner's current enrolment cycle began: attempts before it do
+    not count towards the maximum (recertification starts afresh)."""
+    if not quiz.course_id:
+        return None
+    enrolment = _enrolment(course_id=quiz.course_id, user=user)
+    if enrolment is None:
+        from .services import QuizUnavailable
+
+        raise QuizUnavailable(_("Enrol in the course to take this quiz."))
+    return enrolment.enrolled_at
+
+
+def quiz_passed(*, attempt) -> None:
+    """Called inside the submit (or regrade) transaction when an attempt passes: a required
+    quiz may complete the course, so courses re-evaluates the enrolment (idempotently)."""
+    quiz = attempt.quiz
+    if not (quiz.course_id and quiz.required_for_completion):
+        return
+    from courses.models import Enrolment
+    from courses.services import completion_evaluate
+
+    enrolment = (
+        Enrolment.objects.filter(
+            learner_id=attempt.learner_id, course_id=quiz.course_id, status="active"
+        )
+        .values_list("pk", flat=True)
+        .first()
+    )
+    if enrolment is not None:
+        completion_evaluate(enrolment_id=enrolment)
+
+
+def required_quizzes_passed(enrolment) -> bool:
+    """Courses' completion requirement: every required quiz of the course is passed (by the
+    quiz's grading method) with attempts of this enrolment cycle."""
+    from .models import Quiz
+    from .selectors import learner_passed_quiz
+
+    quizzes = Quiz.objects.filter(course_id=enrolment.course_id, required_for_completion=True)
+    return all(
+        learner_passed_quiz(quiz=quiz, user=enrolment.learner, since=enrolment.enrolled_at)
+        for quiz in quizzes
+    )
+
+
+def register() -> None:
+    from courses.completion import register_requirement
+
+    register_requirement("assessments.required_quizzes_passed", required_quizzes_passed)

@@ -1,0 +1,106 @@
+"""Reads shared by the assessments pages and reports, with their related rows loaded."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from django.db.models import Prefetch, QuerySet
+
+from .models import Attempt, AttemptAnswer, GradingMethod, Question, QuestionCategory, Quiz
+
+
+def category_tree() -> dict[int, QuestionCategory]:
+    """Every category by id, with `path_name` computable without further queries."""
+    categories = {c.pk: c for c in QuestionCategory.objects.all()}
+    for category in categories.values():
+        category.parent = categories.get(category.parent_id) if category.parent_id else None
+    return categories
+
+
+def category_descendant_ids(category_ids: Iterable[int]) -> set[int]:
+    """The given categories and all their subcategories (one query: the bank is small)."""
+    children: dict[int | None, list[int]] = {}
+    for pk, parent_id in QuestionCategory.objects.values_list("pk", "parent_id"):
+        children.setdefault(parent_id, []).append(pk)
+    result: set[int] = set()
+    stack = list(category_ids)
+    while stack:
+        pk = stack.pop()
+        if pk in result:
+            continue
+        result.add(pk)
+        stack.extend(children.get(pk, []))
+    return result
+
+
+def questions_for_export(*, category_id: int, include_subcategories: bool = True) -> list[Question]:
+    ids = category_descendant_ids([category_id]) if include_subcategories else {category_id}
+    tree = category_tree()
+    questions = list(Question.objects.filter(category_id__in=ids).order_by("category_id", "pk"))
+    for question in questions:
+        question.category = tree[question.category_id]
+    return questions
+
+
+def attempt_with_answers(attempt_uuid) -> Attempt:
+    """One attempt, its quiz and its answers with their versions: three queries in all."""
+    return (
+        Attempt.objects.select_related("quiz", "learner")
+        .prefetch_related(
+            Prefetch(
+                "answers", queryset=AttemptAnswer.objects.select_related("version").order_by("slot")
+            )
+        )
+        .get(uuid=attempt_uuid)
+    )
+
+
+def learner_attempts(*, quiz: Quiz, user) -> QuerySet[Attempt]:
+    return Attempt.objects.filter(quiz=quiz, learner=user).order_by("number")
+
+
+def quiz_attempts(*, quiz: Quiz, learner_id: int | None = None) -> QuerySet[Attempt]:
+    attempts = (
+        Attempt.objects.filter(quiz=quiz)
+        .select_related("learner")
+        .order_by("learner__last_name", "number")
+    )
+    if learner_id is not None:
+        attempts = attempts.filter(learner_id=learner_id)
+    return attempts
+
+
+def quiz_grade(quiz: Quiz, scores: list) -> float | None:
+    """The learner's grade on a quiz from their submitted scores, in attempt order."""
+    scores = [float(s) for s in scores if s is not None]
+    if not scores:
+        return None
+    if quiz.grading_method == GradingMethod.LAST:
+        return scores[-1]
+    if quiz.grading_method == GradingMethod.AVERAGE:
+        return round(sum(scores) / len(scores), 2)
+    return max(scores)
+
+
+def learner_quiz_grade(*, quiz: Quiz, user, since=None) -> float | None:
+    attempts = Attempt.objects.filter(quiz=quiz, learner=user, state=Attempt.State.SUBMITTED)
+    if since is not None:
+        attempts = attempts.filter(started_at__gte=since)
+    return quiz_grade(quiz, list(attempts.order_by("number").values_list("score", flat=True)))
+
+
+def learner_passed_quiz(*, quiz: Quiz, user, since=None) -> bool:
+    grade = learner_quiz_grade(quiz=quiz, user=user, since=since)
+    return grade is not None and grade >= float(quiz.pass_mark)
+
+
+def learner_quizzes(*, user) -> QuerySet[Quiz]:
+    """Quizzes of the courses the user is enrolled in (active or completed)."""
+    return (
+        Quiz.objects.filter(
+            course__enrolments__learner=user, course__enrolments__status__in=("active", "completed")
+        )
+        .select_related("course")
+        .distinct()
+        .order_by("course__title", "title")
+    )

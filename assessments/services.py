@@ -1,0 +1,572 @@
+"""Writes of the assessments app: question bank, imports, attempts, grading, regrading.
+
+Every service is keyword-only, runs in one transaction and validates before writing. Errors a
+learner or trainer can cause raise `AssessmentError` subclasses carrying a translated message
+and the HTTP status a view should answer with.
+"""
+
+from __future__ import annotations
+
+import random
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+from decimal import ROUND_HALF_UP, Decimal
+
+from django.db import IntegrityError, transaction
+from django.db.models import Max
+from django.utils import timezone
+from django.utils.formats import date_format
+from django.utils.translation import gettext as _
+
+from core.audit import audit_log
+
+from . import formats, grading, hooks
+from .models import (
+    Attempt,
+    AttemptAnswer,
+    Question,
+    QuestionCategory,
+    QuestionVersion,
+    Quiz,
+)
+from .selectors import category_descendant_ids
+
+# Network latency between the learner's last click and the server: answers arriving this late
+# after the deadline are still accepted (Moodle's "grace period").
+DEADLINE_GRACE = timedelta(seconds=15)
+
+
+class AssessmentError(Exception):
+    status = 400
+
+    def __init__(self, message: str):
+        super().__init__(message)
+        self.message = message
+
+
+class QuizUnavailable(AssessmentError):
+    status = 403
+
+
+class AttemptForbidden(AssessmentError):
+    status = 403
+
+
+class AttemptClosed(AssessmentError):
+    status = 409
+
+
+class InvalidAnswer(AssessmentError):
+    status = 400
+
+
+class ImportFailed(AssessmentError):
+    def __init__(self, errors: list[formats.ParseError]):
+        self.errors = errors
+        super().__init__("\n".join(str(e) for e in errors))
+
+
+# --- Question bank --------------------------------------------------------------------------
+
+
+def category_get_or_create_path(*, path: str) -> QuestionCategory:
+    """ "A/B/C" -> the category C under B under A, created as needed."""
+    names = [n.strip() for n in path.split("/") if n.strip()]
+    if not names:
+        raise AssessmentError(_("The category path is empty."))
+    parent = None
+    with transaction.atomic():
+        for name in names:
+            parent, _created = QuestionCategory.objects.get_or_create(
+                name=name[:120], parent=parent
+            )
+    return parent
+
+
+def _snapshot(question: Question, number: int) -> QuestionVersion:
+    return QuestionVersion(
+        question=question,
+        number=number,
+        qtype=question.qtype,
+        stem=question.stem,
+        stem_format=question.stem_format,
+        points=question.points,
+        general_feedback=question.general_feedback,
+        data=question.data,
+    )
+
+
+def _version_fields_equal(version: QuestionVersion, question: Question) -> bool:
+    return (
+        version.qtype == question.qtype
+        and version.stem == question.stem
+        and version.stem_format == question.stem_format
+        and Decimal(version.points) == Decimal(question.points)
+        and version.general_feedback == question.general_feedback
+        and version.data == question.data
+    )
+
+
+def question_version_sync(*, question_id: int) -> QuestionVersion:
+    """Make the question's current version match its editable fields.
+
+    An unseen version is updated in place; a version that any attempt has shown is never
+    touched: a new version is created instead, so past attempts keep exactly what the learner saw.
+    """
+    with transaction.atomic():
+        question = Question.objects.select_for_update().get(pk=question_id)
+        question.data = grading.validate_data(question.qtype, question.data)
+        current = question.current_version
+        if current is not None and _version_fields_equal(current, question):
+            return current
+        if current is not None and not AttemptAnswer.objects.filter(version=current).exists():
+            for name in ("qtype", "stem", "stem_format", "points", "general_feedback", "data"):
+                setattr(current, name, getattr(question, name))
+            current.save(
+                update_fields=["qtype", "stem", "stem_format", "points", "general_feedback", "data"]
+            )
+            return current
+        number = (question.versions.aggregate(n=Max("number"))["n"] or 0) + 1
+        version = _snapshot(question, number)
+        version.save()
+        question.current_version = version
+        question.save(update_fields=["current_version", "data"])
+        return version
+
+
+def question_create(
+    *,
+    category: QuestionCategory,
+    title: str,
+    qtype: str,
+    stem: str,
+    data: dict,
+    stem_format: str = formats.FORMAT_MARKDOWN,
+    points: Decimal | float = Decimal("1"),
+    general_feedback: str = "",
+    tags: list[str] | tuple = (),
+    user=None,
+) -> Question:
+    try:
+        data = grading.validate_data(qtype, data)
+    except grading.InvalidData as exc:
+        raise AssessmentError(
+            _("The answers do not fit the question type: %(error)s") % {"error": exc}
+        )
+    if not stem.strip() or not title.strip():
+        raise AssessmentError(_("A question needs a title and a text."))
+    with transaction.atomic():
+        question = Question.objects.create(
+            category=category,
+            title=title.strip()[:255],
+            qtype=qtype,
+            stem=stem,
+            stem_format=stem_format,
+            points=Decimal(str(points)),
+            general_feedback=general_feedback,
+            data=data,
+            created_by=user,
+        )
+        if tags:
+            question.tags.add(*tags)
+            question.save()
+        version = _snapshot(question, 1)
+        version.save()
+        question.current_version = version
+        question.save(update_fields=["current_version"])
+    return question
+
+
+@dataclass
+class ImportReport:
+    counts: dict[str, int] = field(default_factory=dict)
+    questions: list[Question] = field(default_factory=list)
+
+    @property
+    def total(self) -> int:
+        return sum(self.counts.values())
+
+
+def questions_import(*, text: str, fmt: str, category_path: str = "", user=None) -> ImportReport:
+    """Import a GIFT or Aiken file: all of it or nothing.
+
+    Categories in the file (`$CATEGORY:`) are created under `category_path`. Any error (with
+    its line number) raises ImportFailed before anything is written.
+    """
+    result = formats.parse(text, fmt=fmt)
+    errors = list(result.errors)
+    base = formats.clean_category_path(category_path)
+    if not result.questions and not errors:
+        errors.append(formats.ParseError(1, _("the file contains no questions")))
+    for question in result.questions:
+        if not (base or question.category):
+            errors.append(
+                formats.ParseError(
+                    question.line, _("no category: give one or use $CATEGORY: in the file")
+                )
+            )
+            break
+    if errors:
+        raise ImportFailed(errors)
+    report = ImportReport()
+    with transaction.atomic():
+        categories: dict[str, QuestionCategory] = {}
+        for parsed in result.questions:
+            path = "/".join(p for p in (base, parsed.category) if p)
+            if path not in categories:
+                categories[path] = category_get_or_create_path(path=path)
+            question = question_create(
+                category=categories[path],
+                title=parsed.title,
+                qtype=parsed.qtype,
+                stem=parsed.stem,
+                stem_format=parsed.stem_format,
+                points=parsed.points,
+                general_feedback=parsed.general_feedback,
+                data=parsed.data,
+                user=user,
+            )
+            report.questions.append(question)
+            report.counts[parsed.qtype] = report.counts.get(parsed.qtype, 0) + 1
+        if user is not None and report.questions:
+            audit_log(
+                instance=categories[next(iter(categories))],
+                action="assessments.questions_imported",
+                user=user,
+                data={"format": fmt, "counts": report.counts},
+            )
+    return report
+
+
+# --- Attempts -------------------------------------------------------------------------------
+
+
+def _quantize(value: Decimal) -> Decimal:
+    return value.quantize(Decimal("0.001"), rounding=ROUND_HALF_UP)
+
+
+def _format_when(moment: datetime) -> str:
+    return date_format(timezone.localtime(moment), "DATETIME_FORMAT")
+
+
+def _check_can_start(quiz: Quiz, user, now: datetime) -> None:
+    if quiz.opens_at and now < quiz.opens_at:
+        raise QuizUnavailable(
+            _("This quiz opens on %(when)s.") % {"when": _format_when(quiz.opens_at)}
+        )
+    if quiz.closes_at and now >= quiz.closes_at:
+        raise QuizUnavailable(
+            _("This quiz closed on %(when)s.") % {"when": _format_when(quiz.closes_at)}
+        )
+    cycle_start = hooks.check_can_attempt(quiz=quiz, user=user)
+    finished = Attempt.objects.filter(quiz=quiz, learner=user, state=Attempt.State.SUBMITTED)
+    if cycle_start is not None:
+        finished = finished.filter(started_at__gte=cycle_start)
+    if quiz.max_attempts and finished.count() >= quiz.max_attempts:
+        raise QuizUnavailable(
+            _("You have used all %(count)s attempts allowed for this quiz.")
+            % {"count": quiz.max_attempts}
+        )
+    if quiz.cooldown_minutes:
+        last = finished.aggregate(last=Max("submitted_at"))["last"]
+        if last and now < last + timedelta(minutes=quiz.cooldown_minutes):
+            raise QuizUnavailable(
+                _("You can start a new attempt on %(when)s.")
+                % {"when": _format_when(last + timedelta(minutes=quiz.cooldown_minutes))}
+            )
+
+
+def _draw_versions(quiz: Quiz, rng: random.Random) -> list[QuestionVersion]:
+    fixed = list(
+        quiz.slots.select_related("question__current_version").order_by("sort_order", "pk")
+    )
+    versions = [s.question.current_version for s in fixed if s.question.current_version_id]
+    used = {v.question_id for v in versions}
+    random_slots = list(quiz.random_slots.order_by("sort_order", "pk"))
+    if random_slots:
+        for slot in random_slots:
+            categories = (
+                category_descendant_ids([slot.category_id])
+                if slot.include_subcategories
+                else {slot.category_id}
+            )
+            candidates = list(
+                Question.objects.filter(category_id__in=categories, current_version__isnull=False)
+                .exclude(pk__in=used)
+                .values_list("pk", flat=True)
+            )
+            if len(candidates) < slot.count:
+                raise QuizUnavailable(
+                    _(
+                        "This quiz is not ready: a random draw needs more questions. Please tell the trainer."
+                    )
+                )
+            chosen = rng.sample(sorted(candidates), slot.count)
+            used.update(chosen)
+            drawn = {
+                q.pk: q.current_version
+                for q in Question.objects.filter(pk__in=chosen).select_related("current_version")
+            }
+            versions.extend(drawn[pk] for pk in chosen)
+    if not versions:
+        raise QuizUnavailable(_("This quiz has no questions yet."))
+    return versions
+
+
+def _layout_entry(index: int, version: QuestionVersion, shuffle: bool, rng: random.Random) -> dict:
+    entry = {"slot": index, "version": version.pk, "points": str(version.points)}
+    if version.qtype in grading.CHOICE_TYPES:
+        order = [c["id"] for c in version.data["choices"]]
+        if shuffle:
+            rng.shuffle(order)
+        entry["order"] = order
+    elif version.qtype == grading.MATCHING:
+        order = [str(i) for i in range(len(grading.matching_rights(version.data)))]
+        rng.shuffle(
+            order
+        )  # the right-hand options are always shuffled, or the answer is their order
+        entry["order"] = order
+    return entry
+
+
+def attempt_start(
+    *, quiz_id: int, user, now: datetime | None = None, seed: int | None = None
+) -> Attempt:
+    """Start an attempt, or return the learner's open one (idempotent: a double click or two
+    tabs give the same attempt). Freezes the questions, their versions and the order."""
+    now = now or timezone.now()
+    quiz = Quiz.objects.get(pk=quiz_id)
+    existing = Attempt.objects.filter(
+        quiz=quiz, learner=user, state=Attempt.State.IN_PROGRESS
+    ).first()
+    if existing is not None:
+        if existing.deadline and now > existing.deadline + DEADLINE_GRACE:
+            attempt_submit(attempt_uuid=existing.uuid, now=now, by_timeout=True)
+        else:
+            return existing
+    _check_can_start(quiz, user, now)
+    rng = random.Random(seed)
+    versions = _draw_versions(quiz, rng)
+    if quiz.shuffle_questions:
+        rng.shuffle(versions)
+    layout = [_layout_entry(i, v, quiz.shuffle_choices, rng) for i, v in enumerate(versions)]
+    deadline = None
+    if quiz.time_limit_minutes:
+        deadline = now + timedelta(minutes=quiz.time_limit_minutes)
+    if quiz.closes_at:
+        deadline = min(deadline, quiz.closes_at) if deadline else quiz.closes_at
+    number = (
+        Attempt.objects.filter(quiz=quiz, learner=user).aggregate(n=Max("number"))["n"] or 0
+    ) + 1
+    try:
+        with transaction.atomic():
+            attempt = Attempt.objects.create(
+                quiz=quiz,
+                learner=user,
+                number=number,
+                started_at=now,
+                deadline=deadline,
+                layout=layout,
+                max_points=sum((Decimal(v.points) for v in versions), Decimal("0")),
+            )
+            AttemptAnswer.objects.bulk_create(
+                AttemptAnswer(attempt=attempt, slot=i, version=v) for i, v in enumerate(versions)
+            )
+    except IntegrityError:
+        # Another request started one at the same moment: the database let only one through.
+        return Attempt.objects.get(quiz=quiz, learner=user, state=Attempt.State.IN_PROGRESS)
+    return attempt
+
+
+def _load_for_update(attempt_uuid, user) -> Attempt:
+    try:
+        attempt = Attempt.objects.select_for_update().select_related("quiz").get(uuid=attempt_uuid)
+    except Attempt.DoesNotExist:
+        raise AttemptForbidden(_("This attempt does not exist."))
+    if user is not None and attempt.learner_id != user.pk:
+        raise AttemptForbidden(_("This attempt belongs to someone else."))
+    return attempt
+
+
+def attempt_save_answers(
+    *, attempt_uuid, user, responses: dict[int, dict | None], now=None
+) -> Attempt:
+    """Save (autosave) answers. `responses` maps slot numbers to raw responses (None clears).
+
+    Refused, with nothing written: another learner's attempt, a submitted attempt, after the
+    deadline, a slot not in the attempt, a choice or pair of another question.
+    """
+    now = now or timezone.now()
+    with transaction.atomic():
+        attempt = _load_for_update(attempt_uuid, user)
+        if not attempt.is_open:
+            raise AttemptClosed(_("This attempt has already been submitted."))
+        if attempt.deadline and now > attempt.deadline + DEADLINE_GRACE:
+            raise AttemptClosed(
+                _("The time for this attempt is over: answers are no longer accepted.")
+            )
+        answers = {a.slot: a for a in attempt.answers.select_related("version")}
+        changed = []
+        for slot, raw in responses.items():
+            answer = answers.get(slot)
+            if answer is None:
+                raise InvalidAnswer(_("A question that is not part of this attempt was sent."))
+            try:
+                cleaned = grading.clean_response(answer.version.qtype, answer.version.data, raw)
+            except grading.InvalidResponse:
+                raise InvalidAnswer(
+                    _("The answer to question %(number)s does not belong to that question.")
+                    % {"number": slot + 1}
+                )
+            if cleaned != answer.response:
+                answer.response = cleaned
+                answer.response_key = grading.response_key(answer.version.qtype, cleaned)
+                answer.autosaved_at = now
+                changed.append(answer)
+        if changed:
+            AttemptAnswer.objects.bulk_update(changed, ["response", "response_key", "autosaved_at"])
+    return attempt
+
+
+def _grade_answers(attempt: Attempt, answers: list[AttemptAnswer]) -> None:
+    """Grade in memory: sets each answer's fraction and points and the attempt's totals.
+    The caller writes them (one bulk update, whatever the number of questions)."""
+    points_by_slot = {entry["slot"]: Decimal(entry["points"]) for entry in attempt.layout}
+    total = Decimal("0")
+    for answer in answers:
+        result = grading.grade(answer.version.qtype, answer.version.data, answer.response)
+        answer.fraction = result.fraction
+        answer.points = _quantize(
+            points_by_slot.get(answer.slot, Decimal(answer.version.points))
+            * Decimal(str(result.fraction))
+        )
+        total += answer.points
+    attempt.max_points = sum(points_by_slot.values(), Decimal("0"))
+    attempt.points = _quantize(total)
+    attempt.score = (
+        (total / attempt.max_points * 100).quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
+        if attempt.max_points
+        else Decimal("0")
+    )
+    attempt.passed = attempt.score >= attempt.quiz.pass_mark
+
+
+def attempt_submit(
+    *, attempt_uuid, user=None, now=None, by_timeout: bool = False
+) -> tuple[Attempt, bool]:
+    """Grade and close an attempt. Idempotent: a second call (double click, second tab, retry,
+    the expiry task racing the learner) returns the attempt unchanged and False."""
+    now = now or timezone.now()
+    with transaction.atomic():
+        attempt = _load_for_update(attempt_uuid, user)
+        if not attempt.is_open:
+            return attempt, False
+        answers = list(attempt.answers.select_related("version"))
+        _grade_answers(attempt, answers)
+        AttemptAnswer.objects.bulk_update(answers, ["fraction", "points"])
+        attempt.state = Attempt.State.SUBMITTED
+        late = attempt.deadline and now > attempt.deadline
+        attempt.submitted_at = min(now, attempt.deadline) if late else now
+        attempt.submitted_by_timeout = by_timeout
+        attempt.save(
+            update_fields=[
+                "state",
+                "submitted_at",
+                "submitted_by_timeout",
+                "points",
+                "max_points",
+                "score",
+                "passed",
+            ]
+        )
+        if attempt.passed:
+            hooks.quiz_passed(attempt=attempt)
+    return attempt, True
+
+
+def attempts_expire_overdue(*, now: datetime | None = None) -> int:
+    """Submit every open attempt whose deadline (plus grace) has passed. Returns how many."""
+    now = now or timezone.now()
+    overdue = Attempt.objects.filter(
+        state=Attempt.State.IN_PROGRESS, deadline__lt=now - DEADLINE_GRACE
+    ).values_list("uuid", flat=True)
+    count = 0
+    for attempt_uuid in list(overdue[:5000]):
+        _attempt, submitted = attempt_submit(attempt_uuid=attempt_uuid, now=now, by_timeout=True)
+        count += submitted
+    return count
+
+
+def _compatible(old: QuestionVersion, new: QuestionVersion) -> bool:
+    if old.qtype != new.qtype:
+        return False
+    if old.qtype in grading.CHOICE_TYPES:
+        return {c["id"] for c in old.data["choices"]} == {c["id"] for c in new.data["choices"]}
+    if old.qtype == grading.MATCHING:
+        return {p["id"] for p in old.data["pairs"]} == {p["id"] for p in new.data["pairs"]} and len(
+            grading.matching_rights(old.data)
+        ) == len(grading.matching_rights(new.data))
+    return True
+
+
+def quiz_regrade(*, quiz_id: int, user=None, to_latest_version: bool = True) -> int:
+    """Grade every submitted attempt again. With `to_latest_version`, answers move to the
+    question's current version when it is compatible (same type and same choice ids), so a
+    trainer who fixed a wrong key sees the fix applied. Returns the number of attempts whose
+    score changed."""
+    changed = 0
+    with transaction.atomic():
+        quiz = Quiz.objects.select_for_update().get(pk=quiz_id)
+        attempts = list(
+            Attempt.objects.select_for_update()
+            .filter(quiz=quiz, state=Attempt.State.SUBMITTED)
+            .select_related("quiz")
+        )
+        answers = list(
+            AttemptAnswer.objects.filter(attempt__in=attempts).select_related(
+                "version__question__current_version"
+            )
+        )
+        by_attempt: dict[int, list[AttemptAnswer]] = {}
+        moved = []
+        for answer in answers:
+            latest = answer.version.question.current_version
+            if (
+                to_latest_version
+                and latest
+                and latest.pk != answer.version_id
+                and _compatible(answer.version, latest)
+            ):
+                answer.version = latest
+                moved.append(answer)
+            by_attempt.setdefault(answer.attempt_id, []).append(answer)
+        to_save = []
+        for attempt in attempts:
+            before = (attempt.score, attempt.passed)
+            if moved:
+                versions = {a.slot: a.version for a in by_attempt.get(attempt.pk, [])}
+                for entry in attempt.layout:
+                    if entry["slot"] in versions and versions[entry["slot"]].pk != entry["version"]:
+                        entry["version"] = versions[entry["slot"]].pk
+                        entry["points"] = str(versions[entry["slot"]].points)
+            _grade_answers(attempt, by_attempt.get(attempt.pk, []))
+            if (attempt.score, attempt.passed) != before:
+                changed += 1
+            to_save.append(attempt)
+        AttemptAnswer.objects.bulk_update(
+            answers, ["version", "fraction", "points"], batch_size=1000
+        )
+        Attempt.objects.bulk_update(
+            to_save, ["layout", "points", "max_points", "score", "passed"], batch_size=1000
+        )
+        for attempt in to_save:
+            if attempt.passed:
+                hooks.quiz_passed(attempt=attempt)
+        if user is not None:
+            audit_log(
+                instance=quiz,
+                action="assessments.quiz_regraded",
+                user=user,
+                data={"attempts": len(attempts), "changed": changed},
+            )
+    return changed

@@ -1,0 +1,381 @@
+"""Learner pages (quiz, attempt, result) and trainer reports. Thin: validate, call, render."""
+
+from __future__ import annotations
+
+import csv
+from collections.abc import Iterator
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.db.models import Q
+from django.http import Http404, HttpResponseRedirect, JsonResponse, StreamingHttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from core.roles import Role, has_role
+
+from . import presentation, selectors, services
+from .forms import InvalidPost, responses_from_post
+from .item_statistics import quiz_item_statistics
+from .models import Attempt, Quiz
+
+MANAGE_PERMISSION = "assessments.manage_quiz"
+
+
+def _error_page(
+    request, error: services.AssessmentError, *, back_url: str, status: int | None = None
+):
+    return render(
+        request,
+        "assessments/error.html",
+        {"message": error.message, "back_url": back_url},
+        status=status or error.status,
+    )
+
+
+def _own_attempt(request, attempt_uuid) -> Attempt:
+    try:
+        attempt = selectors.attempt_with_answers(attempt_uuid)
+    except Attempt.DoesNotExist:
+        raise Http404
+    if attempt.learner_id != request.user.pk:
+        raise PermissionDenied(_("This attempt belongs to someone else."))
+    return attempt
+
+
+# --- Learner ------------------------------------------------------------------------------
+
+
+@login_required
+@require_GET
+def my_quizzes(request):
+    """The quizzes of the courses the learner is enrolled in, with their grade so far."""
+    quizzes = list(selectors.learner_quizzes(user=request.user))
+    scores: dict[int, list] = {}
+    open_quiz_ids = set()
+    for quiz_id, state, score in (
+        Attempt.objects.filter(learner=request.user, quiz__in=quizzes)
+        .order_by("number")
+        .values_list("quiz_id", "state", "score")
+    ):
+        if state == Attempt.State.IN_PROGRESS:
+            open_quiz_ids.add(quiz_id)
+        else:
+            scores.setdefault(quiz_id, []).append(score)
+    rows = []
+    for quiz in quizzes:
+        grade = selectors.quiz_grade(quiz, scores.get(quiz.pk, []))
+        rows.append(
+            {
+                "quiz": quiz,
+                "grade": grade,
+                "passed": grade is not None and grade >= float(quiz.pass_mark),
+                "in_progress": quiz.pk in open_quiz_ids,
+            }
+        )
+    return render(request, "assessments/my_quizzes.html", {"rows": rows})
+
+
+@login_required
+@require_GET
+def quiz_detail(request, quiz_id: int):
+    quiz = get_object_or_404(Quiz.objects.select_related("course"), pk=quiz_id)
+    attempts = list(selectors.learner_attempts(quiz=quiz, user=request.user))
+    open_attempt = next((a for a in attempts if a.is_open), None)
+    scores = [a.score for a in attempts if not a.is_open]
+    grade = selectors.quiz_grade(quiz, scores)
+    return render(
+        request,
+        "assessments/quiz_detail.html",
+        {
+            "quiz": quiz,
+            "attempts": attempts,
+            "open_attempt": open_attempt,
+            "grade": grade,
+            "passed": grade is not None and grade >= float(quiz.pass_mark),
+            "can_manage": request.user.has_perm(MANAGE_PERMISSION, quiz),
+        },
+    )
+
+
+@login_required
+@require_POST
+def attempt_start(request, quiz_id: int):
+    quiz = get_object_or_404(Quiz, pk=quiz_id)
+    try:
+        attempt = services.attempt_start(quiz_id=quiz.pk, user=request.user)
+    except services.AssessmentError as error:
+        return _error_page(request, error, back_url=reverse("assessments:quiz", args=[quiz.pk]))
+    return redirect("assessments:attempt", attempt_uuid=attempt.uuid)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def attempt_page(request, attempt_uuid):
+    attempt = _own_attempt(request, attempt_uuid)
+    if not attempt.is_open:
+        if request.method == "POST":
+            return _error_page(
+                request,
+                services.AttemptClosed(_("This attempt has already been submitted.")),
+                back_url=reverse("assessments:result", args=[attempt.uuid]),
+            )
+        return redirect("assessments:result", attempt_uuid=attempt.uuid)
+    if (
+        request.method == "GET"
+        and attempt.deadline
+        and timezone.now() > attempt.deadline + services.DEADLINE_GRACE
+    ):
+        # Time is over and the expiry task has not run yet: grade what was saved.
+        services.attempt_submit(attempt_uuid=attempt.uuid, user=request.user, by_timeout=True)
+        return redirect("assessments:result", attempt_uuid=attempt.uuid)
+    answers = list(attempt.answers.all())
+    if request.method == "POST":
+        back = reverse("assessments:attempt", args=[attempt.uuid])
+        try:
+            responses = responses_from_post(answers, request.POST)
+            services.attempt_save_answers(
+                attempt_uuid=attempt.uuid, user=request.user, responses=responses
+            )
+            if request.POST.get("action") == "submit":
+                services.attempt_submit(attempt_uuid=attempt.uuid, user=request.user)
+                return redirect("assessments:result", attempt_uuid=attempt.uuid)
+        except InvalidPost:
+            return _error_page(
+                request,
+                services.InvalidAnswer(_("A question that is not part of this attempt was sent.")),
+                back_url=back,
+            )
+        except services.AssessmentError as error:
+            return _error_page(request, error, back_url=back)
+        messages.success(request, _("Your answers have been saved."))
+        return HttpResponseRedirect(back)
+    return render(
+        request,
+        "assessments/attempt.html",
+        {
+            "attempt": attempt,
+            "quiz": attempt.quiz,
+            "questions": presentation.attempt_questions(attempt, answers),
+            "now": timezone.now(),
+        },
+    )
+
+
+@login_required
+@require_POST
+def attempt_autosave(request, attempt_uuid):
+    """The attempt page's script saves the whole form here; same rules as a plain POST."""
+    try:
+        attempt = _own_attempt(request, attempt_uuid)
+    except PermissionDenied as exc:
+        return JsonResponse({"error": str(exc)}, status=403)
+    try:
+        responses = responses_from_post(list(attempt.answers.all()), request.POST)
+        services.attempt_save_answers(
+            attempt_uuid=attempt.uuid, user=request.user, responses=responses
+        )
+    except InvalidPost:
+        return JsonResponse(
+            {"error": _("A question that is not part of this attempt was sent.")}, status=400
+        )
+    except services.AssessmentError as error:
+        return JsonResponse({"error": error.message}, status=error.status)
+    saved_at = timezone.localtime()
+    return JsonResponse(
+        {
+            "saved_at": saved_at.isoformat(),
+            "message": _("Saved at %(time)s") % {"time": saved_at.strftime("%H:%M:%S")},
+        }
+    )
+
+
+@login_required
+@require_GET
+def attempt_result(request, attempt_uuid):
+    attempt = _own_attempt(request, attempt_uuid)
+    if attempt.is_open:
+        return redirect("assessments:attempt", attempt_uuid=attempt.uuid)
+    quiz = attempt.quiz
+    questions = []
+    if quiz.review_show_responses or quiz.review_show_correct or quiz.review_show_feedback:
+        questions = presentation.review_questions(
+            attempt,
+            list(attempt.answers.all()),
+            show_responses=quiz.review_show_responses,
+            show_correct=quiz.review_show_correct,
+            show_feedback=quiz.review_show_feedback,
+        )
+    return render(
+        request,
+        "assessments/result.html",
+        {"attempt": attempt, "quiz": quiz, "questions": questions, "show_marks": True},
+    )
+
+
+# --- Trainers -----------------------------------------------------------------------------
+
+
+def _managed_quiz(request, quiz_id: int) -> Quiz:
+    quiz = get_object_or_404(Quiz.objects.select_related("course"), pk=quiz_id)
+    if not request.user.has_perm(MANAGE_PERMISSION, quiz):
+        raise PermissionDenied(_("Only the course's trainers can see these results."))
+    return quiz
+
+
+@login_required
+@require_GET
+def manage(request):
+    if not (has_role(request.user, Role.TRAINER, Role.ADMIN) or request.user.is_superuser):
+        raise PermissionDenied(_("Only trainers can see quiz results."))
+    quizzes = Quiz.objects.select_related("course").order_by("title")
+    if not (request.user.is_superuser or has_role(request.user, Role.ADMIN)):
+        quizzes = quizzes.filter(
+            Q(course__owners=request.user) | Q(course__isnull=True, created_by=request.user)
+        ).distinct()
+    return render(request, "assessments/manage.html", {"quizzes": quizzes})
+
+
+@login_required
+@require_GET
+def quiz_attempts(request, quiz_id: int):
+    quiz = _managed_quiz(request, quiz_id)
+    learner_id = request.GET.get("learner")
+    learner_id = int(learner_id) if learner_id and learner_id.isdigit() else None
+    attempts = selectors.quiz_attempts(quiz=quiz, learner_id=learner_id)
+    if request.GET.get("format") == "csv":
+        return _csv_response(f"intentos-{quiz.pk}.csv", _attempt_rows(attempts))
+    return render(
+        request,
+        "assessments/quiz_attempts.html",
+        {"quiz": quiz, "attempts": attempts, "learner_id": learner_id},
+    )
+
+
+@login_required
+@require_GET
+def attempt_review(request, attempt_uuid):
+    try:
+        attempt = selectors.attempt_with_answers(attempt_uuid)
+    except Attempt.DoesNotExist:
+        raise Http404
+    if not request.user.has_perm(MANAGE_PERMISSION, attempt.quiz):
+        raise PermissionDenied(_("Only the course's trainers can review attempts."))
+    questions = presentation.review_questions(
+        attempt,
+        list(attempt.answers.all()),
+        show_responses=True,
+        show_correct=True,
+        show_feedback=True,
+    )
+    return render(
+        request,
+        "assessments/result.html",
+        {
+            "attempt": attempt,
+            "quiz": attempt.quiz,
+            "questions": questions,
+            "show_marks": True,
+            "trainer_view": True,
+        },
+    )
+
+
+@login_required
+@require_GET
+def quiz_statistics(request, quiz_id: int):
+    quiz = _managed_quiz(request, quiz_id)
+    attempts, items = quiz_item_statistics(quiz)
+    if request.GET.get("format") == "csv":
+        return _csv_response(f"estadisticas-{quiz.pk}.csv", _statistics_rows(items))
+    return render(
+        request,
+        "assessments/statistics.html",
+        {"quiz": quiz, "attempt_count": attempts, "items": items},
+    )
+
+
+@login_required
+@require_POST
+def quiz_regrade(request, quiz_id: int):
+    quiz = _managed_quiz(request, quiz_id)
+    changed = services.quiz_regrade(quiz_id=quiz.pk, user=request.user)
+    messages.success(
+        request, _("Quiz regraded: %(count)s attempts changed score.") % {"count": changed}
+    )
+    return redirect("assessments:quiz_attempts", quiz_id=quiz.pk)
+
+
+# --- CSV ----------------------------------------------------------------------------------
+
+
+class _Echo:
+    def write(self, value):
+        return value
+
+
+def _safe(value) -> str:
+    text = "" if value is None else str(value)
+    # A cell starting with = + - @ would run as a formula in a spreadsheet.
+    return "'" + text if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text
+
+
+def _csv_response(filename: str, rows: Iterator[list]) -> StreamingHttpResponse:
+    writer = csv.writer(_Echo())
+    response = StreamingHttpResponse(
+        ("\ufeff" if i == 0 else "") + writer.writerow([_safe(v) for v in row])
+        for i, row in enumerate(rows)
+    )
+    response["Content-Type"] = "text/csv; charset=utf-8"
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response
+
+
+def _attempt_rows(attempts) -> Iterator[list]:
+    yield [
+        _("Learner"),
+        _("E-mail"),
+        _("Attempt"),
+        _("Started"),
+        _("Submitted"),
+        _("Score (%)"),
+        _("Passed"),
+    ]
+    for a in attempts.iterator(chunk_size=1000):
+        yield [
+            a.learner.get_full_name(),
+            a.learner.email,
+            a.number,
+            timezone.localtime(a.started_at).isoformat(timespec="seconds"),
+            timezone.localtime(a.submitted_at).isoformat(timespec="seconds")
+            if a.submitted_at
+            else "",
+            a.score if a.score is not None else "",
+            "" if a.passed is None else (_("yes") if a.passed else _("no")),
+        ]
+
+
+def _statistics_rows(items) -> Iterator[list]:
+    yield [
+        _("Question"),
+        _("Type"),
+        _("Responses"),
+        _("Facility index (%)"),
+        _("Discrimination index (%)"),
+        _("Flags"),
+        _("Counts per answer"),
+    ]
+    for item in items:
+        yield [
+            item.title,
+            item.qtype,
+            item.attempts,
+            item.facility if item.facility is not None else "",
+            item.discrimination if item.discrimination is not None else "",
+            "; ".join(item.flag_labels),
+            "; ".join(f"{r.label}: {r.count}" for r in item.responses),
+        ]

@@ -1,0 +1,11 @@
+from allauth.account.adapter import get_adapter
+from django import template
+
+register = template.Library()
+
+
+@register.simple_tag(takes_context=True)
+def signup_is_open(context) -> bool:
+    """Whether the sign-up invitation may be shown (the account adapter decides)."""
+    request = context.get("request")
+    return bool(request is not None and get_adapter(request).is_open_for_signup(request))

@@ -1,0 +1,212 @@
+"""Reads shared by the catalogue, course, lesson, "Mi aprendizaje" and report pages.
+
+Each returns data with its relations already loaded, so no page runs a query per row.
+"""
+
+import statistics
+from dataclasses import dataclass, field
+from datetime import timedelta
+from itertools import groupby
+
+from django.db.models import Count, Q, QuerySet
+
+from .models import CoursePage, Enrolment, LessonPage, LessonProgress, Topic
+
+
+def visible_courses(user) -> QuerySet[CoursePage]:
+    """Published courses the user may see: staff-only ones need a signed-in, active account."""
+    qs = CoursePage.objects.live().select_related("topic")
+    if not (user and user.is_authenticated and user.is_active):
+        qs = qs.filter(visibility=CoursePage.Visibility.PUBLIC)
+    return qs
+
+
+def catalogue_courses(
+    *, user, index_page=None, topic: str = "", level: str = "", query: str = ""
+) -> list[CoursePage]:
+    qs = visible_courses(user)
+    if index_page is not None:
+        qs = qs.child_of(index_page)
+    if topic:
+        qs = qs.filter(topic__slug=topic)
+    if level:
+        qs = qs.filter(level=level)
+    qs = qs.order_by("title")
+    if query:
+        # Wagtail search (PostgreSQL full text with the Spanish configuration in production).
+        ids = [page.pk for page in qs.search(query, operator="and")]
+        courses = {c.pk: c for c in qs.filter(pk__in=ids)}
+        return [courses[pk] for pk in ids if pk in courses]
+    return list(qs)
+
+
+def catalogue_topics() -> list[Topic]:
+    return list(Topic.objects.all())
+
+
+def course_for_lesson(lesson: LessonPage) -> CoursePage | None:
+    parent_path = lesson.path[: -CoursePage.steplen]
+    return CoursePage.objects.select_related("topic").filter(path=parent_path).first()
+
+
+def course_lessons(course: CoursePage) -> list[LessonPage]:
+    """The course's published lessons in syllabus order, without their bodies."""
+    return list(LessonPage.objects.child_of(course).live().defer_streamfields().order_by("path"))
+
+
+def group_by_module(lessons: list[LessonPage]) -> list[tuple[str, list[LessonPage]]]:
+    """Consecutive lessons with the same module form one group, in syllabus order."""
+    return [
+        (module, list(items))
+        for module, items in groupby(lessons, key=lambda lesson: lesson.module)
+    ]
+
+
+def learner_course_enrolment(user, course: CoursePage) -> Enrolment | None:
+    """The learner's active enrolment, else their latest completed one (for review)."""
+    if not (user and user.is_authenticated):
+        return None
+    enrolments = (
+        Enrolment.objects.filter(learner=user, course=course)
+        .exclude(status=Enrolment.Status.WITHDRAWN)
+        .select_related("last_lesson")
+        .order_by("-cycle")
+    )
+    enrolments = list(enrolments[:2])
+    for enrolment in enrolments:
+        if enrolment.status == Enrolment.Status.ACTIVE:
+            return enrolment
+    return enrolments[0] if enrolments else None
+
+
+def completed_lesson_ids(enrolment: Enrolment | None) -> set[int]:
+    if enrolment is None:
+        return set()
+    return set(
+        LessonProgress.objects.filter(enrolment=enrolment, completed_at__isnull=False).values_list(
+            "lesson_id", flat=True
+        )
+    )
+
+
+def learner_enrolments(user) -> QuerySet[Enrolment]:
+    """Every enrolment of a learner except the ones they left, newest first."""
+    return (
+        Enrolment.objects.filter(learner=user)
+        .exclude(status=Enrolment.Status.WITHDRAWN)
+        .select_related("course", "course__topic", "last_lesson")
+        .order_by("-enrolled_at")
+    )
+
+
+@dataclass
+class MyLearning:
+    assigned: list[Enrolment] = field(default_factory=list)
+    in_progress: list[Enrolment] = field(default_factory=list)
+    completed: list[Enrolment] = field(default_factory=list)
+
+    @property
+    def is_empty(self) -> bool:
+        return not (self.assigned or self.in_progress or self.completed)
+
+
+def my_learning(user) -> MyLearning:
+    result = MyLearning()
+    for enrolment in learner_enrolments(user):
+        if not enrolment.course.live:
+            continue
+        if enrolment.status == Enrolment.Status.COMPLETED:
+            result.completed.append(enrolment)
+        elif enrolment.source == Enrolment.Source.ASSIGNED:
+            result.assigned.append(enrolment)
+        else:
+            result.in_progress.append(enrolment)
+    # Overdue first, then the nearest due date.
+    result.assigned.sort(key=lambda e: (not e.is_overdue, e.due_date is None, e.due_date))
+    result.completed.sort(key=lambda e: e.completed_at, reverse=True)
+    return result
+
+
+def owned_courses(user) -> QuerySet[CoursePage]:
+    qs = CoursePage.objects.all().order_by("title")
+    if user.is_superuser or _is_admin(user):
+        return qs
+    return qs.filter(owners=user)
+
+
+def _is_admin(user) -> bool:
+    from core.roles import Role, has_role
+
+    return has_role(user, Role.ADMIN)
+
+
+@dataclass
+class LessonDropOff:
+    lesson: LessonPage
+    viewed: int
+    completed: int
+
+
+@dataclass
+class CourseReport:
+    course: CoursePage
+    enrolled: int
+    in_progress: int
+    completed: int
+    withdrawn: int
+    median_days_to_complete: float | None
+    lessons: list[LessonDropOff]
+
+    @property
+    def completion_rate(self) -> float | None:
+        if not self.enrolled:
+            return None
+        return round(100 * self.completed / self.enrolled, 1)
+
+
+def course_report(course: CoursePage) -> CourseReport:
+    counts = Enrolment.objects.filter(course=course).aggregate(
+        enrolled=Count("pk"),
+        in_progress=Count("pk", filter=Q(status=Enrolment.Status.ACTIVE)),
+        completed=Count("pk", filter=Q(status=Enrolment.Status.COMPLETED)),
+        withdrawn=Count("pk", filter=Q(status=Enrolment.Status.WITHDRAWN)),
+    )
+    durations = [
+        (completed_at - enrolled_at) / timedelta(days=1)
+        for enrolled_at, completed_at in Enrolment.objects.filter(
+            course=course, status=Enrolment.Status.COMPLETED, completed_at__isnull=False
+        ).values_list("enrolled_at", "completed_at")
+    ]
+    per_lesson = {
+        row["lesson_id"]: row
+        for row in LessonProgress.objects.filter(enrolment__course=course)
+        .values("lesson_id")
+        .annotate(
+            viewed=Count("pk"),
+            completed=Count("pk", filter=Q(completed_at__isnull=False)),
+        )
+    }
+    lessons = [
+        LessonDropOff(
+            lesson=lesson,
+            viewed=per_lesson.get(lesson.pk, {}).get("viewed", 0),
+            completed=per_lesson.get(lesson.pk, {}).get("completed", 0),
+        )
+        for lesson in LessonPage.objects.child_of(course).defer_streamfields().order_by("path")
+    ]
+    return CourseReport(
+        course=course,
+        median_days_to_complete=round(statistics.median(durations), 1) if durations else None,
+        lessons=lessons,
+        **counts,
+    )
+
+
+def course_report_rows(course: CoursePage):
+    """One row per enrolment for the CSV export, streamed from the database."""
+    return (
+        Enrolment.objects.filter(course=course)
+        .select_related("learner")
+        .order_by("learner__last_name", "learner__first_name", "cycle")
+        .iterator(chunk_size=500)
+    )

@@ -1,0 +1,353 @@
+"""Views of the courses app: thin, they validate, call a service or selector, and render.
+
+The catalogue, course and lesson pages are Wagtail pages (models.py); their data objects below
+load lazily, so that a cached fragment costs no query at all.
+"""
+
+import csv
+from urllib.parse import urlencode
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.http import Http404, HttpResponseRedirect, StreamingHttpResponse
+from django.shortcuts import get_object_or_404, render
+from django.utils import timezone
+from django.utils.functional import cached_property
+from django.utils.text import slugify
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from .extensions import course_related_items, my_learning_panels
+from .models import CoursePage, Enrolment, LessonPage
+from .rules import can_list_course_reports, can_view_course_reports
+from .selectors import (
+    catalogue_courses,
+    catalogue_topics,
+    completed_lesson_ids,
+    course_lessons,
+    course_report,
+    course_report_rows,
+    group_by_module,
+    learner_course_enrolment,
+    my_learning,
+    owned_courses,
+)
+from .services import (
+    course_is_visible_to,
+    enrolment_create,
+    enrolment_withdraw,
+    lesson_complete,
+)
+
+CATALOGUE_PAGE_SIZE = 24
+
+
+class CatalogueData:
+    """The catalogue's filters and results, computed only when a template asks."""
+
+    def __init__(self, *, request, index_page):
+        self.request = request
+        self.index_page = index_page
+        params = request.GET
+        self.topic = params.get("tema", "").strip()[:100]
+        self.level = params.get("nivel", "").strip()
+        if self.level not in CoursePage.Level.values:
+            self.level = ""
+        self.query = params.get("q", "").strip()[:200]
+        try:
+            self.page_number = max(1, int(params.get("pagina", "1")))
+        except ValueError:
+            self.page_number = 1
+
+    @property
+    def cache_key(self) -> str:
+        return urlencode({"t": self.topic, "l": self.level, "q": self.query, "p": self.page_number})
+
+    @cached_property
+    def topics(self):
+        return catalogue_topics()
+
+    @property
+    def levels(self):
+        return CoursePage.Level.choices
+
+    @cached_property
+    def page(self):
+        courses = catalogue_courses(
+            user=self.request.user,
+            index_page=self.index_page,
+            topic=self.topic,
+            level=self.level,
+            query=self.query,
+        )
+        return Paginator(courses, CATALOGUE_PAGE_SIZE).get_page(self.page_number)
+
+    @property
+    def is_filtered(self) -> bool:
+        return bool(self.topic or self.level or self.query)
+
+    def page_query(self, number: int) -> str:
+        params = {"tema": self.topic, "nivel": self.level, "q": self.query, "pagina": number}
+        return urlencode({k: v for k, v in params.items() if v})
+
+    @cached_property
+    def previous_query(self) -> str:
+        return self.page_query(self.page.previous_page_number()) if self.page.has_previous() else ""
+
+    @cached_property
+    def next_query(self) -> str:
+        return self.page_query(self.page.next_page_number()) if self.page.has_next() else ""
+
+
+class CourseData:
+    """What the course page shows; the learner's part only for a signed-in user."""
+
+    def __init__(self, *, request, course: CoursePage):
+        self.request = request
+        self.course = course
+
+    @cached_property
+    def lessons(self):
+        return course_lessons(self.course)
+
+    @cached_property
+    def modules(self):
+        return group_by_module(self.lessons)
+
+    @cached_property
+    def owners(self):
+        return list(self.course.owners.all())
+
+    @cached_property
+    def prerequisites(self):
+        return list(self.course.prerequisites.live().order_by("title"))
+
+    @cached_property
+    def related(self):
+        return course_related_items(self.course)
+
+    @cached_property
+    def enrolment(self):
+        return learner_course_enrolment(self.request.user, self.course)
+
+    @cached_property
+    def done_ids(self):
+        return completed_lesson_ids(self.enrolment)
+
+    @cached_property
+    def resume_lesson(self):
+        """Where to continue: the last lesson seen if unfinished, else the first not done."""
+        enrolment = self.enrolment
+        if enrolment is None or not self.lessons:
+            return None
+        by_id = {lesson.pk: lesson for lesson in self.lessons}
+        last = by_id.get(enrolment.last_lesson_id)
+        if last is not None and last.pk not in self.done_ids:
+            return last
+        for lesson in self.lessons:
+            if lesson.pk not in self.done_ids:
+                return lesson
+        return self.lessons[0]
+
+    @property
+    def can_read_lessons(self) -> bool:
+        return self.course.open_access or self.enrolment is not None
+
+
+class LessonData:
+    def __init__(self, *, request, lesson: LessonPage, course: CoursePage | None, enrolment):
+        self.request = request
+        self.lesson = lesson
+        self.course = course
+        self.enrolment = enrolment
+
+    @cached_property
+    def lessons(self):
+        return course_lessons(self.course) if self.course is not None else []
+
+    @cached_property
+    def modules(self):
+        return group_by_module(self.lessons)
+
+    @cached_property
+    def done_ids(self):
+        return completed_lesson_ids(self.enrolment)
+
+    @cached_property
+    def position(self) -> int:
+        ids = [lesson.pk for lesson in self.lessons]
+        return ids.index(self.lesson.pk) if self.lesson.pk in ids else -1
+
+    @property
+    def previous(self):
+        return self.lessons[self.position - 1] if self.position > 0 else None
+
+    @property
+    def next(self):
+        if 0 <= self.position < len(self.lessons) - 1:
+            return self.lessons[self.position + 1]
+        return None
+
+    @property
+    def is_done(self) -> bool:
+        return self.lesson.pk in self.done_ids
+
+    @property
+    def can_complete(self) -> bool:
+        return self.enrolment is not None and self.enrolment.status == Enrolment.Status.ACTIVE
+
+
+def _visible_course_or_404(request, course_id: int) -> CoursePage:
+    course = get_object_or_404(CoursePage.objects.live(), pk=course_id)
+    if not course_is_visible_to(course=course, user=request.user):
+        raise Http404
+    return course
+
+
+@login_required
+@require_POST
+def enrol(request, course_id: int):
+    """Self-enrolment of the signed-in user; the learner is never taken from the request."""
+    course = _visible_course_or_404(request, course_id)
+    try:
+        enrolment = enrolment_create(learner=request.user, course=course)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    except PermissionDenied:
+        raise Http404 from None
+    else:
+        if enrolment.status == Enrolment.Status.COMPLETED:
+            messages.info(request, _("You have already completed this course."))
+        else:
+            messages.success(request, _("You are enrolled in “%s”.") % course.title)
+    return HttpResponseRedirect(course.get_url(request))
+
+
+@login_required
+@require_POST
+def leave(request, course_id: int):
+    course = _visible_course_or_404(request, course_id)
+    enrolment = Enrolment.objects.filter(
+        learner=request.user, course=course, status=Enrolment.Status.ACTIVE
+    ).first()
+    if enrolment is None:
+        messages.error(request, _("You are not enrolled in this course."))
+    elif enrolment.source == Enrolment.Source.ASSIGNED:
+        messages.error(
+            request, _("This course was assigned to you; ask Human Resources to withdraw it.")
+        )
+    else:
+        enrolment_withdraw(enrolment=enrolment, user=request.user)
+        messages.success(request, _("You left “%s”. Your progress is kept.") % course.title)
+    return HttpResponseRedirect(course.get_url(request))
+
+
+@login_required
+@require_POST
+def complete_lesson(request, lesson_id: int):
+    lesson = get_object_or_404(LessonPage.objects.live(), pk=lesson_id)
+    course = lesson.course
+    if course is None or not course_is_visible_to(course=course, user=request.user):
+        raise Http404
+    enrolment = Enrolment.objects.filter(
+        learner=request.user, course=course, status=Enrolment.Status.ACTIVE
+    ).first()
+    if enrolment is None:
+        raise PermissionDenied(_("You are not enrolled in this course."))
+    enrolment = lesson_complete(enrolment=enrolment, lesson=lesson, user=request.user)
+    if enrolment.status == Enrolment.Status.COMPLETED:
+        messages.success(request, _("Congratulations: you completed “%s”.") % course.title)
+        return HttpResponseRedirect(course.get_url(request))
+    messages.success(request, _("Lesson marked as completed."))
+    following = LessonData(request=request, lesson=lesson, course=course, enrolment=enrolment)
+    target = following.next or lesson
+    return HttpResponseRedirect(target.get_url(request))
+
+
+@login_required
+def my_learning_view(request):
+    return render(
+        request,
+        "courses/my_learning.html",
+        {
+            "learning": my_learning(request.user),
+            "panels": my_learning_panels(request),
+            "today": timezone.localdate(),
+        },
+    )
+
+
+@login_required
+def reports(request):
+    if not can_list_course_reports(request.user):
+        raise PermissionDenied
+    return render(request, "courses/reports.html", {"courses": owned_courses(request.user)})
+
+
+def _report_course(request, course_id: int) -> CoursePage:
+    course = get_object_or_404(CoursePage, pk=course_id)
+    if not can_view_course_reports(request.user, course):
+        raise PermissionDenied
+    return course
+
+
+@login_required
+def report(request, course_id: int):
+    course = _report_course(request, course_id)
+    return render(request, "courses/report.html", {"report": course_report(course)})
+
+
+class _Echo:
+    def write(self, value):
+        return value
+
+
+def _csv_safe(value) -> str:
+    """Neutralise spreadsheet formulas (CSV injection)."""
+    text = "" if value is None else str(value)
+    if text[:1] in {"=", "+", "-", "@", "\t", "\r"}:
+        return "'" + text
+    return text
+
+
+@login_required
+def report_csv(request, course_id: int):
+    course = _report_course(request, course_id)
+    writer = csv.writer(_Echo())
+    header = [
+        _("Learner"),
+        _("E-mail"),
+        _("Cycle"),
+        _("Source"),
+        _("Status"),
+        _("Progress (%)"),
+        _("Enrolled at"),
+        _("Due date"),
+        _("Completed at"),
+    ]
+
+    def rows():
+        yield writer.writerow(header)
+        for enrolment in course_report_rows(course):
+            yield writer.writerow(
+                [
+                    _csv_safe(enrolment.learner.get_full_name()),
+                    _csv_safe(enrolment.learner.email),
+                    enrolment.cycle,
+                    enrolment.get_source_display(),
+                    enrolment.get_status_display(),
+                    enrolment.progress_percent,
+                    timezone.localtime(enrolment.enrolled_at).strftime("%Y-%m-%d %H:%M"),
+                    enrolment.due_date.isoformat() if enrolment.due_date else "",
+                    timezone.localtime(enrolment.completed_at).strftime("%Y-%m-%d %H:%M")
+                    if enrolment.completed_at
+                    else "",
+                ]
+            )
+
+    response = StreamingHttpResponse(rows(), content_type="text/csv; charset=utf-8")
+    filename = f"informe-{slugify(course.slug)}.csv"
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response

@@ -1,0 +1,49 @@
+"""Loose side effects: notify course owners when a linked article changes; propose a handover
+when HR marks someone as leaving."""
+
+from wagtail.signals import page_published
+
+from core.outbox import outbox_enqueue
+
+from .models import ArticlePage
+
+NOTIFY_TASK = "knowledge_base.tasks.notify_article_changed"
+
+
+def _content_changed(revision) -> bool:
+    try:
+        previous = revision.get_previous()
+    except revision.DoesNotExist:
+        return False  # a first publication: no lesson can link it yet
+    fields = ("title", "body", "summary")
+    return any(revision.content.get(f) != previous.content.get(f) for f in fields)
+
+
+def article_published(sender, instance, revision=None, **kwargs):
+    if not isinstance(instance, ArticlePage) or revision is None:
+        return
+    if not _content_changed(revision):
+        return
+    outbox_enqueue(
+        task_name=NOTIFY_TASK,
+        kwargs={"article_id": instance.pk, "revision_id": revision.pk},
+        dedupe_key=f"kb-article-changed-{revision.pk}",
+    )
+
+
+def staff_status_changed(sender, profile=None, old_status=None, new_status=None, **kwargs):
+    from .services import handover_propose
+
+    if profile is not None and new_status == "leaving" and old_status != "leaving":
+        handover_propose(profile=profile)
+
+
+def connect() -> None:
+    page_published.connect(
+        article_published, sender=ArticlePage, dispatch_uid="kb_article_published"
+    )
+    try:
+        from people.signals import staff_status_changed as people_signal
+    except ImportError:  # people's signals not merged yet
+        return
+    people_signal.connect(staff_status_changed, dispatch_uid="kb_staff_status_changed")

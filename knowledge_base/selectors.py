@@ -1,0 +1,472 @@
+"""Reads shared by the knowledge base pages. Every function runs a bounded number of queries,
+whatever the number of systems, articles or people (set-based, no per-row queries)."""
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+
+from django.contrib.auth import get_user_model
+from django.contrib.contenttypes.models import ContentType
+from django.db.models import Count, Q
+from django.utils import timezone
+from wagtail.models import Page, Revision
+
+from core.roles import Role, has_role
+from courses.models import CoursePage
+
+from .models import ArticlePage, SystemPage
+from .models.workflow import systems_kept_by
+from .visibility import exclude_restricted
+
+RECENT_DAYS = 365
+MIN_KNOWLEDGEABLE = 2
+ESSENTIAL_KINDS = (ArticlePage.Kind.RUNBOOK, ArticlePage.Kind.ARCHITECTURE)
+INACTIVE_STATUSES = ("leaving", "left")
+
+SOURCE_OWNER = "owner"
+SOURCE_BACKUP = "backup"
+SOURCE_CERTIFICATE = "certificate"
+SOURCE_AUTHOR = "author"
+SOURCE_REVIEWER = "reviewer"
+
+
+def _valid_certificates(on: date | None = None):
+    """certificates.selectors.valid_certificates when the certificates app provides it."""
+    try:
+        from certificates.selectors import valid_certificates
+    except ImportError:
+        return None
+    return valid_certificates(on)
+
+
+# --- Articles -----------------------------------------------------------------------------
+
+
+def visible_articles(user):
+    return exclude_restricted(ArticlePage.objects.live(), user)
+
+
+def visible_systems(user):
+    return exclude_restricted(SystemPage.objects.live(), user)
+
+
+def can_mark_reviewed(user, article: ArticlePage) -> bool:
+    """Owner, a backup or owner of one of its systems, a content reviewer or an administrator."""
+    if not getattr(user, "is_authenticated", False):
+        return False
+    if user.is_superuser or has_role(user, Role.REVIEWER, Role.ADMIN):
+        return True
+    if article.content_owner_id and article.content_owner.user_id == user.pk:
+        return True
+    system_ids = {s.pk for s in article.systems.all()}
+    return bool(system_ids & systems_kept_by(user))
+
+
+def article_detail(*, article: ArticlePage, user) -> dict:
+    systems = list(
+        visible_systems(user).filter(pk__in=[s.pk for s in article.systems.all()]).order_by("title")
+    )
+    courses = list(
+        CoursePage.objects.live()
+        .filter(knowledge_systems__in=[s.pk for s in systems])
+        .distinct()
+        .order_by("title")
+    )
+    if not getattr(user, "is_authenticated", False):
+        courses = [c for c in courses if c.visibility == CoursePage.Visibility.PUBLIC]
+    return {
+        "systems": systems,
+        "teaching_courses": courses,
+        "attachments": list(article.attachments.select_related("document")),
+        "tag_list": list(article.tags.all()),
+        "can_mark_reviewed": can_mark_reviewed(user, article),
+        "rendered": article.rendered,
+    }
+
+
+def pending_reviews_for(user, *, within_days: int = 30):
+    """Articles the user owns whose review is overdue or due within `within_days`."""
+    horizon = timezone.localdate() + timedelta(days=within_days)
+    return (
+        ArticlePage.objects.live()
+        .filter(content_owner__user=user, review_due_on__lte=horizon)
+        .select_related("last_reviewed_by")
+        .order_by("review_due_on", "title")
+    )
+
+
+def system_detail(*, system: SystemPage, user) -> dict:
+    articles = list(
+        visible_articles(user)
+        .filter(systems=system)
+        .select_related("content_owner__user")
+        .order_by("kind", "title")
+    )
+    knowledge = knowledge_map(system_ids=[system.pk])
+    return {
+        "owners": list(system.owners.select_related("user")),
+        "backups": list(system.backups.select_related("user")),
+        "provider_list": list(system.providers.all()),
+        "environment_list": list(system.environments.all()),
+        "services_provided": [
+            s for s in system.interoperability_services.all() if s.direction == "provided"
+        ],
+        "services_consumed": [
+            s for s in system.interoperability_services.all() if s.direction == "consumed"
+        ],
+        "dependencies": list(visible_systems(user).filter(dependants=system).order_by("title")),
+        "dependants": list(visible_systems(user).filter(depends_on=system).order_by("title")),
+        "courses": list(system.related_courses.live().order_by("title")),
+        "articles": articles,
+        "risk": knowledge.rows[0] if knowledge.rows else None,
+    }
+
+
+def index_listing(*, user, index) -> dict:
+    systems = list(
+        visible_systems(user)
+        .annotate(article_count=Count("articles", filter=Q(articles__live=True), distinct=True))
+        .order_by("title")
+    )
+    recent = list(
+        visible_articles(user)
+        .select_related("content_owner__user")
+        .order_by("-last_published_at")[:10]
+    )
+    return {"systems": systems, "recent_articles": recent}
+
+
+# --- Knowledge map: who knows which system --------------------------------------------
+
+
+@dataclass
+class Person:
+    user_id: int
+    name: str
+    email: str
+
+
+@dataclass
+class SystemKnowledge:
+    system_id: int
+    title: str
+    acronym: str
+    url_path: str
+    criticality: tuple[str, str, str]
+    knowers: dict[int, set[str]] = field(default_factory=dict)  # active user id -> sources
+    article_count: int = 0
+    stale_count: int = 0
+    missing_essentials: list[str] = field(default_factory=list)
+
+    @property
+    def bus_factor(self) -> int:
+        return len(self.knowers)
+
+    @property
+    def at_risk(self) -> bool:
+        return self.bus_factor < MIN_KNOWLEDGEABLE
+
+    @property
+    def stale_share(self) -> float:
+        return self.stale_count / self.article_count if self.article_count else 0.0
+
+    @property
+    def stale_percent(self) -> int:
+        return round(self.stale_share * 100)
+
+    def __str__(self) -> str:
+        return f"{self.title} ({self.acronym})" if self.acronym else self.title
+
+    def risk_key(self):
+        return (
+            not self.at_risk,
+            self.bus_factor,
+            -len(self.missing_essentials),
+            -self.stale_share,
+            self.title.lower(),
+        )
+
+
+@dataclass
+class KnowledgeMap:
+    rows: list[SystemKnowledge]
+    people: dict[int, Person]
+    # every knower, active or not: system id -> user id -> sources (for "what if" and experts)
+    all_knowers: dict[int, dict[int, set[str]]]
+
+    def names(self, row: SystemKnowledge) -> list[Person]:
+        return sorted((self.people[uid] for uid in row.knowers), key=lambda p: p.name.lower())
+
+
+def knowledge_map(*, system_ids: list[int] | None = None, on: date | None = None) -> KnowledgeMap:
+    """Per live system: the active people who know it (owners, backups, holders of a valid
+    certificate of a related course, authors and reviewers of its articles in the last year),
+    its article counts, stale share and missing essentials. Ordered by risk."""
+    today = on or timezone.localdate()
+    cutoff = timezone.now() - timedelta(days=RECENT_DAYS)
+    systems_qs = SystemPage.objects.live().exclude(status=SystemPage.Status.RETIRED)
+    if system_ids is not None:
+        systems_qs = systems_qs.filter(pk__in=system_ids)
+    systems = list(
+        systems_qs.values_list(
+            "pk", "title", "acronym", "url_path", "confidentiality", "integrity", "availability"
+        )
+    )
+    ids = [row[0] for row in systems]
+    knowers: dict[int, dict[int, set[str]]] = defaultdict(lambda: defaultdict(set))
+
+    def add(system_id, user_id, source):
+        if user_id is not None:
+            knowers[system_id][user_id].add(source)
+
+    for system_id, user_id in SystemPage.owners.through.objects.filter(
+        systempage_id__in=ids
+    ).values_list("systempage_id", "staffprofile__user_id"):
+        add(system_id, user_id, SOURCE_OWNER)
+    for system_id, user_id in SystemPage.backups.through.objects.filter(
+        systempage_id__in=ids
+    ).values_list("systempage_id", "staffprofile__user_id"):
+        add(system_id, user_id, SOURCE_BACKUP)
+
+    course_systems: dict[int, list[int]] = defaultdict(list)
+    for system_id, course_id in SystemPage.related_courses.through.objects.filter(
+        systempage_id__in=ids
+    ).values_list("systempage_id", "coursepage_id"):
+        course_systems[course_id].append(system_id)
+    certificates = _valid_certificates(today)
+    if certificates is not None and course_systems:
+        for course_id, learner_id in (
+            certificates.filter(course_id__in=list(course_systems))
+            .values_list("course_id", "learner_id")
+            .distinct()
+        ):
+            for system_id in course_systems[course_id]:
+                add(system_id, learner_id, SOURCE_CERTIFICATE)
+
+    article_systems: dict[int, list[int]] = defaultdict(list)
+    article_stats: dict[int, list] = defaultdict(list)
+    for (
+        article_id,
+        system_id,
+        kind,
+        due,
+        reviewed_by,
+        reviewed_at,
+    ) in ArticlePage.systems.through.objects.filter(
+        systempage_id__in=ids, articlepage__live=True
+    ).values_list(
+        "articlepage_id",
+        "systempage_id",
+        "articlepage__kind",
+        "articlepage__review_due_on",
+        "articlepage__last_reviewed_by_id",
+        "articlepage__last_reviewed_at",
+    ):
+        article_systems[article_id].append(system_id)
+        article_stats[system_id].append((kind, due))
+        if reviewed_by and reviewed_at and reviewed_at >= cutoff:
+            add(system_id, reviewed_by, SOURCE_REVIEWER)
+    if article_systems:
+        article_ct = ContentType.objects.get_for_model(ArticlePage)
+        for object_id, user_id in (
+            Revision.objects.filter(
+                content_type=article_ct,
+                object_id__in=[str(pk) for pk in article_systems],
+                created_at__gte=cutoff,
+                user__isnull=False,
+            )
+            .values_list("object_id", "user_id")
+            .distinct()
+        ):
+            for system_id in article_systems.get(int(object_id), []):
+                add(system_id, user_id, SOURCE_AUTHOR)
+
+    all_user_ids = {uid for per_system in knowers.values() for uid in per_system}
+    User = get_user_model()
+    people = {
+        pk: Person(user_id=pk, name=f"{first} {last}".strip() or email, email=email)
+        for pk, first, last, email in User.objects.filter(pk__in=all_user_ids, is_active=True)
+        .exclude(staff_profile__status__in=INACTIVE_STATUSES)
+        .values_list("pk", "first_name", "last_name", "email")
+    }
+
+    rows = []
+    for pk, title, acronym, url_path, conf, integ, avail in systems:
+        stats = article_stats.get(pk, [])
+        kinds = {kind for kind, _due in stats}
+        missing = [str(ArticlePage.Kind(k).label) for k in ESSENTIAL_KINDS if k not in kinds]
+        row = SystemKnowledge(
+            system_id=pk,
+            title=title,
+            acronym=acronym,
+            url_path=url_path,
+            criticality=(conf, integ, avail),
+            knowers={uid: src for uid, src in knowers.get(pk, {}).items() if uid in people},
+            article_count=len(stats),
+            stale_count=sum(1 for _kind, due in stats if due is not None and due < today),
+            missing_essentials=missing,
+        )
+        rows.append(row)
+    rows.sort(key=SystemKnowledge.risk_key)
+    return KnowledgeMap(
+        rows=rows,
+        people=people,
+        all_knowers={sid: dict(per) for sid, per in knowers.items()},
+    )
+
+
+def what_if_leaves(*, user_id: int, kmap: KnowledgeMap | None = None) -> dict:
+    """If this person left: the systems that would fall below two knowledgeable people, and
+    those already below two that they still hold."""
+    kmap = kmap or knowledge_map()
+    would_fall, already_at_risk = [], []
+    for row in kmap.rows:
+        if user_id not in row.knowers:
+            continue
+        remaining = row.bus_factor - 1
+        if remaining < MIN_KNOWLEDGEABLE <= row.bus_factor:
+            would_fall.append((row, remaining))
+        elif row.at_risk:
+            already_at_risk.append((row, remaining))
+    return {"would_fall": would_fall, "already_at_risk": already_at_risk}
+
+
+def page_url_prefix() -> str:
+    """The url_path of the default site's root, to turn url_path into a public URL in bulk."""
+    from wagtail.models import Site
+
+    site = Site.objects.filter(is_default_site=True).select_related("root_page").first()
+    return site.root_page.url_path if site else "/"
+
+
+def url_from_path(url_path: str, prefix: str) -> str:
+    if url_path.startswith(prefix):
+        return "/" + url_path[len(prefix) :]
+    return url_path
+
+
+# --- Expertise directory -----------------------------------------------------------------
+
+
+@dataclass
+class Expert:
+    person: Person
+    systems: list[tuple[str, str, list[str]]]  # (title, url, sources)
+    topics: list[str]
+
+
+def experts_directory(*, query: str = "") -> list[Expert]:
+    """Active people with what they know: systems (ownership, backups, certificates,
+    authorship, reviews) and topics (course topics of their valid certificates, tags of their
+    articles). Filtered by name, system or topic, accent-insensitively."""
+    from .search import fold
+
+    kmap = knowledge_map()
+    prefix = page_url_prefix()
+    by_person: dict[int, list[tuple[str, str, list[str]]]] = defaultdict(list)
+    for row in kmap.rows:
+        for uid, sources in row.knowers.items():
+            by_person[uid].append((str(row), url_from_path(row.url_path, prefix), sorted(sources)))
+    topics: dict[int, set[str]] = defaultdict(set)
+    certificates = _valid_certificates()
+    if certificates is not None:
+        for learner_id, topic, course in certificates.values_list(
+            "learner_id", "course__topic__name", "course__title"
+        ):
+            if learner_id in kmap.people:
+                topics[learner_id].add(topic or course)
+            else:
+                by_person.setdefault(learner_id, [])
+                topics[learner_id].add(topic or course)
+    for user_id, tag in (
+        ArticlePage.objects.live()
+        .filter(content_owner__user__isnull=False, tags__isnull=False)
+        .values_list("content_owner__user_id", "tags__name")
+        .distinct()
+    ):
+        topics[user_id].add(tag)
+
+    missing = set(by_person) - set(kmap.people)
+    if missing:
+        User = get_user_model()
+        for pk, first, last, email in (
+            User.objects.filter(pk__in=missing, is_active=True)
+            .exclude(staff_profile__status__in=INACTIVE_STATUSES)
+            .values_list("pk", "first_name", "last_name", "email")
+        ):
+            kmap.people[pk] = Person(
+                user_id=pk, name=f"{first} {last}".strip() or email, email=email
+            )
+
+    folded_query = fold(query.strip())
+    experts = []
+    for uid, person in kmap.people.items():
+        systems = sorted(by_person.get(uid, []))
+        person_topics = sorted(topics.get(uid, set()))
+        if not systems and not person_topics:
+            continue
+        if folded_query:
+            haystack = fold(
+                " ".join([person.name, person.email, *(s[0] for s in systems), *person_topics])
+            )
+            if folded_query not in haystack:
+                continue
+        experts.append(Expert(person=person, systems=systems, topics=person_topics))
+    experts.sort(key=lambda e: (-len(e.systems), e.person.name.lower()))
+    return experts
+
+
+def kb_pages_for_staff(profile) -> dict:
+    """What a member of staff owns in the knowledge base and courses (the handover checklist)."""
+    return {
+        "systems_owned": list(SystemPage.objects.filter(owners=profile).order_by("title")),
+        "systems_backed_up": list(SystemPage.objects.filter(backups=profile).order_by("title")),
+        "articles_owned": list(ArticlePage.objects.filter(content_owner=profile).order_by("title")),
+        "courses_owned": list(CoursePage.objects.filter(owners=profile.user_id).order_by("title")),
+    }
+
+
+def page_base(page_id: int) -> Page:
+    return Page.objects.get(pk=page_id)
+
+
+def related_systems_for_course(course) -> list[dict]:
+    """For courses.extensions.register_course_related: the systems a course teaches."""
+    prefix = page_url_prefix()
+    return [
+        {
+            "title": f"{title} ({acronym})" if acronym else title,
+            "url": url_from_path(url_path, prefix),
+            "kind": str(SystemPage._meta.verbose_name),
+        }
+        for title, acronym, url_path in SystemPage.objects.live()
+        .filter(related_courses=course)
+        .order_by("title")
+        .values_list("title", "acronym", "url_path")
+    ]
+
+
+def handovers_visible_to(user):
+    """HR and administrators see every handover; others those they started, manage, leave
+    or receive items of."""
+    from .models import Handover
+
+    qs = Handover.objects.select_related("profile__user", "profile__unit", "started_by")
+    if user.is_superuser or has_role(user, Role.HR, Role.ADMIN):
+        return qs
+    return qs.filter(
+        Q(started_by=user)
+        | Q(profile__user=user)
+        | Q(profile__manager__user=user)
+        | Q(profile__unit__head__user=user)
+        | Q(items__successor__user=user)
+    ).distinct()
+
+
+def handover_detail(handover) -> dict:
+    items = list(
+        handover.items.select_related("page", "page__content_type", "successor__user").order_by(
+            "kind", "page__title"
+        )
+    )
+    return {"items": items}

@@ -1,0 +1,514 @@
+"""Writes of the knowledge base: review stamps, handovers (ownership moves), reminders and
+notifications. Each service is keyword-only, validates before writing and runs in one
+transaction."""
+
+from collections import defaultdict
+from datetime import date, timedelta
+
+import structlog
+from django.conf import settings
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.mail import send_mail
+from django.db import IntegrityError, transaction
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
+from wagtail.models import Page, ReferenceIndex, Revision
+
+from core.audit import audit_log
+from core.roles import Role, has_role
+from courses.models import CoursePage, LessonPage
+from people.models import StaffProfile
+
+from .models import ArticlePage, Handover, HandoverItem, ReminderLog, SystemPage
+from .selectors import can_mark_reviewed
+
+logger = structlog.get_logger(__name__)
+
+HANDOVER_DEFAULT_DAYS = 30
+
+
+# --- Review cycle -------------------------------------------------------------------------
+
+
+@transaction.atomic
+def article_mark_reviewed(*, article_id: int, user) -> ArticlePage:
+    """Record that `user` verified the article now; the next review falls one interval later."""
+    article = (
+        ArticlePage.objects.select_for_update(of=("self",))
+        .select_related("content_owner")
+        .get(pk=article_id)
+    )
+    if not can_mark_reviewed(user, article):
+        raise PermissionDenied(_("You may not mark this article as reviewed."))
+    article.last_reviewed_at = timezone.now()
+    article.last_reviewed_by = user
+    article.review_due_on = article.compute_review_due_on()
+    ArticlePage.objects.filter(pk=article.pk).update(
+        last_reviewed_at=article.last_reviewed_at,
+        last_reviewed_by=user,
+        review_due_on=article.review_due_on,
+    )
+    audit_log(
+        instance=article,
+        action="knowledge_base.article_reviewed",
+        user=user,
+        data={"next_review": article.review_due_on.isoformat()},
+    )
+    return article
+
+
+def _review_recipient(article: ArticlePage, heads: dict[int, StaffProfile]):
+    """The owner; if the owner has left (or is leaving), an active backup of one of the
+    article's systems; else the head of the owner's unit."""
+    owner = article.content_owner
+    if owner is not None and owner.status == StaffProfile.Status.ACTIVE and owner.user.is_active:
+        return owner.user
+    for system in article.systems.all():
+        for backup in system.backups.all():
+            if backup.status == StaffProfile.Status.ACTIVE and backup.user.is_active:
+                return backup.user
+        for system_owner in system.owners.all():
+            if system_owner.status == StaffProfile.Status.ACTIVE and system_owner.user.is_active:
+                return system_owner.user
+    if owner is not None:
+        head = heads.get(owner.unit_id)
+        if head is not None and head.status == StaffProfile.Status.ACTIVE:
+            return head.user
+    return None
+
+
+def _claim_reminder(kind: str, object_key: str, recipient, period: str) -> bool:
+    """True the first time this reminder is recorded for the period (a second run skips it)."""
+    try:
+        with transaction.atomic():
+            ReminderLog.objects.create(
+                kind=kind, object_key=object_key, recipient=recipient, period=period
+            )
+    except IntegrityError:
+        return False
+    return True
+
+
+def _period(today: date) -> str:
+    year, week, _weekday = today.isocalendar()
+    return f"{year}-W{week:02d}"
+
+
+def _send(recipient, subject: str, lines: list[str]) -> None:
+    send_mail(
+        subject=subject,
+        message="\n".join(lines),
+        from_email=settings.DEFAULT_FROM_EMAIL,
+        recipient_list=[recipient.email],
+    )
+
+
+@transaction.atomic
+def review_reminders_send(*, today: date | None = None) -> int:
+    """Weekly: one e-mail per person listing the articles whose review is overdue.
+    Idempotent within an ISO week. Returns the number of e-mails sent."""
+    from people.models import OrgUnit
+
+    today = today or timezone.localdate()
+    period = _period(today)
+    stale = (
+        ArticlePage.objects.live()
+        .filter(review_due_on__lt=today)
+        .select_related("content_owner__user")
+        .prefetch_related("systems__backups__user", "systems__owners__user")
+        .order_by("review_due_on")
+    )
+    heads = {
+        unit.pk: unit.head
+        for unit in OrgUnit.objects.filter(head__isnull=False).select_related("head__user")
+    }
+    by_recipient = defaultdict(list)
+    for article in stale:
+        recipient = _review_recipient(article, heads)
+        if recipient is None:
+            logger.warning("kb_review_reminder_no_recipient", article_id=article.pk)
+            continue
+        by_recipient[recipient].append(article)
+    sent = 0
+    for recipient, articles in by_recipient.items():
+        fresh = [
+            a for a in articles if _claim_reminder("review", f"article:{a.pk}", recipient, period)
+        ]
+        if not fresh:
+            continue
+        with translation.override(recipient.language or settings.LANGUAGE_CODE):
+            lines = [_("These knowledge base articles are past their review date:"), ""]
+            for article in fresh:
+                lines.append(
+                    f"- {article.title} ({_('due')} {article.review_due_on:%d/%m/%Y}): "
+                    f"{settings.SITE_URL}{article.url or ''}"
+                )
+            lines += ["", _("Open each one, check it is still true and press “Mark as reviewed”.")]
+            _send(recipient, _("Articles to review in Relevo"), lines)
+        sent += 1
+    return sent
+
+
+# --- Handover -----------------------------------------------------------------------------
+
+
+def can_manage_handover(user, profile: StaffProfile) -> bool:
+    """HR, administrators, and the official's manager (or the head of their unit)."""
+    if not getattr(user, "is_authenticated", False):
+        return False
+    if user.is_superuser or has_role(user, Role.HR, Role.ADMIN):
+        return True
+    manager = profile.manager
+    if manager is not None and manager.user_id == user.pk:
+        return True
+    head = profile.unit.head if profile.unit_id else None
+    return head is not None and head.user_id == user.pk and head.pk != profile.pk
+
+
+def _checklist(profile: StaffProfile) -> list[tuple[str, int]]:
+    items = [
+        (HandoverItem.Kind.SYSTEM_OWNER, pk)
+        for pk in SystemPage.owners.through.objects.filter(staffprofile=profile).values_list(
+            "systempage_id", flat=True
+        )
+    ]
+    items += [
+        (HandoverItem.Kind.SYSTEM_BACKUP, pk)
+        for pk in SystemPage.backups.through.objects.filter(staffprofile=profile).values_list(
+            "systempage_id", flat=True
+        )
+    ]
+    items += [
+        (HandoverItem.Kind.ARTICLE_OWNER, pk)
+        for pk in ArticlePage.objects.filter(content_owner=profile).values_list("pk", flat=True)
+    ]
+    items += [
+        (HandoverItem.Kind.COURSE_OWNER, pk)
+        for pk in CoursePage.owners.through.objects.filter(user_id=profile.user_id).values_list(
+            "coursepage_id", flat=True
+        )
+    ]
+    return items
+
+
+@transaction.atomic
+def handover_start(
+    *,
+    profile: StaffProfile,
+    started_by=None,
+    reason: str = Handover.Reason.LEAVING,
+    deadline: date | None = None,
+    note: str = "",
+) -> Handover:
+    """Open a handover for an official, with one checklist item per thing they own."""
+    if started_by is not None and not can_manage_handover(started_by, profile):
+        raise PermissionDenied(_("Only HR or the official's manager can start a handover."))
+    if reason not in Handover.Reason.values:
+        raise ValidationError(_("Choose why the official hands over."))
+    today = timezone.localdate()
+    deadline = deadline or profile.end_date or today + timedelta(days=HANDOVER_DEFAULT_DAYS)
+    if deadline < today:
+        raise ValidationError(_("The deadline cannot be in the past."))
+    StaffProfile.objects.select_for_update().filter(pk=profile.pk).first()
+    if Handover.objects.filter(profile=profile, status__in=Handover.OPEN_STATUSES).exists():
+        raise ValidationError(_("This official already has a handover in progress."))
+    handover = Handover.objects.create(
+        profile=profile,
+        reason=reason,
+        deadline=deadline,
+        note=note,
+        started_by=started_by,
+        status=Handover.Status.IN_PROGRESS if started_by else Handover.Status.PROPOSED,
+    )
+    HandoverItem.objects.bulk_create(
+        [
+            HandoverItem(handover=handover, kind=kind, page_id=page_id, deadline=deadline)
+            for kind, page_id in _checklist(profile)
+        ]
+    )
+    audit_log(
+        instance=handover,
+        action="knowledge_base.handover_started",
+        user=started_by,
+        data={"profile": profile.pk, "reason": reason, "items": handover.items.count()},
+    )
+    if not handover.items.exists():
+        _complete(handover, user=started_by)
+    return handover
+
+
+def handover_propose(*, profile: StaffProfile) -> Handover | None:
+    """Called when HR marks someone as leaving: open a proposed handover unless one is open."""
+    existing = Handover.objects.filter(profile=profile, status__in=Handover.OPEN_STATUSES).first()
+    if existing is not None:
+        return existing
+    try:
+        return handover_start(profile=profile, started_by=None, reason=Handover.Reason.LEAVING)
+    except ValidationError:
+        return Handover.objects.filter(profile=profile, status__in=Handover.OPEN_STATUSES).first()
+
+
+@transaction.atomic
+def handover_item_assign(
+    *, item: HandoverItem, successor: StaffProfile, deadline: date | None, user
+) -> HandoverItem:
+    handover = item.handover
+    if not can_manage_handover(user, handover.profile):
+        raise PermissionDenied(_("Only HR or the official's manager can assign successors."))
+    if not handover.is_open:
+        raise ValidationError(_("This handover is closed."))
+    if item.status == HandoverItem.Status.ACCEPTED:
+        raise ValidationError(_("This item has already been handed over."))
+    if successor.pk == handover.profile_id:
+        raise ValidationError(_("The successor must be someone other than the official leaving."))
+    if successor.status != StaffProfile.Status.ACTIVE or not successor.user.is_active:
+        raise ValidationError(_("The successor must be an active member of staff."))
+    deadline = deadline or handover.deadline
+    if deadline < timezone.localdate():
+        raise ValidationError(_("The deadline cannot be in the past."))
+    item.successor = successor
+    item.deadline = deadline
+    item.status = HandoverItem.Status.ASSIGNED
+    item.save(update_fields=["successor", "deadline", "status"])
+    if handover.status == Handover.Status.PROPOSED:
+        handover.status = Handover.Status.IN_PROGRESS
+        handover.save(update_fields=["status"])
+    audit_log(
+        instance=handover,
+        action="knowledge_base.handover_item_assigned",
+        user=user,
+        data={"item": item.pk, "page": item.page_id, "successor": successor.pk},
+    )
+    return item
+
+
+def _patch_revision(revision: Revision | None, field: str, old, new, *, many: bool) -> None:
+    """Keep the page's latest and live revisions in step with a change written to the live
+    row, so that the next edit or publish does not bring the old owner back."""
+    if revision is None:
+        return
+    content = revision.content
+    if many:
+        values = [v for v in content.get(field, []) if v != old]
+        if new not in values:
+            values.append(new)
+        content[field] = values
+    else:
+        content[field] = new
+    Revision.objects.filter(pk=revision.pk).update(content=content)
+
+
+def _replace_m2m(through, page_field: str, target_field: str, page_id: int, old, new) -> None:
+    rows = through.objects.filter(**{page_field: page_id})
+    if rows.filter(**{target_field: new}).exists():
+        rows.filter(**{target_field: old}).delete()
+    else:
+        rows.filter(**{target_field: old}).update(**{target_field: new})
+
+
+def _move_ownership(item: HandoverItem) -> None:
+    leaving = item.handover.profile
+    successor = item.successor
+    page = Page.objects.select_related("latest_revision", "live_revision").get(pk=item.page_id)
+    revisions = {r.pk: r for r in (page.latest_revision, page.live_revision) if r is not None}
+    if item.kind == HandoverItem.Kind.SYSTEM_OWNER:
+        _replace_m2m(
+            SystemPage.owners.through,
+            "systempage_id",
+            "staffprofile_id",
+            page.pk,
+            leaving.pk,
+            successor.pk,
+        )
+        for revision in revisions.values():
+            _patch_revision(revision, "owners", leaving.pk, successor.pk, many=True)
+    elif item.kind == HandoverItem.Kind.SYSTEM_BACKUP:
+        _replace_m2m(
+            SystemPage.backups.through,
+            "systempage_id",
+            "staffprofile_id",
+            page.pk,
+            leaving.pk,
+            successor.pk,
+        )
+        for revision in revisions.values():
+            _patch_revision(revision, "backups", leaving.pk, successor.pk, many=True)
+    elif item.kind == HandoverItem.Kind.ARTICLE_OWNER:
+        ArticlePage.objects.filter(pk=page.pk, content_owner=leaving).update(
+            content_owner=successor
+        )
+        for revision in revisions.values():
+            _patch_revision(revision, "content_owner", leaving.pk, successor.pk, many=False)
+    elif item.kind == HandoverItem.Kind.COURSE_OWNER:
+        _replace_m2m(
+            CoursePage.owners.through,
+            "coursepage_id",
+            "user_id",
+            page.pk,
+            leaving.user_id,
+            successor.user_id,
+        )
+        for revision in revisions.values():
+            _patch_revision(revision, "owners", leaving.user_id, successor.user_id, many=True)
+
+
+@transaction.atomic
+def handover_item_accept(*, item_id: int, user) -> HandoverItem:
+    """The successor accepts: ownership moves to them at once; when every item is accepted
+    the handover is completed."""
+    item = (
+        HandoverItem.objects.select_for_update(of=("self",))
+        .select_related("handover__profile", "successor__user")
+        .get(pk=item_id)
+    )
+    if item.successor is None or item.successor.user_id != user.pk:
+        raise PermissionDenied(_("Only the designated successor can accept this item."))
+    if item.status == HandoverItem.Status.ACCEPTED:
+        return item
+    if not item.handover.is_open:
+        raise ValidationError(_("This handover is closed."))
+    _move_ownership(item)
+    item.status = HandoverItem.Status.ACCEPTED
+    item.accepted_at = timezone.now()
+    item.save(update_fields=["status", "accepted_at"])
+    audit_log(
+        instance=item.handover,
+        action="knowledge_base.handover_item_accepted",
+        user=user,
+        data={"item": item.pk, "page": item.page_id, "kind": item.kind},
+    )
+    if not item.handover.items.exclude(status=HandoverItem.Status.ACCEPTED).exists():
+        _complete(item.handover, user=user)
+    return item
+
+
+def _complete(handover: Handover, *, user) -> None:
+    handover.status = Handover.Status.COMPLETED
+    handover.completed_at = timezone.now()
+    handover.save(update_fields=["status", "completed_at"])
+    audit_log(instance=handover, action="knowledge_base.handover_completed", user=user)
+
+
+@transaction.atomic
+def handover_cancel(*, handover: Handover, user) -> Handover:
+    if not can_manage_handover(user, handover.profile):
+        raise PermissionDenied(_("Only HR or the official's manager can cancel a handover."))
+    if not handover.is_open:
+        raise ValidationError(_("This handover is closed."))
+    handover.status = Handover.Status.CANCELLED
+    handover.save(update_fields=["status"])
+    audit_log(instance=handover, action="knowledge_base.handover_cancelled", user=user)
+    return handover
+
+
+@transaction.atomic
+def handover_reminders_send(*, today: date | None = None) -> int:
+    """Remind successors of items waiting for their acceptance past the deadline, and whoever
+    started (or else HR of) handovers past their deadline. Idempotent within a day."""
+    today = today or timezone.localdate()
+    period = today.isoformat()
+    sent = 0
+    overdue_items = (
+        HandoverItem.objects.filter(
+            status=HandoverItem.Status.ASSIGNED,
+            deadline__lt=today,
+            handover__status__in=Handover.OPEN_STATUSES,
+        )
+        .select_related("successor__user", "page", "handover__profile__user")
+        .order_by("pk")
+    )
+    by_successor = defaultdict(list)
+    for item in overdue_items:
+        by_successor[item.successor.user].append(item)
+    for recipient, items in by_successor.items():
+        fresh = [i for i in items if _claim_reminder("handover_item", str(i.pk), recipient, period)]
+        if not fresh:
+            continue
+        with translation.override(recipient.language or settings.LANGUAGE_CODE):
+            lines = [_("You have handover items waiting for your acceptance:"), ""]
+            lines += [
+                f"- {item.page.title} ({item.get_kind_display()}) — "
+                f"{item.handover.profile.user.get_full_name()}"
+                for item in fresh
+            ]
+            lines += ["", f"{settings.SITE_URL}/conocimiento/traspasos/"]
+            _send(recipient, _("Handover waiting for you in Relevo"), lines)
+        sent += 1
+    overdue_handovers = Handover.objects.filter(
+        status__in=Handover.OPEN_STATUSES, deadline__lt=today
+    ).select_related("started_by", "profile__user", "profile__manager__user")
+    for handover in overdue_handovers:
+        recipient = handover.started_by or (
+            handover.profile.manager.user if handover.profile.manager else None
+        )
+        if recipient is None or not _claim_reminder(
+            "handover", str(handover.pk), recipient, period
+        ):
+            continue
+        with translation.override(recipient.language or settings.LANGUAGE_CODE):
+            _send(
+                recipient,
+                _("Overdue handover in Relevo"),
+                [
+                    _("The handover of %(name)s is past its deadline (%(date)s).")
+                    % {
+                        "name": handover.profile.user.get_full_name(),
+                        "date": handover.deadline.strftime("%d/%m/%Y"),
+                    },
+                    f"{settings.SITE_URL}/conocimiento/traspasos/{handover.pk}/",
+                ],
+            )
+        sent += 1
+    return sent
+
+
+# --- Links from lessons -------------------------------------------------------------------
+
+
+def course_owners_referencing(article: ArticlePage) -> dict:
+    """Course owners whose lessons link the article (Wagtail's reference index): user -> set
+    of course titles."""
+    lesson_ids = [
+        int(ref.object_id)
+        for ref in ReferenceIndex.get_references_to(article).filter(
+            base_content_type__app_label="wagtailcore", base_content_type__model="page"
+        )
+        if str(ref.object_id).isdigit()
+    ]
+    course_paths = {
+        path[: -Page.steplen]
+        for path in LessonPage.objects.filter(pk__in=lesson_ids).values_list("path", flat=True)
+    }
+    owners = defaultdict(set)
+    for course in CoursePage.objects.filter(path__in=course_paths).prefetch_related("owners"):
+        for owner in course.owners.all():
+            if owner.is_active:
+                owners[owner].add(course.title)
+    return owners
+
+
+def article_change_notify(*, article_id: int, revision_id: int) -> int:
+    """Tell the owners of the courses whose lessons link this article that it changed."""
+    article = ArticlePage.objects.filter(pk=article_id).first()
+    if article is None:
+        return 0
+    sent = 0
+    for owner, courses in course_owners_referencing(article).items():
+        if not _claim_reminder("article_changed", f"revision:{revision_id}", owner, "once"):
+            continue
+        with translation.override(owner.language or settings.LANGUAGE_CODE):
+            _send(
+                owner,
+                _("An article linked from your course changed: %(title)s")
+                % {"title": article.title},
+                [
+                    _("The knowledge base article “%(title)s” was updated.")
+                    % {"title": article.title},
+                    _("It is linked from lessons of: %(courses)s.")
+                    % {"courses": ", ".join(sorted(courses))},
+                    _("Check that the lessons still agree with it."),
+                    f"{settings.SITE_URL}{article.url or ''}",
+                ],
+            )
+        sent += 1
+    return sent

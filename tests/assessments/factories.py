@@ -1,0 +1,106 @@
+import factory
+
+from assessments import grading, services
+from assessments.models import QuestionCategory, Quiz, QuizRandomSlot, QuizSlot
+
+SAMPLE_DATA = {
+    grading.SINGLE: {
+        "choices": [
+            {"text": "Confidencialidad", "fraction": 1, "feedback": "Bien"},
+            {"text": "Popularidad", "fraction": 0, "feedback": "No"},
+            {"text": "Gratuidad", "fraction": 0},
+        ]
+    },
+    grading.MULTIPLE: {
+        "choices": [
+            {"text": "Integridad", "fraction": 0.5},
+            {"text": "Disponibilidad", "fraction": 0.5},
+            {"text": "Popularidad", "fraction": -1},
+        ]
+    },
+    grading.TRUEFALSE: {"answer": True, "feedback_true": "Correcto", "feedback_false": "Revise"},
+    grading.SHORT: {"answers": [{"text": "ECUCERT", "fraction": 1}]},
+    grading.NUMERIC: {"answers": [{"value": 3, "tolerance": 0, "fraction": 1}]},
+    grading.MATCHING: {
+        "pairs": [{"left": "C", "right": "Confidencialidad"}, {"left": "I", "right": "Integridad"}],
+        "extra_rights": ["Popularidad"],
+    },
+}
+
+
+class QuestionCategoryFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = QuestionCategory
+
+    name = factory.Sequence(lambda n: f"Categoría {n}")
+
+
+def make_question(qtype=grading.SINGLE, category=None, data=None, points=1, **kwargs):
+    return services.question_create(
+        category=category or QuestionCategoryFactory(),
+        title=kwargs.pop("title", f"Pregunta {qtype}"),
+        qtype=qtype,
+        stem=kwargs.pop("stem", "¿Qué propiedad protege la información?"),
+        data=data or SAMPLE_DATA[qtype],
+        points=points,
+        **kwargs,
+    )
+
+
+class QuizFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Quiz
+
+    title = factory.Sequence(lambda n: f"Evaluación {n}")
+    pass_mark = 50
+    shuffle_choices = False
+
+
+def quiz_with_questions(n=3, qtypes=None, **quiz_kwargs) -> Quiz:
+    quiz = QuizFactory(**quiz_kwargs)
+    category = QuestionCategoryFactory()
+    qtypes = qtypes or [grading.SINGLE]
+    for i in range(n):
+        question = make_question(qtypes[i % len(qtypes)], category=category, title=f"P{i}")
+        QuizSlot.objects.create(quiz=quiz, question=question, sort_order=i)
+    return quiz
+
+
+def add_random_slot(quiz, category, count, include_subcategories=True):
+    return QuizRandomSlot.objects.create(
+        quiz=quiz, category=category, count=count, include_subcategories=include_subcategories
+    )
+
+
+def make_course(*, owners=(), lessons=1, title="Seguridad de la información"):
+    """A live course (under the catalogue) with `lessons` live lessons. Until courses ships its
+    own factories, built with Wagtail's tree API directly."""
+    from wagtail.models import Page
+
+    from courses.models import CourseIndexPage, CoursePage, LessonPage
+
+    index = CourseIndexPage.objects.first()
+    if index is None:
+        home = Page.objects.get(depth=2)
+        index = home.add_child(instance=CourseIndexPage(title="Cursos", slug="cursos"))
+    course = index.add_child(
+        instance=CoursePage(
+            title=title, slug=f"curso-{CoursePage.objects.count() + 1}", summary="Resumen"
+        )
+    )
+    for user in owners:
+        course.owners.add(user)
+    course.save()
+    for i in range(lessons):
+        course.add_child(instance=LessonPage(title=f"Lección {i + 1}", slug=f"leccion-{i + 1}"))
+    return course
+
+
+def with_mfa(user):
+    """Administrators and HR must have a second factor before using the site (core middleware)."""
+    from allauth.mfa.models import Authenticator
+
+    Authenticator.objects.get_or_create(
+        user=user, type=Authenticator.Type.TOTP, defaults={"data": {"secret": "x"}}
+    )
+    return user

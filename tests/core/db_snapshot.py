@@ -1,0 +1,63 @@
+"""Restore the migrated data (roles, home page, site) after a transactional test.
+
+Transactional tests (browser tests against the live server, the real Celery worker) commit their
+data, so pytest-django flushes every table afterwards, including the rows that migrations
+created. Serialized rollback reloads a snapshot taken after migrating; these helpers make that
+reload reliable here:
+
+- Playwright's sync API runs the tests in a greenlet with its own context, where Django's
+  context-local `connections` are new objects without the snapshot: `remember()` keeps it and
+  `attach()` puts it back.
+- Wagtail's `Page.__init__` looks up its content type while the snapshot is loading, before the
+  content types themselves are back: `prepare_restore()` empties the tables and serves content
+  types from the snapshot's ids, so no row with another id is created.
+
+Fixtures in tests/e2e/conftest.py and tests/integration/conftest.py use them.
+"""
+
+import json
+
+from django.core.management import call_command
+from django.db import connections
+
+_snapshot: dict[str, str] = {}
+_content_types: list[dict] = []
+
+
+def remember() -> None:
+    """Keep the snapshot pytest-django took (call once the test databases exist)."""
+    for alias in connections:
+        contents = getattr(connections[alias], "_test_serialized_contents", None)
+        if contents is not None and alias not in _snapshot:
+            _snapshot[alias] = contents
+            _content_types.extend(
+                {"using": alias, "pk": obj["pk"], **obj["fields"]}
+                for obj in json.loads(contents)
+                if obj["model"] == "contenttypes.contenttype"
+            )
+
+
+def attach() -> None:
+    """Give the current context's connections the snapshot (so flushes skip post_migrate)."""
+    for alias, contents in _snapshot.items():
+        if not hasattr(connections[alias], "_test_serialized_contents"):
+            connections[alias]._test_serialized_contents = contents
+
+
+def prepare_restore(django_db_blocker) -> None:
+    """Empty the tables and warm the content-type cache before the snapshot is loaded."""
+    from django.contrib.contenttypes.models import ContentType
+
+    attach()
+    with django_db_blocker.unblock():
+        # Whatever the previous test left: another transactional test may have flushed and
+        # re-run post_migrate, creating rows with other ids than the snapshot's.
+        for alias in _snapshot:
+            call_command(
+                "flush", database=alias, interactive=False, inhibit_post_migrate=True, verbosity=0
+            )
+    ContentType.objects.clear_cache()
+    for ct in _content_types:
+        ContentType.objects._add_to_cache(
+            ct["using"], ContentType(pk=ct["pk"], app_label=ct["app_label"], model=ct["model"])
+        )

@@ -1,0 +1,163 @@
+from datetime import timedelta
+
+import pytest
+from celery import shared_task
+from django.core.management import call_command
+from django.db import transaction
+from django.utils import timezone
+
+from core.models import OutboxMessage
+from core.outbox import outbox_enqueue, outbox_sweep
+from core.tasks import outbox_id_of
+
+pytestmark = pytest.mark.django_db
+
+CALLS: list[dict] = []
+
+
+@shared_task(name="tests.core.record_call")
+def record_call(**kwargs) -> None:
+    CALLS.append(kwargs)
+
+
+@pytest.fixture(autouse=True)
+def _reset_calls():
+    CALLS.clear()
+    yield
+    CALLS.clear()
+
+
+def _broker_down(monkeypatch):
+    def refuse(*args, **kwargs):
+        raise ConnectionRefusedError("broker unreachable")
+
+    monkeypatch.setattr(record_call, "apply_async", refuse)
+
+
+def test_enqueue_sends_nothing_before_commit_and_sends_after(django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks(execute=True) as callbacks:
+        with transaction.atomic():
+            message = outbox_enqueue(task_name="tests.core.record_call", kwargs={"n": 1})
+            assert CALLS == []
+            assert OutboxMessage.objects.get(pk=message.pk).enqueued_at is None
+        assert CALLS == []  # the outermost transaction has not committed yet
+    assert len(callbacks) == 1
+    assert CALLS == [{"n": 1}]
+    message.refresh_from_db()
+    assert message.attempts == 1
+    assert message.enqueued_at is not None
+    # Eager mode: the task ran inside apply_async and task_success marked it completed.
+    assert message.completed_at is not None
+
+
+def test_rolled_back_transaction_leaves_no_message_and_sends_nothing(
+    django_capture_on_commit_callbacks,
+):
+    with (
+        django_capture_on_commit_callbacks(execute=True) as callbacks,
+        pytest.raises(RuntimeError),
+        transaction.atomic(),
+    ):
+        outbox_enqueue(task_name="tests.core.record_call", kwargs={"n": 2})
+        raise RuntimeError("the change that needed the task failed")
+    assert callbacks == []
+    assert CALLS == []
+    assert not OutboxMessage.objects.exists()
+
+
+def test_dedupe_key_records_and_sends_once(django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks(execute=True):
+        first = outbox_enqueue(task_name="tests.core.record_call", kwargs={"n": 3}, dedupe_key="k")
+        second = outbox_enqueue(task_name="tests.core.record_call", kwargs={"n": 3}, dedupe_key="k")
+    assert first.pk == second.pk
+    assert CALLS == [{"n": 3}]
+
+
+def test_failed_send_is_kept_and_resent_by_the_sweep(
+    django_capture_on_commit_callbacks, monkeypatch
+):
+    with monkeypatch.context() as patch:
+        _broker_down(patch)
+        with django_capture_on_commit_callbacks(execute=True):
+            message = outbox_enqueue(task_name="tests.core.record_call", kwargs={"n": 4})
+        message.refresh_from_db()
+        assert CALLS == []
+        assert message.enqueued_at is None
+        assert message.completed_at is None
+        assert "broker unreachable" in message.last_error
+        # The broker is still down: the sweep tries, fails and keeps the message.
+        assert outbox_sweep() == 0
+        message.refresh_from_db()
+        assert message.attempts == 2
+        assert message.completed_at is None
+
+    # The broker is back.
+    assert outbox_sweep() == 1
+    message.refresh_from_db()
+    assert CALLS == [{"n": 4}]
+    assert message.completed_at is not None
+    assert message.last_error == ""
+    assert message.attempts == 3
+    # Completed messages are never sent again.
+    assert outbox_sweep() == 0
+    assert CALLS == [{"n": 4}]
+
+
+def test_sweep_resends_a_message_sent_long_ago_and_never_completed(monkeypatch):
+    stale = OutboxMessage.objects.create(
+        task_name="tests.core.record_call",
+        kwargs={"n": 5},
+        enqueued_at=timezone.now() - timedelta(hours=1),
+        attempts=1,
+    )
+    recent = OutboxMessage.objects.create(
+        task_name="tests.core.record_call",
+        kwargs={"n": 6},
+        enqueued_at=timezone.now() - timedelta(seconds=30),
+        attempts=1,
+    )
+    assert outbox_sweep() == 1
+    assert CALLS == [{"n": 5}]
+    stale.refresh_from_db()
+    recent.refresh_from_db()
+    assert stale.completed_at is not None
+    assert recent.completed_at is None
+
+
+def test_unknown_task_name_is_recorded_not_raised():
+    message = OutboxMessage.objects.create(task_name="no.such.task", kwargs={})
+    assert outbox_sweep() == 0
+    message.refresh_from_db()
+    assert message.completed_at is None
+    assert "no.such.task" in message.last_error
+
+
+def test_outbox_sweep_command(capsys, monkeypatch):
+    OutboxMessage.objects.create(task_name="tests.core.record_call", kwargs={"n": 7})
+    call_command("outbox_sweep")
+    assert "1 message(s) sent" in capsys.readouterr().out
+    assert CALLS == [{"n": 7}]
+    assert OutboxMessage.objects.get().completed_at is not None
+
+
+def test_outbox_id_is_read_from_worker_and_eager_requests():
+    from celery.app.task import Context
+
+    # Worker: custom message headers are merged into the request.
+    assert outbox_id_of(Context({"id": "x", "outbox_id": 12})) == 12
+    # Eager (Task.apply): they stay in request.headers.
+    assert outbox_id_of(Context({"id": "x", "headers": {"outbox_id": "13"}})) == 13
+    assert outbox_id_of(Context({"id": "x"})) is None
+    assert outbox_id_of(None) is None
+
+
+def test_failing_task_is_not_marked_completed(django_capture_on_commit_callbacks):
+    @shared_task(name="tests.core.always_fails")
+    def always_fails():
+        raise ValueError("boom")
+
+    with django_capture_on_commit_callbacks(execute=True):
+        message = outbox_enqueue(task_name="tests.core.always_fails", kwargs={})
+    message.refresh_from_db()
+    assert message.completed_at is None
+    assert "boom" in message.last_error

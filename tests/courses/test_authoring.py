@@ -1,0 +1,151 @@
+import pytest
+from django.contrib.auth.models import Group, Permission
+from django.urls import reverse
+from wagtail.models import GroupPagePermission, Workflow
+from wagtail.test.utils.form_data import nested_form_data, rich_text
+
+from core.roles import Role
+from courses.models import CoursePage, LessonPage
+
+from .factories import catalogue, make_course
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def _no_mfa(settings):
+    settings.MFA_REQUIRED_FOR_ROLES = []
+
+
+def _course_form_data(**overrides):
+    data = {
+        "title": "Protección de datos personales",
+        "slug": "proteccion-datos",
+        "summary": "Cómo tratar los datos personales en el Ministerio.",
+        "level": CoursePage.Level.BASIC,
+        "estimated_hours": "2",
+        "objectives": rich_text("<p>Conocer la norma.</p>"),
+        "audience": "",
+        "visibility": CoursePage.Visibility.PUBLIC,
+        "completion_rule": CoursePage.CompletionRule.ALL_LESSONS,
+        "comments": {"TOTAL_FORMS": 0, "INITIAL_FORMS": 0, "MIN_NUM_FORMS": 0, "MAX_NUM_FORMS": 1000},
+    }
+    data.update(overrides)
+    return nested_form_data(data)
+
+
+def test_trainer_creates_a_course_and_becomes_its_owner(client, trainer):
+    client.force_login(trainer)
+    url = reverse("wagtailadmin_pages:add", args=("courses", "coursepage", catalogue().pk))
+    response = client.post(url, _course_form_data())
+    assert response.status_code == 302, response.content.decode()[:2000]
+    course = CoursePage.objects.get(slug="proteccion-datos")
+    assert list(course.owners.all()) == [trainer]
+    assert not course.live
+
+
+def test_trainer_cannot_publish_directly(client, trainer):
+    client.force_login(trainer)
+    url = reverse("wagtailadmin_pages:add", args=("courses", "coursepage", catalogue().pk))
+    client.post(url, {**_course_form_data(), "action-publish": "publish"})
+    course = CoursePage.objects.get(slug="proteccion-datos")
+    assert not course.live
+    assert not course.permissions_for_user(trainer).can_publish()
+
+
+def test_trainer_can_edit_own_course(client, trainer, course):
+    client.force_login(trainer)
+    response = client.get(reverse("wagtailadmin_pages:edit", args=[course.pk]))
+    assert response.status_code == 200
+
+
+def _refused(client, url) -> bool:
+    """Wagtail answers a refused admin request with 403 for scripts and, for a browser, with
+    a redirect to the admin home and a "no permission" message."""
+    scripted = client.get(url, headers={"x-requested-with": "XMLHttpRequest"})
+    browser = client.get(url, follow=True)
+    page = browser.content.decode().lower()
+    return (
+        scripted.status_code == 403
+        and browser.redirect_chain[0] == (reverse("wagtailadmin_home"), 302)
+        and ("permission" in page or "permiso" in page)
+    )
+
+
+def test_trainer_cannot_edit_another_trainers_course(client, other_trainer, course):
+    client.force_login(other_trainer)
+    url = reverse("wagtailadmin_pages:edit", args=[course.pk])
+    assert client.get(url, headers={"x-requested-with": "XMLHttpRequest"}).status_code == 403
+    assert _refused(client, url)
+    assert not course.permissions_for_user(other_trainer).can_edit()
+
+
+def test_trainer_cannot_edit_or_add_lessons_of_another_trainers_course(
+    client, other_trainer, course
+):
+    client.force_login(other_trainer)
+    lesson = LessonPage.objects.child_of(course).first()
+    assert _refused(client, reverse("wagtailadmin_pages:edit", args=[lesson.pk]))
+    add_url = reverse("wagtailadmin_pages:add", args=("courses", "lessonpage", course.pk))
+    assert _refused(client, add_url)
+    assert _refused(client, reverse("wagtailadmin_pages:delete", args=[course.pk]))
+
+
+def test_owner_can_add_lessons(client, trainer, course):
+    client.force_login(trainer)
+    add_url = reverse("wagtailadmin_pages:add", args=("courses", "lessonpage", course.pk))
+    assert client.get(add_url).status_code == 200
+
+
+def test_reviewer_can_edit_any_course(client, reviewer, course):
+    client.force_login(reviewer)
+    assert client.get(reverse("wagtailadmin_pages:edit", args=[course.pk])).status_code == 200
+    assert course.permissions_for_user(reviewer).can_publish()
+
+
+def test_learner_cannot_reach_the_editor(client, learner, course):
+    client.force_login(learner)
+    response = client.get(reverse("wagtailadmin_pages:edit", args=[course.pk]))
+    assert response.status_code in {302, 403}
+    assert not course.permissions_for_user(learner).can_edit()
+
+
+def test_catalogue_permissions_come_from_the_data_migration():
+    page = catalogue()
+
+    def actions(role):
+        return set(
+            GroupPagePermission.objects.filter(group__name=role, page=page).values_list(
+                "permission__codename", flat=True
+            )
+        )
+
+    assert actions(Role.TRAINER) == {"add_page", "change_page"}
+    assert "publish_page" in actions(Role.REVIEWER)
+    trainer_group = Group.objects.get(name=Role.TRAINER)
+    assert Permission.objects.filter(codename="access_admin", group=trainer_group).exists()
+
+
+def test_course_review_workflow_is_assigned_to_the_catalogue():
+    workflow = Workflow.objects.get(name="Revisión de cursos")
+    assert workflow.active
+    assert catalogue().get_workflow() == workflow
+    course = make_course(title="Con flujo", lessons=0)
+    assert course.get_workflow() == workflow
+    tasks = [task.specific for task in workflow.tasks.all()]
+    assert len(tasks) == 1
+    assert list(tasks[0].groups.values_list("name", flat=True)) == [Role.REVIEWER]
+
+
+def test_submit_for_moderation_then_reviewer_approves_and_publishes(trainer, reviewer):
+    course = make_course(title="Para revisar", lessons=0, owners=[trainer], live=False)
+    workflow = course.get_workflow()
+    workflow.start(course, trainer)
+    course.refresh_from_db()
+    state = course.current_workflow_state
+    assert state is not None and state.status == "in_progress"
+    task_state = state.current_task_state
+    assert not task_state.task.specific.user_can_access_editor(course, trainer)
+    task_state.task.specific.on_action(task_state, reviewer, "approve")
+    course.refresh_from_db()
+    assert course.live

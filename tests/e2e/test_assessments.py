@@ -1,0 +1,105 @@
+"""A learner takes and passes a quiz with the keyboard only, and the course completes."""
+
+import os
+
+import pytest
+from django.test import Client
+from playwright.sync_api import expect
+
+from assessments.models import Attempt
+from tests.assessments.factories import make_course, quiz_with_questions
+from tests.core.factories import UserFactory
+
+os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")  # Playwright's sync API runs a loop
+
+# serialized_rollback: a transactional test starts from the migrated data (page tree, groups).
+pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
+
+
+@pytest.fixture(scope="session")
+def browser_type_launch_args(browser_type_launch_args):
+    return {
+        **browser_type_launch_args,
+        "executable_path": "/usr/bin/chromium",
+        "args": [
+            "--no-sandbox",
+            "--disable-background-networking",
+            "--disable-component-update",
+            "--disable-sync",
+        ],
+    }
+
+
+def tab_to(page, selector: str, limit: int = 60) -> None:
+    """Press Tab until the focused element matches `selector` (keyboard only, no clicks)."""
+    for _ in range(limit):
+        page.keyboard.press("Tab")
+        if page.evaluate(
+            "(s) => document.activeElement && document.activeElement.matches(s)", selector
+        ):
+            return
+    raise AssertionError(f"{selector} never received focus")
+
+
+def test_keyboard_only_quiz_completes_the_course(live_server, page):
+    from courses.models import Enrolment, LessonPage
+    from courses.services import enrolment_create, lesson_complete
+
+    learner = UserFactory()
+    course = make_course(lessons=1)
+    quiz = quiz_with_questions(
+        3, qtypes=["single", "truefalse", "short"], course=course, time_limit_minutes=20
+    )
+    enrolment = enrolment_create(learner=learner, course=course)
+    lesson_complete(
+        enrolment=enrolment, lesson=LessonPage.objects.child_of(course).get(), user=learner
+    )
+
+    client = Client()
+    client.force_login(learner)
+    page.context.add_cookies(
+        [{"name": "sessionid", "value": client.cookies["sessionid"].value, "url": live_server.url}]
+    )
+    page.goto(f"{live_server.url}/evaluaciones/{quiz.pk}/")
+    tab_to(page, "form[action$='/comenzar/'] button")
+    page.keyboard.press("Enter")
+    page.wait_for_url("**/evaluaciones/intento/**")
+
+    assert page.locator("fieldset legend").count() == 3
+    assert page.locator(".quiz-timer__announce[aria-live=polite]").count() == 1
+
+    tab_to(page, "input[name=q0]")  # first choice of the single-choice question: the right one
+    page.keyboard.press("Space")
+    tab_to(page, "input[name=q1]")  # "Verdadero"
+    page.keyboard.press("Space")
+    tab_to(page, "input[name=q2]")
+    page.keyboard.type("ecucert")
+    expect(page.locator(".quiz-form__status")).to_contain_text("Guardado")  # autosave answered
+    tab_to(page, "button[data-submit]")
+    page.keyboard.press("Enter")
+    page.wait_for_url("**/resultado/")
+
+    assert "Aprobado" in page.inner_text("main")
+    attempt = Attempt.objects.get(learner=learner)
+    assert (attempt.score, attempt.passed) == (100, True)
+    enrolment.refresh_from_db()
+    assert enrolment.status == Enrolment.Status.COMPLETED
+
+
+def test_attempt_page_has_no_accessibility_violations(live_server, page):
+    from axe_playwright_python.sync_playwright import Axe
+
+    learner = UserFactory()
+    quiz = quiz_with_questions(
+        6, qtypes=["single", "multiple", "truefalse", "short", "numeric", "matching"]
+    )
+    client = Client()
+    client.force_login(learner)
+    client.post(f"/evaluaciones/{quiz.pk}/comenzar/")
+    attempt = Attempt.objects.get(learner=learner)
+    page.context.add_cookies(
+        [{"name": "sessionid", "value": client.cookies["sessionid"].value, "url": live_server.url}]
+    )
+    page.goto(f"{live_server.url}/evaluaciones/intento/{attempt.uuid}/")
+    results = Axe().run(page, context={"include": [["main"]]})
+    assert results.violations_count == 0, results.generate_report()
