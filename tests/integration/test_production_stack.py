@@ -38,12 +38,10 @@ from bench.stack import (
     stop,
     wait_for_http,
 )
+from tests.core import db_snapshot
 
 pytestmark = [
     pytest.mark.integration,
-    # The stack's processes see only committed rows; the rollback restores what migrations
-    # created (roles, home page) for the tests that run after this one.
-    pytest.mark.django_db(transaction=True, serialized_rollback=True),
     pytest.mark.skipif(
         os.environ.get("RELEVO_REQUIRE_SERVICES") != "1",
         reason="production-stack test: runs in the services run "
@@ -190,11 +188,22 @@ def _database_url() -> str:
 
 
 @pytest.fixture
-def stack(transactional_db) -> Iterator[ProductionStack]:
+def _restorable_database(django_db_setup, django_db_blocker):
+    """The stack's processes see only committed rows: a transactional test, after which the
+    migrated data (roles, home page) is restored for the tests that follow (see
+    tests/core/db_snapshot.py for why the restore needs preparing)."""
     if connection.vendor != "postgresql":
         pytest.skip("production-stack test needs PostgreSQL (DATABASE_URL=postgres://...)")
     if REDIS_SERVER is None:
         pytest.skip("redis-server is not installed (apt-get install redis-server)")
+    db_snapshot.remember()
+    db_snapshot.prepare_restore(django_db_blocker)
+
+
+@pytest.fixture
+def stack(
+    _restorable_database, transactional_db, django_db_serialized_rollback
+) -> Iterator[ProductionStack]:
     workdir = Path(tempfile.mkdtemp(prefix="relevo-stack-"))
     redis = PrivateRedis(workdir)
     redis.start()
@@ -230,6 +239,7 @@ def stack(transactional_db) -> Iterator[ProductionStack]:
                 stop(process)
         redis.stop()
         shutil.rmtree(workdir, ignore_errors=True)
+        db_snapshot.attach()
 
 
 def session_cookie(user) -> str:
