@@ -13,6 +13,7 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import timedelta
+from decimal import Decimal
 
 from django.apps import apps
 from django.contrib.auth import get_user_model
@@ -67,7 +68,7 @@ class Facts:
     scale: float
     counts: dict[str, int] = field(default_factory=dict)
     seconds: dict[str, float] = field(default_factory=dict)
-    ids: dict[str, int | str] = field(default_factory=dict)
+    ids: dict[str, int | str | list] = field(default_factory=dict)
 
 
 def model(label: str):
@@ -433,6 +434,131 @@ def seed_enrolments(facts: Facts, rng: random.Random) -> None:
     facts.counts["lesson_progress"] = LessonProgress.objects.count()
 
 
+# --- assessments: a question bank, one final quiz per course, attempts ------------------------
+
+
+def _gift_bank(rng: random.Random, count: int) -> str:
+    blocks = []
+    for i in range(count):
+        right = rng.randint(0, 3)
+        choices = " ".join(f"{'=' if k == right else '~'}{sentence(rng, 4)[:-1]}" for k in range(4))
+        blocks.append(f"::Pregunta {i + 1}:: ¿{sentence(rng, 8)[:-1]}? {{ {choices} }}")
+    return "\n\n".join(blocks) + "\n"
+
+
+def seed_assessments(facts: Facts, rng: random.Random) -> None:
+    """A bank of 20 questions (imported from GIFT), a final quiz of 10 per course, 200,000
+    submitted attempts at SCALE=1 (answer rows only for attempts taken during the run), and
+    learners enrolled for the quiz start/submit measurements."""
+    Quiz = model("assessments.Quiz")
+    QuizSlot = model("assessments.QuizSlot")
+    Attempt = model("assessments.Attempt")
+    Question = model("assessments.Question")
+    Enrolment = model("courses.Enrolment")
+    if None in (Quiz, QuizSlot, Attempt, Question, Enrolment) or "course" not in facts.ids:
+        return
+    from assessments.services import questions_import
+    from core.roles import Role
+
+    questions_import(text=_gift_bank(rng, 20), fmt="gift", category_path="Bench/Banco")
+    questions = list(Question.objects.order_by("pk").select_related("current_version"))
+    course_ids = list(course_lessons())
+    quizzes = Quiz.objects.bulk_create(
+        [
+            Quiz(
+                **fit(
+                    Quiz,
+                    title=f"Evaluación final {i + 1}",
+                    course_id=course_id,
+                    pass_mark=70,
+                    max_attempts=0,
+                    shuffle_choices=True,
+                    required_for_completion=False,
+                    created_by_id=facts.ids["trainer"],
+                )
+            )
+            for i, course_id in enumerate(course_ids)
+        ]
+    )
+    slots, quiz_versions = [], {}
+    for quiz in quizzes:
+        chosen = rng.sample(questions, 10)
+        quiz_versions[quiz.pk] = [q.current_version for q in chosen]
+        slots += [
+            QuizSlot(quiz_id=quiz.pk, question_id=q.pk, sort_order=k) for k, q in enumerate(chosen)
+        ]
+    _bulk(QuizSlot, slots)
+    quiz_by_course = {q.course_id: q.pk for q in quizzes}
+
+    def layout(quiz_id: int) -> list:
+        entries = []
+        for slot, version in enumerate(quiz_versions[quiz_id]):
+            order = [c["id"] for c in version.data.get("choices", [])]
+            rng.shuffle(order)
+            entries.append(
+                {"slot": slot, "version": version.pk, "points": str(version.points), "order": order}
+            )
+        return entries
+
+    target = n(200_000, facts.scale)
+    enrolments = list(
+        Enrolment.objects.exclude(learner_id=facts.ids.get("learner"))
+        .order_by("pk")
+        .values_list("learner_id", "course_id", "enrolled_at")
+    )
+    rng.shuffle(enrolments)
+    attempts = []
+    for learner_id, course_id, enrolled_at in enrolments:
+        if len(attempts) >= target:
+            break
+        taken = 1 if rng.random() < 0.55 else 2
+        for number in range(1, taken + 1):
+            started = enrolled_at + timedelta(days=rng.randint(1, 30), hours=number)
+            score = Decimal(rng.randint(30, 100))
+            attempts.append(
+                Attempt(
+                    quiz_id=quiz_by_course[course_id],
+                    learner_id=learner_id,
+                    number=number,
+                    state="submitted",
+                    started_at=started,
+                    submitted_at=started + timedelta(minutes=rng.randint(5, 40)),
+                    layout=layout(quiz_by_course[course_id]),
+                    points=score / 10,
+                    max_points=Decimal(10),
+                    score=score,
+                    passed=score >= 70,
+                )
+            )
+    copy_rows(Attempt, attempts[:target])
+
+    # Learners for the start/submit load: enrolled in the first course, no attempt yet.
+    User = get_user_model()
+    count = n(3_000, facts.scale, 300)
+    password = make_password(BENCH_PASSWORD)
+    users = User.objects.bulk_create(
+        [
+            User(
+                email=f"quiz{i:05d}@bench.relevo",
+                first_name="Eva",
+                last_name=f"Luación {i}",
+                password=password,
+            )
+            for i in range(count)
+        ]
+    )
+    learners = Group.objects.get(name=Role.LEARNER)
+    Through = User.groups.through
+    _bulk(Through, [Through(user_id=u.pk, group_id=learners.pk) for u in users])
+    course_id = facts.ids["course"]
+    _bulk(Enrolment, [Enrolment(learner_id=u.pk, course_id=course_id) for u in users])
+    facts.ids["quiz"] = quiz_by_course[course_id]
+    facts.ids["quiz_learners"] = [u.pk for u in users]
+    facts.counts["questions"] = Question.objects.count()
+    facts.counts["quizzes"] = len(quizzes)
+    facts.counts["quiz_attempts"] = Attempt.objects.count()
+
+
 # --- people: required trainings (the compliance matrix) ---------------------------------------
 
 
@@ -645,6 +771,7 @@ SEEDERS: list[tuple[str, Callable[[Facts, random.Random], None]]] = [
     ("people", seed_people),
     ("courses", seed_courses),
     ("enrolments", seed_enrolments),
+    ("assessments", seed_assessments),
     ("requirements", seed_requirements),
     ("certificates", seed_certificates),
     ("knowledge_base", seed_knowledge_base),

@@ -156,6 +156,49 @@ def _courses(facts: Facts) -> list[Target]:
     return targets
 
 
+def _assessments(facts: Facts) -> list[Target]:
+    quiz_id = facts.ids.get("quiz")
+    pool = list(facts.ids.get("quiz_learners") or [])
+    if not quiz_id or not pool or not url_exists(f"/evaluaciones/{quiz_id}/comenzar/"):
+        return []
+    from assessments.services import attempt_start
+
+    half = len(pool) // 2
+    starters, submitters = pool[:half], pool[half:]
+    User = get_user_model()
+    attempts = []
+    for user in User.objects.filter(pk__in=submitters).order_by("pk"):
+        attempts.append((attempt_start(quiz_id=quiz_id, user=user).uuid, user.pk))
+    answers = "&".join(f"q{slot}=c0" for slot in range(10))
+    return [
+        Target(
+            "quiz",
+            "Quiz page, signed-in learner",
+            f"/evaluaciones/{quiz_id}/",
+            starters[0],
+        ),
+        Target(
+            "quiz_start",
+            f"Start a quiz attempt (POST, {len(starters)} learners)",
+            f"/evaluaciones/{quiz_id}/comenzar/",
+            starters[0],
+            method="POST",
+            rotation=[(f"/evaluaciones/{quiz_id}/comenzar/", uid) for uid in starters],
+            expect=(302,),
+        ),
+        Target(
+            "quiz_submit",
+            f"Submit a quiz attempt (POST, {len(attempts)} attempts)",
+            f"/evaluaciones/intento/{attempts[0][0]}/",
+            attempts[0][1],
+            method="POST",
+            body=f"action=submit&{answers}",
+            rotation=[(f"/evaluaciones/intento/{uuid}/", uid) for uuid, uid in attempts],
+            expect=(302,),
+        ),
+    ]
+
+
 def _certificates(facts: Facts) -> list[Target]:
     code = facts.ids.get("certificate_code")
     if not code or not url_exists(f"/verificar/{code}/"):
@@ -197,6 +240,7 @@ TARGET_BUILDERS: list[Callable[[Facts], list[Target]]] = [
     _bare,
     _core,
     _courses,
+    _assessments,
     _certificates,
     _people,
     _knowledge_base,
