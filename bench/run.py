@@ -34,6 +34,7 @@ def bench_environment(database_url: str) -> dict[str, str]:
         redis_url=os.environ.get("BENCH_REDIS_URL", f"{redis}/10"),
         broker_url=os.environ.get("BENCH_BROKER_URL", f"{redis}/11"),
         var_dir=LOGS,
+        DJANGO_SETTINGS_MODULE="bench.settings",
         BENCHMARK_ENDPOINTS="1",
         GUNICORN_ACCESSLOG=os.environ.get("GUNICORN_ACCESSLOG", ""),
     )
