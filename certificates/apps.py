@@ -6,3 +6,33 @@ class CertificatesConfig(AppConfig):
     name = "certificates"
     verbose_name = _("Certificates")
     default_auto_field = "django.db.models.BigAutoField"
+
+    def ready(self) -> None:
+        from core.navigation import NavItem, register
+        from core.roles import Role
+
+        from . import receivers, tasks  # noqa: F401  (course_completed -> outbox; tasks registered for eager mode)
+        from .panels import register_panels
+
+        register(
+            NavItem(
+                key="my-certificates",
+                label=_("My certificates"),
+                url_name="certificates:mine",
+                order=30,
+                roles=(),
+                description=_("Download your certificates and their digital credentials."),
+            )
+        )
+        register(
+            NavItem(
+                key="certificates-manage",
+                label=_("Certificates"),
+                url_name="certificates:manage",
+                order=60,
+                roles=(Role.ADMIN, Role.HR),
+                description=_("Find, revoke, reissue and regenerate certificates."),
+                show_in_header=False,
+            )
+        )
+        register_panels()

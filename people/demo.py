@@ -1,9 +1,17 @@
-"""The ministry's organisation (from the seeds) and its staff. Idempotent."""
+"""The ministry's organisation (from the seeds), about 60 staff, the EGSI requirement with every
+compliance state represented, and a coverage rule. Idempotent."""
+
+from datetime import timedelta
+
+from dateutil.relativedelta import relativedelta
+from django.db.models import Q
+from django.utils import timezone
 
 from core.demo import DEMO_ACCOUNTS, ensure_account
 from core.roles import Role
+from courses.models import CoursePage, Enrolment
 
-from .models import OrgUnit, StaffProfile
+from .models import CoverageRule, OrgUnit, Requirement, StaffProfile
 
 # (code, name, kind, parent code)
 ORGANISATION = [
@@ -226,8 +234,11 @@ def seed(stdout) -> None:
             if parent_code is None:
                 unit = OrgUnit.add_root(code=code, name=name, kind=kind)
             else:
-                unit = units[parent_code].add_child(code=code, name=name, kind=kind)
+                # Fetched afresh: a sorted insert shifts the paths of siblings in memory.
+                parent = OrgUnit.objects.get(code=parent_code)
+                unit = parent.add_child(code=code, name=name, kind=kind)
         units[code] = unit
+    units = {unit.code: unit for unit in OrgUnit.objects.filter(code__in=units)}
     role_accounts = {email: roles for email, _f, _l, roles in DEMO_ACCOUNTS}
     profiles = {}
     for employee_id, email, first, last, unit_code, position in STAFF:
@@ -252,4 +263,203 @@ def seed(stdout) -> None:
             if head is not None and head.pk != profile.pk:
                 profile.manager = head
                 profile.save(update_fields=["manager"])
+    for employee_id, email, first, last, unit_code, position in EXTRA_STAFF:
+        user = ensure_account(email, first, last, [Role.LEARNER])
+        profile, created = StaffProfile.objects.get_or_create(
+            employee_id=employee_id,
+            defaults={"user": user, "unit": units[unit_code], "position": position},
+        )
+        if created:
+            unit = OrgUnit.objects.get(pk=profile.unit_id)
+            if unit.head_id and unit.head_id != profile.pk:
+                profile.manager_id = unit.head_id
+                profile.save(update_fields=["manager"])
+        profiles[employee_id] = profile
+    leaving = profiles["1712345660"]
+    if leaving.status == StaffProfile.Status.ACTIVE:
+        leaving.status = StaffProfile.Status.LEAVING
+        leaving.end_date = timezone.localdate() + timedelta(days=45)
+        leaving.save(update_fields=["status", "end_date"])
     stdout.write(f"Organisation: {len(units)} units, {len(profiles)} staff.")
+    _seed_egsi(stdout, units, profiles)
+
+
+FIRST = [
+    "Adriana",
+    "Bernardo",
+    "Cecilia",
+    "Darío",
+    "Estefanía",
+    "Francisco",
+    "Gloria",
+    "Héctor",
+    "Inés",
+    "Julián",
+    "Karina",
+    "Leonardo",
+    "Mónica",
+    "Nicolás",
+    "Olga",
+    "Pedro",
+    "Ruth",
+    "Santiago",
+    "Tatiana",
+    "Ulises",
+    "Ximena",
+    "Wilson",
+    "Yolanda",
+    "Zoila",
+    "Álvaro",
+    "Beatriz",
+    "César",
+    "Diana",
+    "Edison",
+    "Fabiola",
+]
+LAST = [
+    "Almeida",
+    "Bravo",
+    "Carrión",
+    "Delgado",
+    "Enríquez",
+    "Flores",
+    "Gallardo",
+    "Hidalgo",
+    "Iturralde",
+    "Jácome",
+    "Lasso",
+    "Moreno",
+    "Noboa",
+    "Ordóñez",
+    "Pazmiño",
+    "Quintana",
+    "Reyes",
+    "Sánchez",
+    "Tapia",
+    "Unda",
+    "Vásconez",
+    "Yépez",
+    "Zambrano",
+    "Arias",
+    "Bustos",
+    "Castro",
+    "Dávila",
+    "Espín",
+    "Fuentes",
+    "Granda",
+]
+EXTRA_UNITS = ["dsm", "dap", "dgai", "dti-inf", "dti-des", "dath", "dpge", "dsm", "dap", "dti"]
+POSITIONS = ["Analista", "Asistente administrativo", "Técnico", "Especialista", "Secretaria"]
+
+
+def _ascii(text: str) -> str:
+    import unicodedata
+
+    return unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode().lower()
+
+
+EXTRA_STAFF = [
+    (
+        f"17123456{31 + i:02d}",
+        f"{_ascii(FIRST[i])}.{_ascii(LAST[i])}@relevo.demo",
+        FIRST[i],
+        LAST[i],
+        EXTRA_UNITS[i % len(EXTRA_UNITS)],
+        POSITIONS[i % len(POSITIONS)],
+    )
+    for i in range(30)
+]
+
+
+def _egsi_course() -> CoursePage | None:
+    return (
+        CoursePage.objects.live()
+        .filter(Q(slug__icontains="seguridad") | Q(title__icontains="EGSI"))
+        .order_by("pk")
+        .first()
+    )
+
+
+def _issue(enrolment) -> None:
+    """A certificate for a demo completion, through the certificates app when it is there."""
+    try:
+        from certificates.services import certificate_issue
+    except ImportError:
+        return
+    certificate_issue(enrolment_id=enrolment.pk)
+
+
+def _seed_egsi(stdout, units, profiles) -> None:
+    course = _egsi_course()
+    if course is None:
+        stdout.write(
+            "Note: no EGSI course (slug with 'seguridad') yet; the EGSI requirement was skipped."
+        )
+        return
+    today = timezone.localdate()
+    hr_officer = StaffProfile.objects.filter(user__email="talento@relevo.demo").first()
+    requirement, _created = Requirement.objects.get_or_create(
+        course=course,
+        scope=Requirement.Scope.EVERYONE,
+        defaults={
+            "validity_months": 12,
+            "due_days": 30,
+            "created_at": timezone.now() - timedelta(days=400),
+            "created_by": hr_officer.user if hr_officer else None,
+        },
+    )
+    # Every compliance state, by position in the staff list (stable across runs).
+    ordered = sorted(profiles.values(), key=lambda p: p.employee_id)
+    states = {"compliant": 0, "expiring": 0, "expired": 0, "pending": 0, "overdue": 0}
+    for index, profile in enumerate(ordered):
+        if profile.user.email == "funcionario@relevo.demo":
+            kind = "pending"  # the demo learner sees the assignment in Mi aprendizaje
+        else:
+            kind = ["compliant", "compliant", "expiring", "expired", "pending", "overdue"][
+                index % 6
+            ]
+        states[kind] += 1
+        if Enrolment.objects.filter(learner=profile.user, course=course).exists():
+            continue
+        if kind in ("compliant", "expiring", "expired"):
+            months_ago = {"compliant": 2 + index % 8, "expiring": 12, "expired": 14}[kind]
+            completed = today - relativedelta(months=months_ago)
+            if kind == "expiring":
+                completed += timedelta(days=10 + index % 15)
+            moment = timezone.make_aware(
+                timezone.datetime.combine(completed, timezone.datetime.min.time())
+            ) + timedelta(hours=10)
+            enrolment = Enrolment.objects.create(
+                learner=profile.user,
+                course=course,
+                source=Enrolment.Source.ASSIGNED,
+                due_date=completed,
+                status=Enrolment.Status.COMPLETED,
+                progress_percent=100,
+                enrolled_at=moment - timedelta(days=7),
+                completed_at=moment,
+            )
+            _issue(enrolment)
+        else:
+            due = today + timedelta(days=20) if kind == "pending" else today - timedelta(days=12)
+            Enrolment.objects.create(
+                learner=profile.user,
+                course=course,
+                source=Enrolment.Source.ASSIGNED,
+                due_date=due,
+                enrolled_at=timezone.now() - timedelta(days=30),
+            )
+    # "TIC must always keep N people with a valid EGSI certification": N is today's holders,
+    # so the dashboard warns of the first expiry or departure in the next 90 days.
+    rule, created = CoverageRule.objects.get_or_create(
+        unit=units["dti"], course=course, defaults={"minimum": 1}
+    )
+    if created:
+        from .selectors import coverage_forecast
+
+        rule.minimum = max(coverage_forecast(rule).holders_today, 1)
+        rule.save(update_fields=["minimum"])
+    stdout.write(
+        f"EGSI requirement for everyone (12 months): {requirement.course.title}; "
+        + ", ".join(f"{k} {v}" for k, v in states.items())
+    )

@@ -64,6 +64,9 @@ class StaffProfile(models.Model):
         _("status"), max_length=10, choices=Status.choices, default=Status.ACTIVE
     )
     start_date = models.DateField(_("start date"), default=timezone.localdate)
+    # When the person joined their current unit or position: requirements picked up by a move
+    # are due that many days after it, not after the hire.
+    placed_on = models.DateField(_("in current unit since"), default=timezone.localdate)
     end_date = models.DateField(_("end date"), null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
@@ -79,3 +82,174 @@ class StaffProfile(models.Model):
     @property
     def is_active(self) -> bool:
         return self.status == self.Status.ACTIVE
+
+
+class HRScope(models.Model):
+    """Limits an HR officer to a unit and its sub-units. An officer without any scope sees
+    the whole institution; with scopes, only the union of their subtrees."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("HR officer"),
+        on_delete=models.CASCADE,
+        related_name="hr_scopes",
+    )
+    unit = models.ForeignKey(
+        OrgUnit, verbose_name=_("unit"), on_delete=models.CASCADE, related_name="hr_scopes"
+    )
+
+    class Meta:
+        verbose_name = _("HR scope")
+        verbose_name_plural = _("HR scopes")
+        constraints = [
+            models.UniqueConstraint(fields=["user", "unit"], name="hrscope_unique_user_unit")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user} → {self.unit}"
+
+
+class Requirement(models.Model):
+    """A course that everyone in scope must hold, renewed every `validity_months`."""
+
+    class Scope(models.TextChoices):
+        UNIT = "unit", _("A unit and its sub-units")
+        POSITION = "position", _("A position")
+        EVERYONE = "everyone", _("Everyone")
+
+    course = models.ForeignKey(
+        "courses.CoursePage",
+        verbose_name=_("course"),
+        on_delete=models.PROTECT,
+        related_name="hr_requirements",
+    )
+    scope = models.CharField(_("who"), max_length=10, choices=Scope.choices, default=Scope.UNIT)
+    unit = models.ForeignKey(
+        OrgUnit,
+        verbose_name=_("unit"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="requirements",
+    )
+    position = models.CharField(_("position"), max_length=200, blank=True)
+    validity_months = models.PositiveSmallIntegerField(
+        _("validity (months)"),
+        null=True,
+        blank=True,
+        help_text=_("Overrides the course's certificate validity. Empty: the course's own."),
+    )
+    due_days = models.PositiveSmallIntegerField(
+        _("due within (days)"),
+        default=30,
+        help_text=_("Days after the assignment, the hire or the move into the unit."),
+    )
+    active = models.BooleanField(_("active"), default=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        verbose_name = _("required training")
+        verbose_name_plural = _("required trainings")
+        ordering = ["course__title", "pk"]
+
+    def __str__(self) -> str:
+        return f"{self.course.title} · {self.scope_label}"
+
+    @property
+    def scope_label(self) -> str:
+        if self.scope == self.Scope.UNIT and self.unit_id:
+            return str(self.unit)
+        if self.scope == self.Scope.POSITION:
+            return self.position
+        return str(_("Everyone"))
+
+
+class CoverageRule(models.Model):
+    """ "Unit X must always have at least N active people holding a valid Y"."""
+
+    unit = models.ForeignKey(
+        OrgUnit, verbose_name=_("unit"), on_delete=models.CASCADE, related_name="coverage_rules"
+    )
+    course = models.ForeignKey(
+        "courses.CoursePage",
+        verbose_name=_("course"),
+        on_delete=models.PROTECT,
+        related_name="coverage_rules",
+    )
+    minimum = models.PositiveSmallIntegerField(_("minimum people"), default=2)
+    include_subunits = models.BooleanField(_("count sub-units"), default=True)
+    active = models.BooleanField(_("active"), default=True)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        verbose_name = _("coverage rule")
+        verbose_name_plural = _("coverage rules")
+        ordering = ["unit__path", "pk"]
+
+    def __str__(self) -> str:
+        return f"{self.unit} ≥ {self.minimum} · {self.course.title}"
+
+
+class StaffImport(models.Model):
+    """An uploaded HR export between preview and confirmation (kept server-side)."""
+
+    class Status(models.TextChoices):
+        PREVIEWED = "previewed", _("Previewed")
+        APPLIED = "applied", _("Applied")
+        REJECTED = "rejected", _("Rejected")
+
+    filename = models.CharField(max_length=255)
+    content = models.BinaryField()
+    mark_missing_left = models.BooleanField(default=False)
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.PREVIEWED)
+    preview = models.JSONField(default=dict)
+    summary = models.JSONField(default=dict)
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+    applied_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("staff import")
+        verbose_name_plural = _("staff imports")
+
+    def __str__(self) -> str:
+        return self.filename
+
+
+class ReminderLog(models.Model):
+    """One row per reminder sent: the unique key makes a second run of the job a no-op."""
+
+    class Kind(models.TextChoices):
+        EXPIRY_30 = "expiry_30", _("30 days before expiry")
+        EXPIRY_7 = "expiry_7", _("7 days before expiry")
+        EXPIRY_0 = "expiry_0", _("Expiry day")
+        OVERDUE = "overdue", _("Overdue")
+        DIGEST = "digest", _("Weekly HR digest")
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    requirement = models.ForeignKey(
+        Requirement, null=True, blank=True, on_delete=models.CASCADE, related_name="+"
+    )
+    kind = models.CharField(max_length=10, choices=Kind.choices)
+    bucket = models.DateField(help_text="The expiry date, due date or week the reminder is for.")
+    sent_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["user", "requirement", "kind", "bucket"], name="reminder_unique"
+            ),
+            models.UniqueConstraint(
+                fields=["user", "kind", "bucket"],
+                condition=models.Q(requirement__isnull=True),
+                name="reminder_unique_without_requirement",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.kind} {self.user_id} {self.bucket}"

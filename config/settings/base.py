@@ -502,6 +502,22 @@ CELERY_BEAT_SCHEDULE["knowledge-base-handover-reminders"] = {
 }
 # An approved workflow publishes even when the approver (a system owner) lacks publish rights.
 WAGTAIL_FINISH_WORKFLOW_ACTION = "knowledge_base.workflows.publish_approved"
+# Certificates: allow the self-signed development key outside DEBUG (never in production);
+# unset = DEBUG or the test settings. Public verification requests per minute and address.
+CERTIFICATE_ALLOW_DEV_KEY = env.bool("CERTIFICATE_ALLOW_DEV_KEY", default=None)
+CERTIFICATE_VERIFY_RATE_LIMIT_PER_MINUTE = env.int(
+    "CERTIFICATE_VERIFY_RATE_LIMIT_PER_MINUTE", default=30
+)
+
+# People (HR): the daily compliance job (assign, renew, remind) and HR's weekly digest.
+CELERY_BEAT_SCHEDULE["people-daily-compliance"] = {
+    "task": "people.tasks.daily_compliance",
+    "schedule": crontab(hour=6, minute=15),
+}
+CELERY_BEAT_SCHEDULE["people-weekly-digest"] = {
+    "task": "people.tasks.weekly_digest",
+    "schedule": crontab(hour=7, minute=0, day_of_week=1),
+}
 
 # The benchmark's bare yardstick view (bench/urls.py): never enabled in a real deployment.
 BENCHMARK_ENDPOINTS = env.bool("BENCHMARK_ENDPOINTS", default=False)

@@ -28,7 +28,12 @@ def _course_form_data(**overrides):
         "audience": "",
         "visibility": CoursePage.Visibility.PUBLIC,
         "completion_rule": CoursePage.CompletionRule.ALL_LESSONS,
-        "comments": {"TOTAL_FORMS": 0, "INITIAL_FORMS": 0, "MIN_NUM_FORMS": 0, "MAX_NUM_FORMS": 1000},
+        "comments": {
+            "TOTAL_FORMS": 0,
+            "INITIAL_FORMS": 0,
+            "MIN_NUM_FORMS": 0,
+            "MAX_NUM_FORMS": 1000,
+        },
     }
     data.update(overrides)
     return nested_form_data(data)

@@ -97,9 +97,7 @@ def test_prerequisites_are_enforced_with_a_spanish_message(client, learner, cour
     response = client.post(reverse("courses:enrol", args=[advanced.pk]))
     assert response.status_code == 302
     assert not Enrolment.objects.filter(course=advanced).exists()
-    assert _messages(response) == [
-        "Primero debe completar estos cursos: Interoperabilidad básica"
-    ]
+    assert _messages(response) == ["Primero debe completar estos cursos: Interoperabilidad básica"]
 
 
 def test_prerequisites_met_allow_enrolment(learner, course):
@@ -107,7 +105,10 @@ def test_prerequisites_met_allow_enrolment(learner, course):
     advanced.prerequisites.set([course])
     advanced.save_revision().publish()
     Enrolment.objects.create(
-        learner=learner, course=course, status=Enrolment.Status.COMPLETED, completed_at=timezone.now()
+        learner=learner,
+        course=course,
+        status=Enrolment.Status.COMPLETED,
+        completed_at=timezone.now(),
     )
     assert enrolment_create(learner=learner, course=advanced).status == Enrolment.Status.ACTIVE
 

@@ -114,9 +114,7 @@ def test_forged_completion_without_enrolment_is_refused(client, learner, course)
     assert not LessonProgress.objects.exists()
 
 
-def test_completion_only_ever_touches_the_requesters_enrolment(
-    client, learner, make_user, course
-):
+def test_completion_only_ever_touches_the_requesters_enrolment(client, learner, make_user, course):
     other = make_user()
     other_enrolment = enrolment_create(learner=other, course=course)
     client.force_login(learner)

@@ -28,10 +28,16 @@ def test_sections_assigned_in_progress_and_completed(client, learner):
     left = make_course(title="Curso abandonado", lessons=1)
     today = timezone.localdate()
     enrolment_create(
-        learner=learner, course=overdue, source=Enrolment.Source.ASSIGNED, due_date=today - timedelta(days=3)
+        learner=learner,
+        course=overdue,
+        source=Enrolment.Source.ASSIGNED,
+        due_date=today - timedelta(days=3),
     )
     enrolment_create(
-        learner=learner, course=upcoming, source=Enrolment.Source.ASSIGNED, due_date=today + timedelta(days=9)
+        learner=learner,
+        course=upcoming,
+        source=Enrolment.Source.ASSIGNED,
+        due_date=today + timedelta(days=9),
     )
     in_progress = enrolment_create(learner=learner, course=studying)
     lesson_complete(
@@ -40,7 +46,9 @@ def test_sections_assigned_in_progress_and_completed(client, learner):
         user=learner,
     )
     done = enrolment_create(learner=learner, course=finished)
-    lesson_complete(enrolment=done, lesson=LessonPage.objects.child_of(finished).get(), user=learner)
+    lesson_complete(
+        enrolment=done, lesson=LessonPage.objects.child_of(finished).get(), user=learner
+    )
     from courses.services import enrolment_withdraw
 
     enrolment_withdraw(enrolment=enrolment_create(learner=learner, course=left), user=learner)

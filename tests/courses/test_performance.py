@@ -50,7 +50,9 @@ def test_catalogue(client, learner, signed_in, django_assert_max_num_queries, se
         for _ in range(n):
             made.append(make_course(title=f"Curso {len(made)}", lessons=0, topic=topic))
 
-    _measure_twice(client, grow, lambda: "/cursos/", 5, 50, CATALOGUE_MAX, django_assert_max_num_queries)
+    _measure_twice(
+        client, grow, lambda: "/cursos/", 5, 50, CATALOGUE_MAX, django_assert_max_num_queries
+    )
 
 
 def test_course_page(client, learner, trainer, django_assert_max_num_queries):
@@ -63,7 +65,9 @@ def test_course_page(client, learner, trainer, django_assert_max_num_queries):
             lesson = make_lesson(course=course, title=f"Lección {LessonPage.objects.count()}")
             lesson_complete(enrolment=enrolment, lesson=lesson, user=learner)
 
-    _measure_twice(client, grow, lambda: course.url, 3, 30, COURSE_MAX, django_assert_max_num_queries)
+    _measure_twice(
+        client, grow, lambda: course.url, 3, 30, COURSE_MAX, django_assert_max_num_queries
+    )
 
 
 def test_lesson_page(client, learner, django_assert_max_num_queries):
@@ -77,7 +81,9 @@ def test_lesson_page(client, learner, django_assert_max_num_queries):
             lesson = make_lesson(course=course, title=f"Lección {LessonPage.objects.count()}")
             lesson_complete(enrolment=enrolment, lesson=lesson, user=learner)
 
-    _measure_twice(client, grow, lambda: first.url, 3, 30, LESSON_MAX, django_assert_max_num_queries)
+    _measure_twice(
+        client, grow, lambda: first.url, 3, 30, LESSON_MAX, django_assert_max_num_queries
+    )
 
 
 def test_my_learning(client, learner, django_assert_max_num_queries):
@@ -93,5 +99,11 @@ def test_my_learning(client, learner, django_assert_max_num_queries):
             made.append(enrolment)
 
     _measure_twice(
-        client, grow, lambda: "/mi-aprendizaje/", 3, 30, MY_LEARNING_MAX, django_assert_max_num_queries
+        client,
+        grow,
+        lambda: "/mi-aprendizaje/",
+        3,
+        30,
+        MY_LEARNING_MAX,
+        django_assert_max_num_queries,
     )

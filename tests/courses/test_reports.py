@@ -29,7 +29,9 @@ def populated(course, make_user):
         )
     third = enrolment_create(learner=learners[2], course=course)
     lesson_complete(enrolment=third, lesson=lessons[0], user=learners[2])
-    enrolment_withdraw(enrolment=enrolment_create(learner=learners[3], course=course), user=learners[3])
+    enrolment_withdraw(
+        enrolment=enrolment_create(learner=learners[3], course=course), user=learners[3]
+    )
     learners[0].first_name = "=HYPERLINK(1)"
     learners[0].save()
     return course
@@ -65,7 +67,9 @@ def test_report_csv_is_streamed_and_escapes_formulas(client, trainer, populated)
 
 
 @pytest.mark.parametrize("url_name", ["courses:report", "courses:report_csv"])
-def test_other_trainers_and_learners_are_refused(client, other_trainer, learner, populated, url_name):
+def test_other_trainers_and_learners_are_refused(
+    client, other_trainer, learner, populated, url_name
+):
     url = reverse(url_name, args=[populated.pk])
     for user in (other_trainer, learner):
         client.force_login(user)

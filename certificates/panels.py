@@ -1,0 +1,27 @@
+"""The "Mis certificados" section on /mi-aprendizaje/, when courses offers that registry."""
+
+from importlib import import_module
+
+from django.utils.translation import gettext_lazy as _
+
+
+def my_learning_panel(request):
+    if not request.user.is_authenticated:
+        return None
+    from .selectors import certificates_for_learner
+
+    certificates = list(certificates_for_learner(request.user).exclude(status="superseded")[:5])
+    return {
+        "template": "certificates/includes/my_learning_panel.html",
+        "context": {"certificates": certificates, "title": _("My certificates")},
+    }
+
+
+def register_panels() -> None:
+    try:
+        extensions = import_module("courses.extensions")
+    except ModuleNotFoundError:
+        return
+    register = getattr(extensions, "register_my_learning_panel", None)
+    if register is not None:
+        register(my_learning_panel)

@@ -1,0 +1,323 @@
+import hashlib
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.http import FileResponse, Http404, JsonResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from . import credentials, selectors, services
+from .codes import normalise_code
+from .forms import CodeForm, DocumentForm, ReasonForm, RegenerationForm
+from .models import Certificate
+from .ratelimit import limit_exceeded
+from .signing import check_pdf_signature
+
+
+def _too_many(request, *, json: bool = False):
+    message = _("Too many verifications from your connection. Try again in a minute.")
+    if json:
+        return JsonResponse({"error": "rate_limited", "message": message}, status=429)
+    return render(
+        request, "certificates/verify_form.html", {"form": CodeForm(), "error": message}, status=429
+    )
+
+
+# --- Public verification -------------------------------------------------------------------
+
+
+def verify_form(request):
+    form = CodeForm(request.GET or None)
+    if request.GET and form.is_valid():
+        return redirect("certificates:verify", code=form.cleaned_data["code"])
+    return render(request, "certificates/verify_form.html", {"form": form})
+
+
+def _public_payload(certificate: Certificate | None, state: str) -> dict:
+    if certificate is None:
+        return {"state": "unknown"}
+    payload = {
+        "state": state,
+        "code": certificate.code,
+        "holder": certificate.shown_name,
+        "anonymised": certificate.anonymised,
+        "course": certificate.course_title,
+        "hours": str(certificate.hours),
+        "completed_on": certificate.completed_on.isoformat(),
+        "issued_on": timezone.localdate(certificate.issued_at).isoformat(),
+        "expires_on": certificate.expires_on.isoformat() if certificate.expires_on else None,
+        "signed_with_development_key": certificate.signed_with_dev_key,
+    }
+    if state == "revoked":
+        payload["revoked_on"] = timezone.localdate(certificate.revoked_at).isoformat()
+        payload["revocation_reason"] = certificate.revocation_reason
+    if state == "superseded" and certificate.superseded_at:
+        payload["superseded_on"] = timezone.localdate(certificate.superseded_at).isoformat()
+    return payload
+
+
+def verify(request, code: str):
+    wants_json = request.GET.get("format") == "json"
+    if limit_exceeded(request, scope="code"):
+        return _too_many(request, json=wants_json)
+    certificate = selectors.certificate_for_code(code)
+    state = selectors.verification_state(certificate)
+    status = 404 if certificate is None else 200
+    if wants_json:
+        response = JsonResponse(_public_payload(certificate, state), status=status)
+        response["Access-Control-Allow-Origin"] = "*"
+        return response
+    return render(
+        request,
+        "certificates/verify_result.html",
+        {"certificate": certificate, "state": state, "form": CodeForm()},
+        status=status,
+    )
+
+
+def verify_document(request):
+    result = None
+    if request.method == "POST":
+        if limit_exceeded(request, scope="document"):
+            return _too_many(request)
+        form = DocumentForm(request.POST, request.FILES)
+        if form.is_valid():
+            data = form.cleaned_data["document"]
+            certificate = selectors.certificate_for_pdf_hash(hashlib.sha256(data).hexdigest())
+            check = check_pdf_signature(data)
+            signature_ok = check.valid and (
+                certificate is None
+                or not certificate.signer_certificate_sha256
+                or certificate.signer_certificate_sha256 == check.signer_certificate_sha256
+            )
+            if not signature_ok:
+                result = {"outcome": "invalid_signature"}
+            elif certificate is None:
+                result = {"outcome": "no_record"}
+            else:
+                result = {
+                    "outcome": "match",
+                    "certificate": certificate,
+                    "state": selectors.verification_state(certificate),
+                }
+    else:
+        form = DocumentForm()
+    return render(
+        request,
+        "certificates/verify_document.html",
+        {"form": form, "result": result},
+        status=200,
+    )
+
+
+def issuer_profile(request):
+    profile = credentials.issuer_profile()
+    profile["@context"] = [
+        "https://www.w3.org/ns/credentials/v2",
+        "https://purl.imsglobal.org/spec/ob/v3p0/context-3.0.3.json",
+    ]
+    profile["verificationMethod"] = credentials.keys_url()
+    response = JsonResponse(profile, json_dumps_params={"ensure_ascii": False})
+    response["Access-Control-Allow-Origin"] = "*"
+    return response
+
+
+def issuer_keys(request):
+    response = JsonResponse(credentials.keys_document())
+    response["Access-Control-Allow-Origin"] = "*"
+    return response
+
+
+def achievement(request, course_id: int):
+    title = (
+        Certificate.objects.filter(course_id=course_id)
+        .order_by("-issued_at")
+        .values_list("course_title", flat=True)
+        .first()
+    )
+    if title is None:
+        raise Http404
+    return JsonResponse(
+        {
+            "id": credentials.achievement_id(course_id),
+            "type": ["Achievement"],
+            "name": title,
+            "achievementType": "CertificateOfCompletion",
+            "creator": credentials.issuer_id(),
+        },
+        json_dumps_params={"ensure_ascii": False},
+    )
+
+
+# --- Learners -------------------------------------------------------------------------------
+
+
+@login_required
+def my_certificates(request):
+    certificates = list(selectors.certificates_for_learner(request.user))
+    for certificate in certificates:
+        certificate.state = selectors.verification_state(certificate)
+    return render(request, "certificates/my_certificates.html", {"certificates": certificates})
+
+
+def _own_certificate(request, code: str) -> Certificate:
+    normalised = normalise_code(code)
+    if normalised is None:
+        raise Http404
+    return get_object_or_404(Certificate, code=normalised, learner=request.user)
+
+
+def _pdf_response(certificate: Certificate):
+    if not certificate.pdf:
+        raise Http404(_("The PDF of this certificate is no longer stored."))
+    try:
+        handle = certificate.pdf.open("rb")
+    except (FileNotFoundError, OSError) as exc:
+        raise Http404 from exc
+    return FileResponse(
+        handle,
+        as_attachment=True,
+        filename=f"certificado-{certificate.code}.pdf",
+        content_type="application/pdf",
+    )
+
+
+@login_required
+def my_certificate_pdf(request, code: str):
+    return _pdf_response(_own_certificate(request, code))
+
+
+@login_required
+def my_certificate_credential(request, code: str):
+    certificate = _own_certificate(request, code)
+    if not certificate.credential:
+        raise Http404
+    response = JsonResponse(
+        certificate.credential,
+        json_dumps_params={"ensure_ascii": False, "indent": 2},
+        content_type="application/ld+json",
+    )
+    response["Content-Disposition"] = f'attachment; filename="credencial-{certificate.code}.json"'
+    return response
+
+
+# --- Human resources and administrators -----------------------------------------------------
+
+
+def _require_manager(request):
+    if not services.can_manage_certificates(request.user):
+        raise PermissionDenied(_("Only administrators and human resources manage certificates."))
+
+
+@login_required
+def manage_list(request):
+    _require_manager(request)
+    query = request.GET.get("q", "")[:100]
+    page = Paginator(selectors.certificate_search(query), 25).get_page(request.GET.get("page"))
+    for certificate in page:
+        certificate.state = selectors.verification_state(certificate)
+    return render(request, "certificates/manage/list.html", {"page": page, "query": query})
+
+
+def _managed_certificate(code: str) -> Certificate:
+    normalised = normalise_code(code)
+    if normalised is None:
+        raise Http404
+    return get_object_or_404(
+        Certificate.objects.select_related("superseded_by", "learner"), code=normalised
+    )
+
+
+@login_required
+def manage_detail(request, code: str):
+    _require_manager(request)
+    certificate = _managed_certificate(code)
+    context = {
+        "certificate": certificate,
+        "state": selectors.verification_state(certificate),
+        "history": Certificate.objects.filter(enrolment_id=certificate.enrolment_id).order_by(
+            "issued_at"
+        ),
+        "revoke_form": ReasonForm(prefix="revoke"),
+        "reissue_form": ReasonForm(prefix="reissue"),
+    }
+    return render(request, "certificates/manage/detail.html", context)
+
+
+def _reason_action(request, code: str, *, action: str):
+    _require_manager(request)
+    certificate = _managed_certificate(code)
+    form = ReasonForm(request.POST, prefix=action)
+    if form.is_valid():
+        try:
+            if action == "revoke":
+                services.certificate_revoke(
+                    certificate=certificate, by=request.user, reason=form.cleaned_data["reason"]
+                )
+                messages.success(request, _("The certificate was revoked."))
+            else:
+                new = services.certificate_reissue(
+                    certificate=certificate, by=request.user, reason=form.cleaned_data["reason"]
+                )
+                messages.success(
+                    request, _("A new certificate was issued: %(code)s.") % {"code": new.code}
+                )
+                return redirect("certificates:manage_detail", code=new.code)
+        except ValidationError as exc:
+            messages.error(request, " ".join(exc.messages))
+    else:
+        messages.error(request, _("Give the reason."))
+    return redirect("certificates:manage_detail", code=certificate.code)
+
+
+@login_required
+@require_POST
+def manage_revoke(request, code: str):
+    return _reason_action(request, code, action="revoke")
+
+
+@login_required
+@require_POST
+def manage_reissue(request, code: str):
+    return _reason_action(request, code, action="reissue")
+
+
+@login_required
+def manage_pdf(request, code: str):
+    _require_manager(request)
+    return _pdf_response(_managed_certificate(code))
+
+
+@login_required
+def manage_regenerate(request):
+    _require_manager(request)
+    form = RegenerationForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        regeneration = services.certificate_regeneration_start(
+            course=form.cleaned_data["course"], by=request.user
+        )
+        return redirect("certificates:manage_regeneration", pk=regeneration.pk)
+    return render(request, "certificates/manage/regenerate.html", {"form": form})
+
+
+@login_required
+def manage_regeneration(request, pk: int):
+    _require_manager(request)
+    regeneration = selectors.regeneration_progress(pk)
+    if regeneration is None:
+        raise Http404
+    if request.GET.get("format") == "json":
+        return JsonResponse(
+            {
+                "status": regeneration.status,
+                "total": regeneration.total,
+                "done": regeneration.done,
+                "failed": regeneration.failed,
+                "percent": regeneration.percent,
+            }
+        )
+    return render(request, "certificates/manage/regeneration.html", {"regeneration": regeneration})

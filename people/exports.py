@@ -1,0 +1,210 @@
+"""Streaming exports: the compliance matrix, transcripts and an anonymised aggregate.
+
+Rows come from database iterators and go straight to the response (CSV) or to a write-only
+workbook on disk (XLSX), so memory stays flat however many rows there are. Every text cell is
+escaped against formula injection.
+"""
+
+from __future__ import annotations
+
+import csv
+import tempfile
+from collections.abc import Iterable, Iterator
+
+from django.db.models import Count, QuerySet
+from django.db.models.functions import TruncMonth
+from django.http import FileResponse, StreamingHttpResponse
+from django.utils.translation import gettext as _
+
+from courses.models import Enrolment
+
+from . import selectors
+from .models import Requirement, StaffProfile
+
+FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
+
+
+def escape_cell(value) -> object:
+    if value is None:
+        return ""
+    if isinstance(value, str) and value.startswith(FORMULA_PREFIXES):
+        return "'" + value
+    return value
+
+
+class _Echo:
+    def write(self, value):
+        return value
+
+
+def stream_csv(filename: str, header: list[str], rows: Iterable[list]) -> StreamingHttpResponse:
+    writer = csv.writer(_Echo())
+
+    def generate() -> Iterator[str]:
+        yield "\ufeff"  # Excel opens UTF-8 with accents correctly only with a BOM
+        yield writer.writerow(header)
+        for row in rows:
+            yield writer.writerow([escape_cell(v) for v in row])
+
+    response = StreamingHttpResponse(generate(), content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response
+
+
+def xlsx_response(filename: str, header: list[str], rows: Iterable[list]) -> FileResponse:
+    from openpyxl import Workbook
+
+    workbook = Workbook(write_only=True)
+    sheet = workbook.create_sheet()
+    sheet.append(header)
+    for row in rows:
+        sheet.append([escape_cell(v) for v in row])
+    handle = tempfile.TemporaryFile(suffix=".xlsx")  # noqa: SIM115 (closed by the response)
+    workbook.save(handle)
+    handle.seek(0)
+    return FileResponse(
+        handle,
+        as_attachment=True,
+        filename=filename,
+        content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    )
+
+
+def matrix_header() -> list[str]:
+    return [
+        _("Employee id"),
+        _("Last names"),
+        _("First names"),
+        _("E-mail"),
+        _("Unit"),
+        _("Position"),
+        _("Required training"),
+        _("Status"),
+        _("Valid until"),
+        _("Due on"),
+    ]
+
+
+def status_label(status: str) -> str:
+    labels = {
+        selectors.Compliance.COMPLIANT: _("Compliant"),
+        selectors.Compliance.EXPIRING: _("Expiring"),
+        selectors.Compliance.EXPIRED: _("Expired"),
+        selectors.Compliance.PENDING: _("Pending"),
+        selectors.Compliance.OVERDUE: _("Overdue"),
+    }
+    return str(labels.get(status, status))
+
+
+def matrix_rows(
+    staff: QuerySet[StaffProfile], requirements: Iterable[Requirement], status: str = ""
+) -> Iterator[list]:
+    labels = {s: status_label(s) for s in selectors.Compliance.ALL}
+    for requirement in requirements:
+        qs = selectors.compliance_queryset(requirement, staff)
+        if status:
+            qs = qs.filter(compliance=status)
+        values = qs.order_by("unit__path", "user__last_name", "pk").values_list(
+            "employee_id",
+            "user__last_name",
+            "user__first_name",
+            "user__email",
+            "unit__name",
+            "position",
+            "compliance",
+            "held_until",
+            "due_on",
+        )
+        title = requirement.course.title
+        for row in values.iterator(1000):
+            employee_id, last, first, email, unit, position, state, until, due = row
+            yield [
+                employee_id,
+                last,
+                first,
+                email,
+                unit,
+                position,
+                title,
+                labels[state],
+                "" if until in (None, selectors.NEVER) else until.isoformat(),
+                due.isoformat() if due else "",
+            ]
+
+
+def transcript_header() -> list[str]:
+    return [
+        _("Employee id"),
+        _("Last names"),
+        _("First names"),
+        _("Unit"),
+        _("Course"),
+        _("Cycle"),
+        _("Source"),
+        _("Status"),
+        _("Progress %"),
+        _("Enrolled on"),
+        _("Due on"),
+        _("Completed on"),
+    ]
+
+
+def transcript_rows(staff: QuerySet[StaffProfile]) -> Iterator[list]:
+    values = (
+        Enrolment.objects.filter(learner__staff_profile__in=staff.values("pk"))
+        .order_by("learner__staff_profile__unit__path", "learner__last_name", "learner_id", "pk")
+        .values_list(
+            "learner__staff_profile__employee_id",
+            "learner__last_name",
+            "learner__first_name",
+            "learner__staff_profile__unit__name",
+            "course__title",
+            "cycle",
+            "source",
+            "status",
+            "progress_percent",
+            "enrolled_at",
+            "due_date",
+            "completed_at",
+        )
+    )
+    for row in values.iterator(1000):
+        *head, enrolled, due, completed = row
+        yield [
+            *head,
+            enrolled.date().isoformat() if enrolled else "",
+            due.isoformat() if due else "",
+            completed.date().isoformat() if completed else "",
+        ]
+
+
+def aggregate_header() -> list[str]:
+    return [_("Unit code"), _("Unit"), _("Topic"), _("Month"), _("Completions"), _("People")]
+
+
+def aggregate_rows(staff: QuerySet[StaffProfile]) -> Iterator[list]:
+    """Completions per unit, topic and month: counts only, no personal data."""
+    rows = (
+        Enrolment.objects.filter(
+            status=Enrolment.Status.COMPLETED,
+            learner__staff_profile__in=staff.values("pk"),
+        )
+        .annotate(month=TruncMonth("completed_at"))
+        .values(
+            "learner__staff_profile__unit__code",
+            "learner__staff_profile__unit__name",
+            "course__topic__name",
+            "month",
+        )
+        .annotate(completions=Count("pk"), people=Count("learner_id", distinct=True))
+        .order_by("learner__staff_profile__unit__code", "course__topic__name", "month")
+    )
+    for row in rows.iterator(1000):
+        yield [
+            row["learner__staff_profile__unit__code"],
+            row["learner__staff_profile__unit__name"],
+            row["course__topic__name"] or "",
+            row["month"].strftime("%Y-%m") if row["month"] else "",
+            row["completions"],
+            row["people"],
+        ]

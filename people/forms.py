@@ -1,0 +1,147 @@
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from courses.models import CoursePage
+
+from .models import CoverageRule, OrgUnit, Requirement, StaffProfile
+
+MAX_IMPORT_BYTES = 20 * 1024 * 1024
+
+
+class UnitChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, obj: OrgUnit) -> str:
+        return f"{'— ' * (obj.depth - 1)}{obj.name} ({obj.code})"
+
+
+class UnitForm(forms.Form):
+    name = forms.CharField(label=_("Name"), max_length=255)
+    code = forms.SlugField(label=_("Code"), max_length=50)
+    kind = forms.ChoiceField(label=_("Kind"), choices=OrgUnit.Kind.choices)
+    parent = UnitChoiceField(label=_("Inside"), queryset=OrgUnit.objects.none(), required=False)
+    head_employee_id = forms.CharField(
+        label=_("Head of unit (employee id)"), max_length=20, required=False
+    )
+
+    def __init__(self, *args, units=None, editing=False, **kwargs):
+        super().__init__(*args, **kwargs)
+        if editing:
+            del self.fields["parent"]
+        else:
+            del self.fields["head_employee_id"]
+            self.fields["parent"].queryset = units if units is not None else OrgUnit.objects.none()
+
+    def clean_code(self):
+        return self.cleaned_data["code"].lower()
+
+    def clean_head_employee_id(self):
+        value = self.cleaned_data.get("head_employee_id", "").strip()
+        if not value:
+            return None
+        head = StaffProfile.objects.filter(employee_id=value).first()
+        if head is None:
+            raise forms.ValidationError(_("No person has this employee id."))
+        return head
+
+
+class UnitMoveForm(forms.Form):
+    new_parent = UnitChoiceField(label=_("Move inside"), queryset=OrgUnit.objects.none())
+
+    def __init__(self, *args, units=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["new_parent"].queryset = units
+
+
+class StaffForm(forms.Form):
+    employee_id = forms.CharField(label=_("Employee id (cédula)"), max_length=20)
+    first_name = forms.CharField(label=_("First names"), max_length=150)
+    last_name = forms.CharField(label=_("Last names"), max_length=150)
+    email = forms.EmailField(label=_("E-mail"))
+    unit = UnitChoiceField(label=_("Unit"), queryset=OrgUnit.objects.none())
+    position = forms.CharField(label=_("Position"), max_length=200, required=False)
+    manager_employee_id = forms.CharField(
+        label=_("Manager (employee id)"), max_length=20, required=False
+    )
+    start_date = forms.DateField(
+        label=_("Start date"), widget=forms.DateInput(attrs={"type": "date"})
+    )
+
+    def __init__(self, *args, units=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["unit"].queryset = units
+
+    def clean_manager_employee_id(self):
+        value = self.cleaned_data.get("manager_employee_id", "").strip()
+        if not value:
+            return None
+        manager = StaffProfile.objects.filter(employee_id=value).first()
+        if manager is None:
+            raise forms.ValidationError(_("No person has this employee id."))
+        return manager
+
+
+class StatusForm(forms.Form):
+    status = forms.ChoiceField(label=_("Status"), choices=StaffProfile.Status.choices)
+    end_date = forms.DateField(
+        label=_("Last day"),
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}),
+        help_text=_("Required for a person who is leaving."),
+    )
+
+    def clean(self):
+        data = super().clean()
+        if data.get("status") == StaffProfile.Status.LEAVING and not data.get("end_date"):
+            self.add_error("end_date", _("Give the announced last day."))
+        return data
+
+
+class ImportForm(forms.Form):
+    file = forms.FileField(
+        label=_("File (CSV or XLSX)"),
+        help_text=_("The HR system's export, with the columns of the template."),
+    )
+    mark_missing_left = forms.BooleanField(
+        label=_("Mark people missing from the file as left"), required=False
+    )
+
+    def clean_file(self):
+        upload = self.cleaned_data["file"]
+        name = upload.name.lower()
+        if not name.endswith((".csv", ".xlsx", ".txt")):
+            raise forms.ValidationError(_("Upload a .csv or .xlsx file."))
+        if upload.size > MAX_IMPORT_BYTES:
+            raise forms.ValidationError(_("The file is larger than 20 MB."))
+        return upload
+
+
+class CourseChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, obj) -> str:
+        return obj.title
+
+
+class RequirementForm(forms.ModelForm):
+    course = CourseChoiceField(label=_("Course"), queryset=CoursePage.objects.none())
+    unit = UnitChoiceField(label=_("Unit"), queryset=OrgUnit.objects.none(), required=False)
+
+    class Meta:
+        model = Requirement
+        fields = ["course", "scope", "unit", "position", "validity_months", "due_days", "active"]
+
+    def __init__(self, *args, units=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["course"].queryset = CoursePage.objects.live().order_by("title")
+        self.fields["unit"].queryset = units
+
+
+class CoverageRuleForm(forms.ModelForm):
+    course = CourseChoiceField(label=_("Course"), queryset=CoursePage.objects.none())
+    unit = UnitChoiceField(label=_("Unit"), queryset=OrgUnit.objects.none())
+
+    class Meta:
+        model = CoverageRule
+        fields = ["unit", "course", "minimum", "include_subunits", "active"]
+
+    def __init__(self, *args, units=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["course"].queryset = CoursePage.objects.live().order_by("title")
+        self.fields["unit"].queryset = units

@@ -1,0 +1,82 @@
+"""Who may see and change what in HR (django-rules predicates).
+
+An HR officer with no HRScope sees the whole institution; with scopes, only those subtrees.
+A manager sees the people who report to them. Administrators see everything.
+"""
+
+import rules
+
+from core.roles import Role, has_role
+
+from .models import HRScope, OrgUnit, StaffProfile
+
+
+@rules.predicate
+def is_admin(user) -> bool:
+    return bool(user.is_authenticated and (user.is_superuser or has_role(user, Role.ADMIN)))
+
+
+@rules.predicate
+def is_hr(user) -> bool:
+    return bool(user.is_authenticated and has_role(user, Role.HR))
+
+
+def scope_paths(user) -> list[str] | None:
+    """Paths of the subtrees an HR officer is limited to; None when not limited."""
+    cached = getattr(user, "_relevo_hr_scope_paths", False)
+    if cached is not False:
+        return cached
+    paths = list(HRScope.objects.filter(user=user).values_list("unit__path", flat=True))
+    result = paths or None
+    user._relevo_hr_scope_paths = result
+    return result
+
+
+@rules.predicate
+def is_unscoped_hr(user) -> bool:
+    return bool(is_admin(user) or (is_hr(user) and scope_paths(user) is None))
+
+
+@rules.predicate
+def is_manager(user) -> bool:
+    if not user.is_authenticated:
+        return False
+    cached = getattr(user, "_relevo_is_manager", None)
+    if cached is None:
+        cached = StaffProfile.objects.filter(manager__user=user).exists()
+        user._relevo_is_manager = cached
+    return cached
+
+
+@rules.predicate
+def unit_in_scope(user, unit: OrgUnit | None) -> bool:
+    if unit is None:
+        return False
+    if is_admin(user):
+        return True
+    if not is_hr(user):
+        return False
+    paths = scope_paths(user)
+    return paths is None or any(unit.path.startswith(p) for p in paths)
+
+
+@rules.predicate
+def profile_visible(user, profile: StaffProfile | None) -> bool:
+    if profile is None:
+        return False
+    if is_admin(user) or (is_hr(user) and unit_in_scope(user, profile.unit)):
+        return True
+    return bool(user.is_authenticated and profile.manager_id and profile.manager.user_id == user.pk)
+
+
+can_use_hr = is_admin | is_hr | is_manager
+can_manage = is_admin | is_hr
+
+rules.add_perm("people.use_hr", can_use_hr)
+rules.add_perm("people.manage_hr", can_manage)
+rules.add_perm("people.manage_unit", unit_in_scope)
+rules.add_perm("people.view_profile", profile_visible)
+rules.add_perm("people.change_profile", can_manage & profile_visible)
+rules.add_perm("people.import_staff", can_manage)
+rules.add_perm("people.manage_institution", is_unscoped_hr)
+rules.add_perm("people.personal_data", is_admin)

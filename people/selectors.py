@@ -1,0 +1,470 @@
+"""Reads shared by HR pages, exports, reminders and other apps.
+
+Compliance is computed in the database: one annotated queryset per requirement, never a
+Python loop over people. Where a certification is held is answered by the certificates app
+(`_holding_expressions`), the only place that knows where certifications live.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, timedelta
+
+from dateutil.relativedelta import relativedelta
+from django.conf import settings
+from django.db.models import (
+    Case,
+    CharField,
+    Count,
+    DateField,
+    Exists,
+    F,
+    Max,
+    OuterRef,
+    Q,
+    QuerySet,
+    Subquery,
+    Value,
+    When,
+)
+from django.db.models.functions import TruncDate
+from django.utils import timezone
+
+from courses.models import Enrolment
+
+from .db import AddMonths
+from .models import CoverageRule, OrgUnit, Requirement, StaffProfile
+from .rules import is_admin, is_hr, scope_paths
+
+NEVER = date(9999, 12, 31)
+
+
+class Compliance:
+    COMPLIANT = "compliant"
+    EXPIRING = "expiring"
+    EXPIRED = "expired"
+    PENDING = "pending"
+    OVERDUE = "overdue"
+    ALL = (COMPLIANT, EXPIRING, EXPIRED, PENDING, OVERDUE)
+    VALID = (COMPLIANT, EXPIRING)
+
+
+def expiring_window_days() -> int:
+    return int(getattr(settings, "COMPLIANCE_EXPIRING_WINDOW_DAYS", 30))
+
+
+# --- people and units -----------------------------------------------------------------------
+
+
+def active_staff() -> QuerySet[StaffProfile]:
+    """People who work here today (active or announced as leaving)."""
+    return StaffProfile.objects.exclude(status=StaffProfile.Status.LEFT).select_related(
+        "user", "unit"
+    )
+
+
+def units_subtree(unit: OrgUnit) -> QuerySet[OrgUnit]:
+    return OrgUnit.objects.filter(path__startswith=unit.path).order_by("path")
+
+
+def _paths_q(paths: list[str], field: str) -> Q:
+    q = Q(pk__in=[])
+    for path in paths:
+        q |= Q(**{f"{field}__startswith": path})
+    return q
+
+
+def visible_staff(user) -> QuerySet[StaffProfile]:
+    """Every profile this user may see: all (admin, unscoped HR), their subtrees (scoped HR),
+    their reports (manager), or none."""
+    qs = StaffProfile.objects.select_related("user", "unit", "manager__user")
+    if is_admin(user):
+        return qs
+    if is_hr(user):
+        paths = scope_paths(user)
+        return qs if paths is None else qs.filter(_paths_q(paths, "unit__path"))
+    if user.is_authenticated:
+        return qs.filter(manager__user=user)
+    return qs.none()
+
+
+def visible_units(user) -> QuerySet[OrgUnit]:
+    qs = OrgUnit.objects.order_by("path")
+    if is_admin(user):
+        return qs
+    if is_hr(user):
+        paths = scope_paths(user)
+        return qs if paths is None else qs.filter(_paths_q(paths, "path"))
+    if user.is_authenticated:
+        report_paths = list(
+            StaffProfile.objects.filter(manager__user=user).values_list("unit__path", flat=True)
+        )
+        # The units where their reports work, and the units above them down from their own.
+        return qs.filter(path__in=set(report_paths))
+    return qs.none()
+
+
+def top_units(user) -> list[OrgUnit]:
+    """The highest visible units (the roots of what a user may see)."""
+    units = list(visible_units(user))
+    roots = []
+    for unit in units:
+        if not any(unit.path.startswith(r.path) and unit.path != r.path for r in roots):
+            roots.append(unit)
+    return roots
+
+
+def requirements_in_scope_of(unit: OrgUnit | None = None) -> QuerySet[Requirement]:
+    return Requirement.objects.filter(active=True).select_related("course", "unit")
+
+
+# --- compliance ---------------------------------------------------------------------------
+
+
+def staff_in_requirement(requirement: Requirement, staff: QuerySet | None = None) -> QuerySet:
+    qs = active_staff() if staff is None else staff.exclude(status=StaffProfile.Status.LEFT)
+    if requirement.scope == Requirement.Scope.UNIT and requirement.unit_id:
+        qs = qs.filter(unit__path__startswith=requirement.unit.path)
+    elif requirement.scope == Requirement.Scope.POSITION:
+        qs = qs.filter(position__iexact=requirement.position)
+    return qs
+
+
+def validity_months_for(requirement: Requirement) -> int | None:
+    return requirement.validity_months or requirement.course.validity_months
+
+
+def _certificate_model():
+    try:
+        from certificates.models import Certificate
+    except ImportError:  # the certificates app is not there yet: completions stand in
+        return None
+    return Certificate
+
+
+def holdings(course_id: int, validity_months: int | None = None) -> QuerySet:
+    """Certifications for a course as rows (learner_id, h_from, h_until; h_until NULL =
+    never expires). Issued certificates when the certificates app provides them (their expiry
+    already carries the HR validity, see people.apps); until then, completed enrolments plus
+    the validity."""
+    Certificate = _certificate_model()
+    if Certificate is not None:
+        return Certificate.objects.filter(
+            course_id=course_id, status=Certificate.Status.ISSUED
+        ).annotate(h_from=F("completed_on"), h_until=F("expires_on"))
+    completed_on = TruncDate("completed_at")
+    return Enrolment.objects.filter(
+        course_id=course_id, status=Enrolment.Status.COMPLETED
+    ).annotate(
+        h_from=completed_on,
+        h_until=AddMonths(completed_on, validity_months)
+        if validity_months
+        else Value(None, output_field=DateField()),
+    )
+
+
+def _holding_expressions(course_id: int, validity_months: int | None = None) -> dict:
+    """`held_until`: the latest expiry of the person's certifications for the course
+    (NEVER when one does not expire; NULL when never certified)."""
+    rows = holdings(course_id, validity_months).filter(learner_id=OuterRef("user_id"))
+    latest = (
+        rows.filter(h_until__isnull=False)
+        .order_by()
+        .values("learner_id")
+        .annotate(m=Max("h_until"))
+        .values("m")
+    )
+    return {
+        "held_until": Case(
+            When(Exists(rows.filter(h_until__isnull=True)), then=Value(NEVER)),
+            default=Subquery(latest, output_field=DateField()),
+            output_field=DateField(),
+        )
+    }
+
+
+def compliance_queryset(
+    requirement: Requirement, staff: QuerySet | None = None, today: date | None = None
+) -> QuerySet[StaffProfile]:
+    """People in the requirement's scope annotated with `held_until`, `due_on` and
+    `compliance` (one of Compliance.ALL), all computed by the database."""
+    today = today or timezone.localdate()
+    window_end = today + timedelta(days=expiring_window_days())
+    due_days = timedelta(days=requirement.due_days)
+    active_due = (
+        Enrolment.objects.filter(
+            learner_id=OuterRef("user_id"),
+            course_id=requirement.course_id,
+            status=Enrolment.Status.ACTIVE,
+        )
+        .order_by("-cycle")
+        .values("due_date")[:1]
+    )
+    requirement_since = timezone.localdate(requirement.created_at)
+    # Not certified and no enrolment due date yet: due D days after the hire, the move into
+    # the unit or the requirement itself, whichever is last.
+    fallback_overdue = Q(start_date__lt=today - due_days, placed_on__lt=today - due_days) & Q(
+        pk__isnull=requirement_since >= today - due_days
+    )
+    qs = staff_in_requirement(requirement, staff).annotate(
+        **_holding_expressions(requirement.course_id, validity_months_for(requirement)),
+        due_on=Subquery(active_due, output_field=DateField()),
+    )
+    return qs.annotate(
+        compliance=Case(
+            When(held_until__gt=window_end, then=Value(Compliance.COMPLIANT)),
+            When(held_until__gte=today, then=Value(Compliance.EXPIRING)),
+            When(held_until__isnull=False, then=Value(Compliance.EXPIRED)),
+            When(due_on__lt=today, then=Value(Compliance.OVERDUE)),
+            When(due_on__isnull=False, then=Value(Compliance.PENDING)),
+            When(fallback_overdue, then=Value(Compliance.OVERDUE)),
+            default=Value(Compliance.PENDING),
+            output_field=CharField(),
+        )
+    )
+
+
+def fallback_due_date(profile: StaffProfile, requirement: Requirement) -> date:
+    anchor = max(profile.start_date, profile.placed_on, timezone.localdate(requirement.created_at))
+    return anchor + timedelta(days=requirement.due_days)
+
+
+def _status_counts(qs: QuerySet) -> dict:
+    return {status: Count("pk", filter=Q(compliance=status)) for status in Compliance.ALL} | {
+        "total": Count("pk")
+    }
+
+
+def compliance_totals(requirement: Requirement, staff: QuerySet) -> dict:
+    """{status: count, total, percent} for one requirement over a set of people (1 query)."""
+    qs = compliance_queryset(requirement, staff)
+    row = qs.aggregate(**_status_counts(qs))
+    return _with_percent(row)
+
+
+def _with_percent(row: dict) -> dict:
+    total = row.get("total") or 0
+    valid = sum(row.get(s) or 0 for s in Compliance.VALID)
+    row["valid"] = valid
+    row["percent"] = round(100 * valid / total) if total else None
+    return row
+
+
+def compliance_by_unit(
+    requirement: Requirement, staff: QuerySet, units: list[OrgUnit]
+) -> dict[int, dict]:
+    """Counts per unit subtree for the given units (siblings): 1 query for all of them."""
+    if not units:
+        return {}
+    depth = units[0].depth
+    prefix_len = depth * OrgUnit.steplen
+    from django.db.models.functions import Substr
+
+    by_path = {u.path: u.pk for u in units}
+    qs = compliance_queryset(requirement, staff).filter(_paths_q(list(by_path), "unit__path"))
+    rows = (
+        qs.annotate(branch=Substr("unit__path", 1, prefix_len))
+        .order_by()
+        .values("branch")
+        .annotate(**_status_counts(qs))
+    )
+    result = {}
+    for row in rows:
+        unit_id = by_path.get(row.pop("branch"))
+        if unit_id is not None:
+            result[unit_id] = _with_percent(row)
+    return result
+
+
+def monthly_trend(requirement: Requirement, staff: QuerySet, months: int = 6) -> list[dict]:
+    """People holding a valid certification at the end of each of the last months (1 query)."""
+    today = timezone.localdate()
+    ends = []
+    for back in range(months - 1, -1, -1):
+        first_of_next = (today.replace(day=1) + relativedelta(months=1)) - relativedelta(
+            months=back
+        )
+        ends.append(min(first_of_next - timedelta(days=1), today))
+    people = staff_in_requirement(requirement, staff)
+    certs = holdings(requirement.course_id, validity_months_for(requirement)).filter(
+        learner_id__in=people.values("user_id")
+    )
+    aggregates = {
+        f"m{i}": Count(
+            "learner_id",
+            distinct=True,
+            filter=Q(h_from__lte=end) & (Q(h_until__isnull=True) | Q(h_until__gte=end)),
+        )
+        for i, end in enumerate(ends)
+    }
+    row = certs.aggregate(**aggregates)
+    total = people.count()
+    return [
+        {
+            "month": end,
+            "holders": row[f"m{i}"],
+            "percent": round(100 * row[f"m{i}"] / total) if total else None,
+        }
+        for i, end in enumerate(ends)
+    ]
+
+
+# --- coverage -----------------------------------------------------------------------------
+
+
+@dataclass
+class CoverageForecast:
+    rule: CoverageRule
+    holders_today: int
+    margin_today: int
+    breaks_on: date | None  # first day within the horizon the rule is not met
+    lowest: int  # the fewest holders on any day of the horizon
+
+    @property
+    def broken(self) -> bool:
+        return self.margin_today < 0
+
+    @property
+    def at_risk(self) -> bool:
+        return self.breaks_on is not None
+
+
+def coverage_forecast(
+    rule: CoverageRule, today: date | None = None, horizon_days: int = 90
+) -> CoverageForecast:
+    """Holders today and the first day in the horizon the rule breaks, from expiry dates and
+    announced departures (1 query)."""
+    today = today or timezone.localdate()
+    staff = active_staff()
+    if rule.include_subunits:
+        staff = staff.filter(unit__path__startswith=rule.unit.path)
+    else:
+        staff = staff.filter(unit=rule.unit)
+    holders = list(
+        staff.annotate(**_holding_expressions(rule.course_id, rule.course.validity_months))
+        .filter(held_until__gte=today)
+        .values_list("held_until", "end_date", "status")
+    )
+
+    def last_day(held_until, end_date, status):
+        ends = [held_until]
+        if status == StaffProfile.Status.LEAVING and end_date:
+            # Leaving on end_date: no longer counted from that day on.
+            ends.append(end_date - timedelta(days=1))
+        return min(ends)
+
+    last_days = sorted(last_day(*row) for row in holders)
+    count = len(last_days)
+    horizon_end = today + timedelta(days=horizon_days)
+    breaks_on = None
+    lowest = count
+    if count < rule.minimum:
+        breaks_on = today
+    remaining = count
+    for day in last_days:
+        if day >= horizon_end:
+            break
+        remaining -= 1
+        lowest = min(lowest, remaining)
+        if remaining < rule.minimum and breaks_on is None:
+            breaks_on = max(day + timedelta(days=1), today)
+    return CoverageForecast(
+        rule=rule,
+        holders_today=count,
+        margin_today=count - rule.minimum,
+        breaks_on=breaks_on,
+        lowest=lowest,
+    )
+
+
+def coverage_forecasts(user) -> list[CoverageForecast]:
+    rules_qs = CoverageRule.objects.filter(active=True).select_related("unit", "course")
+    units = visible_units(user)
+    if not is_admin(user) and not (is_hr(user) and scope_paths(user) is None):
+        rules_qs = rules_qs.filter(unit__in=units)
+    return [coverage_forecast(rule) for rule in rules_qs]
+
+
+# --- what to renew and remind -----------------------------------------------------------------
+
+
+def renewal_candidates(requirement: Requirement, today: date | None = None) -> QuerySet:
+    """People whose certification for the requirement expires within the window and who have
+    no renewal in progress."""
+    today = today or timezone.localdate()
+    window_end = today + timedelta(days=expiring_window_days())
+    in_progress = Enrolment.objects.filter(
+        learner_id=OuterRef("user_id"),
+        course_id=requirement.course_id,
+        status=Enrolment.Status.ACTIVE,
+    )
+    return (
+        compliance_queryset(requirement, today=today)
+        .filter(held_until__lte=window_end)
+        .exclude(Exists(in_progress))
+    )
+
+
+def unassigned_in_scope(requirement: Requirement) -> QuerySet:
+    """People in scope without a valid certification and without an active enrolment."""
+    today = timezone.localdate()
+    in_progress = Enrolment.objects.filter(
+        learner_id=OuterRef("user_id"),
+        course_id=requirement.course_id,
+        status=Enrolment.Status.ACTIVE,
+    )
+    return (
+        compliance_queryset(requirement, today=today)
+        .exclude(compliance__in=[Compliance.COMPLIANT, Compliance.EXPIRING])
+        .exclude(Exists(in_progress))
+        .exclude(_awaiting_certificate(requirement.course_id))
+        .filter(user__is_active=True)
+    )
+
+
+def _awaiting_certificate(course_id: int) -> Q:
+    """A completion whose certificate is still being issued (issuance runs after commit)."""
+    Certificate = _certificate_model()
+    if Certificate is None:
+        return Q(pk__in=[])
+    return Q(
+        Exists(
+            Enrolment.objects.filter(
+                learner_id=OuterRef("user_id"),
+                course_id=course_id,
+                status=Enrolment.Status.COMPLETED,
+            ).exclude(Exists(Certificate.objects.filter(enrolment_id=OuterRef("pk"))))
+        )
+    )
+
+
+def requirements_for_profile(profile: StaffProfile) -> list[Requirement]:
+    reqs = Requirement.objects.filter(active=True).select_related("course", "unit")
+    out = []
+    for req in reqs:
+        if req.scope == Requirement.Scope.UNIT and req.unit_id:
+            if profile.unit.path.startswith(req.unit.path):
+                out.append(req)
+        elif req.scope == Requirement.Scope.POSITION:
+            if (profile.position or "").lower() == req.position.lower():
+                out.append(req)
+        else:
+            out.append(req)
+    return out
+
+
+def staff_search(qs: QuerySet, *, text: str = "", unit: OrgUnit | None = None, status: str = ""):
+    if text:
+        for word in text.split():
+            qs = qs.filter(
+                Q(user__first_name__icontains=word)
+                | Q(user__last_name__icontains=word)
+                | Q(user__email__icontains=word)
+                | Q(employee_id__icontains=word)
+                | Q(position__icontains=word)
+            )
+    if unit is not None:
+        qs = qs.filter(unit__path__startswith=unit.path)
+    if status:
+        qs = qs.filter(status=status)
+    return qs.order_by("user__last_name", "user__first_name", "pk")

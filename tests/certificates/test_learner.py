@@ -1,0 +1,79 @@
+import pytest
+
+from certificates.models import Certificate
+from core.roles import Role
+
+pytestmark = pytest.mark.django_db
+
+
+def test_my_certificates_lists_mine_with_downloads(
+    client, learner, issue, django_assert_max_num_queries
+):
+    mine = issue(learner)
+    client.force_login(learner)
+    with django_assert_max_num_queries(8):
+        response = client.get("/mis-certificados/")
+    content = response.content.decode()
+    assert mine.code in content
+    assert f"/mis-certificados/{mine.code}/pdf/" in content
+    assert f"/mis-certificados/{mine.code}/credencial/" in content
+    for _ in range(3):
+        issue(learner)
+    with django_assert_max_num_queries(8):
+        client.get("/mis-certificados/")
+
+
+def test_the_nav_item_is_for_signed_in_users(client, learner):
+    assert 'data-nav="my-certificates"' not in client.get("/verificar/").content.decode()
+    client.force_login(learner)
+    assert 'data-nav="my-certificates"' in client.get("/verificar/").content.decode()
+
+
+def test_downloads_of_my_own_certificate(client, learner, issue):
+    certificate = issue(learner)
+    client.force_login(learner)
+    response = client.get(f"/mis-certificados/{certificate.code}/pdf/")
+    assert response.status_code == 200
+    assert response["Content-Type"] == "application/pdf"
+    assert b"".join(response.streaming_content).startswith(b"%PDF-")
+    response = client.get(f"/mis-certificados/{certificate.code}/credencial/")
+    assert response.status_code == 200
+    assert response.json()["id"] == f"urn:uuid:{certificate.uuid}"
+    assert "attachment" in response["Content-Disposition"]
+
+
+def test_a_learner_cannot_download_another_learners_certificate(client, learner, make_user, issue):
+    other = issue(make_user(Role.LEARNER))
+    issue(learner)
+    client.force_login(learner)
+    assert client.get(f"/mis-certificados/{other.code}/pdf/").status_code == 404
+    assert client.get(f"/mis-certificados/{other.code}/credencial/").status_code == 404
+    assert client.get("/mis-certificados/garbage/pdf/").status_code == 404
+
+
+def test_anonymous_users_must_sign_in(client, certificate):
+    response = client.get(f"/mis-certificados/{certificate.code}/pdf/")
+    assert response.status_code == 302
+
+
+def test_anonymisation_deletes_the_pdf_and_keeps_the_hash(
+    client, certificate, django_capture_on_commit_callbacks
+):
+    from certificates.services import certificate_anonymise
+
+    storage = certificate.pdf.storage
+    name = certificate.pdf.name
+    sha = certificate.pdf_sha256
+    assert storage.exists(name)
+    with django_capture_on_commit_callbacks(execute=True):
+        assert certificate_anonymise(learner=certificate.learner) == 1
+    certificate.refresh_from_db()
+    assert certificate.anonymised
+    assert not certificate.pdf
+    assert certificate.pdf_sha256 == sha
+    assert certificate.learner_name == ""
+    assert certificate.shown_name == "titular anonimizado"
+    client.force_login(certificate.learner)
+    assert client.get(f"/mis-certificados/{certificate.code}/pdf/").status_code == 404
+    assert Certificate.objects.filter(anonymised=True).count() == 1
+    assert not storage.exists(name)  # deleted once the anonymisation committed
