@@ -15,6 +15,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
+MEASUREMENT_TIMEOUT_SECONDS = 600
 
 
 def model(label: str):
@@ -252,14 +253,21 @@ def run_all(facts, *, env: dict, log: Callable[[str], None]) -> list[dict]:
     facts_file.write_text(json.dumps(facts.__dict__))
     results = []
     for name in MEASUREMENTS:
-        completed = subprocess.run(
-            [sys.executable, "-m", "bench.inprocess", name, str(facts_file)],
-            cwd=ROOT,
-            env=env,
-            capture_output=True,
-            text=True,
-            timeout=3600,
-        )
+        try:
+            completed = subprocess.run(
+                [sys.executable, "-m", "bench.inprocess", name, str(facts_file)],
+                cwd=ROOT,
+                env=env,
+                capture_output=True,
+                text=True,
+                timeout=MEASUREMENT_TIMEOUT_SECONDS,
+            )
+        except subprocess.TimeoutExpired:
+            log(f"  {name}: timed out after {MEASUREMENT_TIMEOUT_SECONDS} s")
+            results.append(
+                {"name": name, "summary": f"timed out after {MEASUREMENT_TIMEOUT_SECONDS} s"}
+            )
+            continue
         line = next((x for x in completed.stdout.splitlines() if x.startswith("BENCHJSON ")), None)
         if line is None:
             tail = (completed.stderr or completed.stdout).strip().splitlines()[-3:]

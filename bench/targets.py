@@ -5,6 +5,7 @@ status, and the SQL queries of a warm request are counted there. Only then is it
 """
 
 import secrets
+import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
@@ -73,9 +74,12 @@ def check(target: Target) -> Target:
     client = Client(raise_request_exception=False)
     if target.user_id is not None:
         client.force_login(get_user_model().objects.get(pk=target.user_id))
+    started = time.perf_counter()
     rotation = target.rotation or [(target.path, target.user_id)]
     requests = rotation[:2] if len(rotation) > 1 else rotation * 2
     response = None
+    with connection.cursor() as cursor:  # a page that needs minutes is reported, not waited for
+        cursor.execute(f"SET statement_timeout = {CHECK_TIMEOUT_SECONDS * 1000}")
     try:
         for i, (path, user_id) in enumerate(requests):
             if user_id != target.user_id and user_id is not None:
@@ -90,13 +94,20 @@ def check(target: Target) -> Target:
     except Exception as exc:  # even the error page failed
         target.problem = f"{exc.__class__.__name__} in process: {str(exc)[:80]}"
         return target
+    finally:
+        with connection.cursor() as cursor:
+            cursor.execute("SET statement_timeout = 0")
     target.status = response.status_code
+    if target.status == 500 and time.perf_counter() - started > CHECK_TIMEOUT_SECONDS:
+        target.problem = f"a query ran over {CHECK_TIMEOUT_SECONDS} s in process"
+        return target
     if target.status not in target.expect:
         target.problem = f"HTTP {target.status} in process"
     return target
 
 
 _FORM = "application/x-www-form-urlencoded"
+CHECK_TIMEOUT_SECONDS = 60
 
 
 def _page_url(label: str, pk) -> str | None:
