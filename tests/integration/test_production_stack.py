@@ -187,6 +187,20 @@ def _database_url() -> str:
     return f"postgres://{auth}@{db['HOST'] or '127.0.0.1'}:{db['PORT'] or 5432}/{db['NAME']}"
 
 
+def _reset_sequences() -> None:
+    """The restored snapshot keeps its primary keys while the flush before it restarted the
+    sequences: move them past the restored rows, or the next page or group would collide."""
+    from django.apps import apps
+    from django.core.management.color import no_style
+
+    statements = connection.ops.sequence_reset_sql(
+        no_style(), apps.get_models(include_auto_created=True)
+    )
+    with connection.cursor() as cursor:
+        for statement in statements:
+            cursor.execute(statement)
+
+
 @pytest.fixture
 def _restorable_database(django_db_setup, django_db_blocker):
     """The stack's processes see only committed rows: a transactional test, after which the
@@ -204,6 +218,7 @@ def _restorable_database(django_db_setup, django_db_blocker):
 def stack(
     _restorable_database, transactional_db, django_db_serialized_rollback
 ) -> Iterator[ProductionStack]:
+    _reset_sequences()
     workdir = Path(tempfile.mkdtemp(prefix="relevo-stack-"))
     redis = PrivateRedis(workdir)
     redis.start()
