@@ -126,21 +126,28 @@ def _static_fingerprint() -> str:
 def ensure_static(env: dict) -> bool:
     """Run collectstatic (hashed, compressed: what DEBUG off serves) unless the static files
     found are those of the last run. Returns True when it ran."""
+    import fcntl
+
     from django.conf import settings
 
     root = Path(settings.STATIC_ROOT)
+    root.mkdir(parents=True, exist_ok=True)
     stamp = root / ".relevo-fingerprint"
     fingerprint = _static_fingerprint()
-    if (root / "staticfiles.json").exists() and stamp.exists() and stamp.read_text() == fingerprint:
-        return False
-    subprocess.run(
-        [sys.executable, "manage.py", "collectstatic", "--noinput", "-v0"],
-        cwd=ROOT,
-        env=env,
-        check=True,
-    )
-    stamp.write_text(fingerprint)
-    return True
+    # Parallel test processes (xdist) may get here at once: one collects, the others wait.
+    with (root / ".relevo-lock").open("w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        fresh = stamp.exists() and stamp.read_text() == fingerprint
+        if fresh and (root / "staticfiles.json").exists():
+            return False
+        subprocess.run(
+            [sys.executable, "manage.py", "collectstatic", "--noinput", "-v0"],
+            cwd=ROOT,
+            env=env,
+            check=True,
+        )
+        stamp.write_text(fingerprint)
+        return True
 
 
 def free_port() -> int:
