@@ -76,3 +76,14 @@ messages-core: $(STAMP) ## extract core's and the shared templates' strings into
 	DEBUG=1 $(PY) manage.py makemessages -l es -l en --no-location --no-obsolete -v0 \
 	  --ignore=.venv --ignore=courses --ignore=assessments --ignore=certificates \
 	  --ignore=people --ignore=knowledge_base --ignore=tests --ignore=bench --ignore=node_modules
+
+test-e2e: $(STAMP) messages ## only the browser tests (Playwright + Debian's chromium, axe-core)
+	$(PY) -m pytest -n $(PYTEST_WORKERS) -q -m e2e tests $(PYTEST_ARGS)
+
+test-integration: $(STAMP) messages ## only the real-worker tests (needs DATABASE_URL on PostgreSQL and CELERY_BROKER_URL on Redis)
+	RELEVO_REQUIRE_SERVICES=1 $(PY) -m pytest -n $(PYTEST_WORKERS) -q -m integration tests $(PYTEST_ARGS)
+
+outbox-sweep: $(STAMP) ## send outbox messages the broker never received (what beat runs every minute)
+	$(DEMO_ENV) $(PY) manage.py outbox_sweep
+
+.PHONY: test-integration outbox-sweep messages-app messages-core

@@ -67,7 +67,35 @@ def required_quizzes_passed(enrolment) -> bool:
     )
 
 
+def course_quizzes(course) -> list[dict]:
+    """The course page lists its quizzes (courses.extensions.register_course_related)."""
+    from django.urls import reverse
+
+    from .models import Quiz
+
+    kind = str(_("Quiz"))
+    return [
+        {"title": quiz.title, "url": reverse("assessments:quiz", args=[quiz.pk]), "kind": kind}
+        for quiz in Quiz.objects.filter(course=course).only("pk", "title").order_by("title")
+    ]
+
+
+def my_learning_panel(request) -> dict | None:
+    """The learner's quizzes and grades as a section of "Mi aprendizaje"."""
+    if not request.user.is_authenticated:
+        return None
+    from .selectors import learner_quiz_rows
+
+    rows = learner_quiz_rows(user=request.user)
+    if not rows:
+        return None
+    return {"template": "assessments/includes/my_learning_panel.html", "context": {"rows": rows}}
+
+
 def register() -> None:
     from courses.completion import register_requirement
+    from courses.extensions import register_course_related, register_my_learning_panel
 
     register_requirement("assessments.required_quizzes_passed", required_quizzes_passed)
+    register_course_related(course_quizzes)
+    register_my_learning_panel(my_learning_panel)

@@ -226,7 +226,8 @@ class Quiz(ClusterableModel):
         verbose_name=_("course"),
         null=True,
         blank=True,
-        on_delete=models.PROTECT,
+        # Deleting a course keeps its quizzes and their attempts (grades are history).
+        on_delete=models.SET_NULL,
         related_name="quizzes",
         help_text=_("The course this quiz belongs to (its final exam, or a lesson's quiz)."),
     )

@@ -3,6 +3,7 @@
 import rules
 
 from core.roles import Role, has_role
+from courses.rules import is_course_owner
 
 
 @rules.predicate
@@ -22,7 +23,7 @@ def owns_quiz(user, quiz) -> bool:
     if quiz is None or not user.is_authenticated:
         return False
     if quiz.course_id:
-        return quiz.course.owners.filter(pk=user.pk).exists()
+        return is_course_owner(user, quiz.course)
     return quiz.created_by_id == user.pk
 
 

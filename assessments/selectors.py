@@ -104,3 +104,32 @@ def learner_quizzes(*, user) -> QuerySet[Quiz]:
         .distinct()
         .order_by("course__title", "title")
     )
+
+
+def learner_quiz_rows(*, user) -> list[dict]:
+    """Each quiz of the learner's courses with their grade, pass state and open attempt
+    (two queries, whatever the number of quizzes)."""
+    quizzes = list(learner_quizzes(user=user))
+    scores: dict[int, list] = {}
+    open_quiz_ids = set()
+    for quiz_id, state, score in (
+        Attempt.objects.filter(learner=user, quiz__in=quizzes)
+        .order_by("number")
+        .values_list("quiz_id", "state", "score")
+    ):
+        if state == Attempt.State.IN_PROGRESS:
+            open_quiz_ids.add(quiz_id)
+        else:
+            scores.setdefault(quiz_id, []).append(score)
+    rows = []
+    for quiz in quizzes:
+        grade = quiz_grade(quiz, scores.get(quiz.pk, []))
+        rows.append(
+            {
+                "quiz": quiz,
+                "grade": grade,
+                "passed": grade is not None and grade >= float(quiz.pass_mark),
+                "in_progress": quiz.pk in open_quiz_ids,
+            }
+        )
+    return rows

@@ -54,29 +54,7 @@ def _own_attempt(request, attempt_uuid) -> Attempt:
 @require_GET
 def my_quizzes(request):
     """The quizzes of the courses the learner is enrolled in, with their grade so far."""
-    quizzes = list(selectors.learner_quizzes(user=request.user))
-    scores: dict[int, list] = {}
-    open_quiz_ids = set()
-    for quiz_id, state, score in (
-        Attempt.objects.filter(learner=request.user, quiz__in=quizzes)
-        .order_by("number")
-        .values_list("quiz_id", "state", "score")
-    ):
-        if state == Attempt.State.IN_PROGRESS:
-            open_quiz_ids.add(quiz_id)
-        else:
-            scores.setdefault(quiz_id, []).append(score)
-    rows = []
-    for quiz in quizzes:
-        grade = selectors.quiz_grade(quiz, scores.get(quiz.pk, []))
-        rows.append(
-            {
-                "quiz": quiz,
-                "grade": grade,
-                "passed": grade is not None and grade >= float(quiz.pass_mark),
-                "in_progress": quiz.pk in open_quiz_ids,
-            }
-        )
+    rows = selectors.learner_quiz_rows(user=request.user)
     return render(request, "assessments/my_quizzes.html", {"rows": rows})
 
 

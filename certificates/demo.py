@@ -75,7 +75,15 @@ def seed(stdout) -> None:
         .first()
     )
     if valid is None or valid.is_expired():
-        valid = _certificate(users[LEARNER], courses[0], days_ago=20)
+        # The learner's courses in progress (the half-done one, the assigned one) stay as the
+        # courses demo left them: the certificate is for another course.
+        studying = set(
+            Enrolment.objects.filter(
+                learner=users[LEARNER], status=Enrolment.Status.ACTIVE
+            ).values_list("course_id", flat=True)
+        )
+        valid_course = next((c for c in courses if c.pk not in studying), courses[-1])
+        valid = _certificate(users[LEARNER], valid_course, days_ago=20)
 
     expired = _certificate(users.get(EXPIRED_HOLDER, users[LEARNER]), courses[-1], days_ago=800)
     if not expired.is_expired():

@@ -12,12 +12,13 @@ class CoursePageForm(WagtailAdminPageForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         User = get_user_model()
-        current = self.instance.owners.all() if self.instance.pk else User.objects.none()
+        # A draft revision holds owners in a modelcluster FakeQuerySet: read them by iteration.
+        current = [owner.pk for owner in self.instance.owners.all()] if self.instance.pk else []
         if "owners" in self.fields:
             self.fields["owners"].queryset = (
                 User.objects.filter(
                     Q(groups__name__in=[Role.TRAINER, Role.ADMIN])
-                    | Q(pk__in=current.values("pk"))
+                    | Q(pk__in=current)
                     | Q(pk=getattr(self.for_user, "pk", None))
                 )
                 .distinct()

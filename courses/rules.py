@@ -11,7 +11,9 @@ def is_course_owner(user, course) -> bool:
         return False
     owner_ids = getattr(course, "_owner_ids", None)
     if owner_ids is None:
-        owner_ids = set(course.owners.values_list("pk", flat=True))
+        # A page loaded from a draft revision holds its owners in a modelcluster FakeQuerySet,
+        # which supports iteration but not values_list("pk").
+        owner_ids = {owner.pk for owner in course.owners.all()}
         course._owner_ids = owner_ids
     return user.pk in owner_ids
 

@@ -75,14 +75,12 @@ def add_random_slot(quiz, category, count, include_subcategories=True):
 def make_course(*, owners=(), lessons=1, title="Seguridad de la información"):
     """A live course (under the catalogue) with `lessons` live lessons. Until courses ships its
     own factories, built with Wagtail's tree API directly."""
-    from wagtail.models import Page
 
     from courses.models import CourseIndexPage, CoursePage, LessonPage
 
     index = CourseIndexPage.objects.first()
     if index is None:
-        home = Page.objects.get(depth=2)
-        index = home.add_child(instance=CourseIndexPage(title="Cursos", slug="cursos"))
+        index = _home_page().add_child(instance=CourseIndexPage(title="Cursos", slug="cursos"))
     course = index.add_child(
         instance=CoursePage(
             title=title, slug=f"curso-{CoursePage.objects.count() + 1}", summary="Resumen"
@@ -104,3 +102,22 @@ def with_mfa(user):
         user=user, type=Authenticator.Type.TOTP, defaults={"data": {"secret": "x"}}
     )
     return user
+
+
+def _home_page():
+    """The site's home page; transactional (browser) tests flush the migrated page tree, so it
+    is rebuilt when missing."""
+    from wagtail.models import Locale, Page, Site
+
+    home = Page.objects.filter(depth=2).first()
+    if home is not None:
+        return home
+    from core.models import HomePage
+
+    Locale.objects.get_or_create(language_code="es")
+    root = Page.get_first_root_node() or Page.add_root(instance=Page(title="Root", slug="root"))
+    home = root.add_child(instance=HomePage(title="Relevo", slug="home"))
+    Site.objects.update_or_create(
+        is_default_site=True, defaults={"root_page": home, "hostname": "localhost"}
+    )
+    return home

@@ -457,3 +457,18 @@ def test_my_quizzes_lists_enrolled_courses_quizzes_with_bounded_queries(
         html = client.get(reverse("assessments:mine")).content.decode()
     assert html.count("Final ") == courses
     assert hidden.title not in html
+
+
+def test_course_page_and_my_learning_list_the_quizzes(client, learner):
+    from courses.services import enrolment_create
+
+    course = make_course(title="Gobierno abierto")
+    quiz = quiz_with_questions(1, course=course, title="Evaluación final de gobierno abierto")
+    enrolment_create(learner=learner, course=course)
+    client.force_login(learner)
+    course_html = client.get(course.url).content.decode()
+    assert reverse("assessments:quiz", args=[quiz.pk]) in course_html
+    attempt = services.attempt_start(quiz_id=quiz.pk, user=learner)
+    services.attempt_submit(attempt_uuid=attempt.uuid, user=learner)
+    learning_html = client.get("/mi-aprendizaje/").content.decode()
+    assert quiz.title in learning_html and "Aún no aprobada" in learning_html

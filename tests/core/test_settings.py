@@ -18,6 +18,7 @@ TEST_ONLY = {
     "LOG_JSON",
     "MFA_REQUIRED_FOR_ROLES",
     "DJANGO_SETTINGS_MODULE",
+    "DJANGO_ALLOW_ASYNC_UNSAFE",  # set by tests/e2e/conftest.py for Playwright
 }
 
 

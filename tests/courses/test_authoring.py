@@ -77,6 +77,18 @@ def _refused(client, url) -> bool:
     )
 
 
+def test_owner_can_edit_a_draft_with_unpublished_changes(client, trainer, other_trainer):
+    draft = make_course(title="Borrador", lessons=1, owners=[trainer], live=False)
+    assert CoursePage.objects.get(pk=draft.pk).has_unpublished_changes
+    url = reverse("wagtailadmin_pages:edit", args=[draft.pk])
+    client.force_login(trainer)
+    assert client.get(url).status_code == 200
+    lesson = LessonPage.objects.child_of(draft).get()
+    assert client.get(reverse("wagtailadmin_pages:edit", args=[lesson.pk])).status_code == 200
+    client.force_login(other_trainer)
+    assert _refused(client, url)
+
+
 def test_trainer_cannot_edit_another_trainers_course(client, other_trainer, course):
     client.force_login(other_trainer)
     url = reverse("wagtailadmin_pages:edit", args=[course.pk])

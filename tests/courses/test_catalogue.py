@@ -9,6 +9,13 @@ from .factories import TopicFactory, make_course
 pytestmark = pytest.mark.django_db
 
 
+@pytest.fixture(autouse=True)
+def _private_cache(settings):
+    # A Redis shared by parallel test workers is cleared by their fixtures at any moment:
+    # cache behaviour is asserted on a process-local cache.
+    settings.CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+
+
 @pytest.fixture
 def courses():
     security = TopicFactory(name="Ciberseguridad", slug="ciberseguridad")

@@ -165,3 +165,31 @@ def console_errors(page):
     page.on("console", lambda msg: errors.append(msg.text) if msg.type == "error" else None)
     page.on("pageerror", lambda exc: errors.append(str(exc)))
     return errors
+
+
+@pytest.fixture
+def site_url(live_server, settings):
+    """The live server's address, with the default Wagtail site on it (page URLs are absolute
+    to the site) and MFA enforcement off as in the demo."""
+    from urllib.parse import urlparse
+
+    from wagtail.models import Site
+
+    settings.MFA_REQUIRED_FOR_ROLES = []
+    parsed = urlparse(live_server.url)
+    Site.objects.filter(is_default_site=True).update(hostname=parsed.hostname, port=parsed.port)
+    return live_server.url
+
+
+@pytest.fixture
+def sign_in(page, site_url):
+    """Sign in through the real form, landing on `next_url`."""
+
+    def do(email: str, password: str = DEMO_PASSWORD, next_url: str = "/"):
+        page.goto(f"{site_url}/cuenta/login/?next={next_url}")
+        page.fill("input[name=login]", email)
+        page.fill("input[name=password]", password)
+        page.locator("main form").get_by_role("button", name="Iniciar sesión").click()
+        page.wait_for_load_state()
+
+    return do

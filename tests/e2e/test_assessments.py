@@ -1,7 +1,5 @@
 """A learner takes and passes a quiz with the keyboard only, and the course completes."""
 
-import os
-
 import pytest
 from django.test import Client
 from playwright.sync_api import expect
@@ -10,24 +8,8 @@ from assessments.models import Attempt
 from tests.assessments.factories import make_course, quiz_with_questions
 from tests.core.factories import UserFactory
 
-os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")  # Playwright's sync API runs a loop
-
-# serialized_rollback: a transactional test starts from the migrated data (page tree, groups).
-pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
-
-
-@pytest.fixture(scope="session")
-def browser_type_launch_args(browser_type_launch_args):
-    return {
-        **browser_type_launch_args,
-        "executable_path": "/usr/bin/chromium",
-        "args": [
-            "--no-sandbox",
-            "--disable-background-networking",
-            "--disable-component-update",
-            "--disable-sync",
-        ],
-    }
+# tests/e2e/conftest.py gives every browser test committed data restored after each test.
+pytestmark = pytest.mark.e2e
 
 
 def tab_to(page, selector: str, limit: int = 60) -> None:
