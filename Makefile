@@ -59,8 +59,8 @@ lock: $(STAMP) ## re-pin requirements.lock from pyproject.toml
 check-deploy: $(STAMP) ## Django's deployment checklist under the documented production environment
 	env $$(grep -v '^#' docs/production.env.example | xargs) $(PY) manage.py check --deploy --fail-level WARNING
 
-bench: $(STAMP) messages ## the benchmark on PostgreSQL (never part of `make test`); SCALE=0.1 for a quick run
-	$(PY) -m bench.run --scale $(SCALE)
+bench: $(STAMP) messages ## the benchmark on PostgreSQL + Redis (never part of `make test`); SCALE=0.1 for a quick run
+	$(PY) -m bench.run --scale $(SCALE) $(BENCH_ARGS)
 
 clean:
 	rm -rf $(VENV) db.sqlite3* media private-media staticfiles var

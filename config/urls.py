@@ -26,6 +26,9 @@ if settings.DEBUG:
 
     urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)
 
+if settings.BENCHMARK_ENDPOINTS:
+    urlpatterns.append(path("", include("bench.urls")))
+
 # Wagtail serves the page tree last: /cursos/, /conocimiento/... are pages.
 urlpatterns.append(path("", include(wagtail_urls)))
 

@@ -518,3 +518,27 @@ CELERY_BEAT_SCHEDULE["people-weekly-digest"] = {
     "task": "people.tasks.weekly_digest",
     "schedule": crontab(hour=7, minute=0, day_of_week=1),
 }
+
+# The benchmark's bare yardstick view (bench/urls.py): never enabled in a real deployment.
+BENCHMARK_ENDPOINTS = env.bool("BENCHMARK_ENDPOINTS", default=False)
+# How often beat runs the outbox sweep (seconds); the production-stack test shortens it.
+CELERY_BEAT_SCHEDULE["core-outbox-sweep"]["schedule"] = env.float(
+    "OUTBOX_SWEEP_SECONDS", default=60.0
+)
+
+# Very large sites: OpenSearch or Elasticsearch through Wagtail's own backends (SEARCH_BACKEND =
+# opensearch2, opensearch3, elasticsearch8, elasticsearch9; install the matching client). The
+# default stays PostgreSQL full-text search with the Spanish configuration (docs/deployment.md).
+SEARCH_BACKEND = env.str("SEARCH_BACKEND", default="database")
+if SEARCH_BACKEND != "database":
+    WAGTAILSEARCH_BACKENDS["default"] = {
+        "BACKEND": f"wagtail.search.backends.{SEARCH_BACKEND}",
+        "URLS": env.list("SEARCH_URLS", default=["http://127.0.0.1:9200"]),
+        "INDEX_PREFIX": env.str("SEARCH_INDEX_PREFIX", default="relevo_"),
+        "TIMEOUT": env.int("SEARCH_TIMEOUT", default=5),
+        "AUTO_UPDATE": True,
+        # Spanish stemming and stop words for every field without its own analyzer.
+        "INDEX_SETTINGS": {
+            "settings": {"analysis": {"analyzer": {"default": {"type": "spanish"}}}}
+        },
+    }

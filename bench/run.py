@@ -1,0 +1,181 @@
+"""`python -m bench.run --scale S`: seed, serve with the production stack, measure, report.
+
+1. Drops and recreates the benchmark database (DATABASE_URL, PostgreSQL only), migrates.
+2. Seeds the data set (bench.seed, fixed random seed), then one `update_index`.
+3. collectstatic, then gunicorn (deploy/gunicorn.conf.py, production settings: DEBUG=0) and a
+   Celery worker on Redis, as separate processes.
+4. Each page: checked and its SQL queries counted in process, then loaded with wrk from a
+   separate process (concurrency 16). The bare view is the yardstick: ratios are what to compare.
+5. In-process measurements (bench.inprocess): exports, certificate issuance, imports.
+6. A table on the terminal and bench/results/<timestamp>.json.
+"""
+
+import argparse
+import logging
+import os
+import sys
+import time
+from pathlib import Path
+from urllib.parse import urlparse
+
+from bench.stack import production_environment
+
+ROOT = Path(__file__).resolve().parent.parent
+RESULTS = ROOT / "bench" / "results"
+LOGS = ROOT / "var" / "bench"
+
+DEFAULT_DATABASE_URL = "postgres://postgres@127.0.0.1:5432/relevo_bench"
+
+
+def bench_environment(database_url: str) -> dict[str, str]:
+    redis = os.environ.get("BENCH_REDIS", "redis://127.0.0.1:6379")
+    return production_environment(
+        database_url=database_url,
+        redis_url=os.environ.get("BENCH_REDIS_URL", f"{redis}/10"),
+        broker_url=os.environ.get("BENCH_BROKER_URL", f"{redis}/11"),
+        var_dir=LOGS,
+        BENCHMARK_ENDPOINTS="1",
+        # All load comes from one address (wrk on 127.0.0.1): the per-address limit of the
+        # public verification page would answer 429 and measure the limiter, not the page.
+        CERTIFICATE_VERIFY_RATE_LIMIT_PER_MINUTE="1000000000",
+        GUNICORN_ACCESSLOG=os.environ.get("GUNICORN_ACCESSLOG", ""),
+    )
+
+
+def recreate_database(database_url: str) -> None:
+    import psycopg
+
+    url = urlparse(database_url)
+    name = url.path.lstrip("/")
+    if not url.scheme.startswith(("postgres", "pgsql")) or not name:
+        sys.exit(f"The benchmark runs on PostgreSQL only; DATABASE_URL={database_url}")
+    admin = url._replace(path="/postgres").geturl().replace("pgsql://", "postgresql://")
+    admin = admin.replace("postgres://", "postgresql://", 1)
+    with psycopg.connect(admin, autocommit=True) as conn:
+        conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        conn.execute(f'CREATE DATABASE "{name}"')
+
+
+def flush_redis(env: dict) -> None:
+    import redis
+
+    for key in ("REDIS_URL", "CELERY_BROKER_URL"):
+        redis.Redis.from_url(env[key]).flushdb()
+
+
+def log(message: str) -> None:
+    print(message, flush=True)
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--scale", type=float, default=1.0)
+    parser.add_argument("--duration", type=float, help="seconds of load per page")
+    parser.add_argument("--reuse", action="store_true", help="keep the seeded database")
+    parser.add_argument("--only", help="comma-separated target keys to load (and bare)")
+    parser.add_argument("--skip-inprocess", action="store_true")
+    args = parser.parse_args(argv)
+    started = time.perf_counter()
+    duration = args.duration or max(4.0, min(10.0, 10.0 * args.scale**0.3))
+
+    database_url = os.environ.get("BENCH_DATABASE_URL") or os.environ.get(
+        "DATABASE_URL", DEFAULT_DATABASE_URL
+    )
+    if not database_url.startswith(("postgres", "pgsql")):
+        database_url = DEFAULT_DATABASE_URL
+    env = bench_environment(database_url)
+    os.environ.update(env)
+    LOGS.mkdir(parents=True, exist_ok=True)
+    if not args.reuse:
+        log(f"== database {urlparse(database_url).path.lstrip('/')}: drop, create, migrate")
+        recreate_database(database_url)
+    flush_redis(env)
+
+    import django
+
+    django.setup()
+    from django.core.management import call_command
+
+    from . import inprocess, report, seed, targets
+    from .load import wrk
+    from .stack import ensure_static, running_stack
+
+    phase = time.perf_counter()
+    call_command("migrate", interactive=False, verbosity=0)
+    migrate_seconds = time.perf_counter() - phase
+    facts_path = LOGS / "facts.json"
+    if args.reuse and facts_path.exists():
+        facts = seed.Facts(**report.json.loads(facts_path.read_text()))
+        log("== reusing the seeded data set")
+    else:
+        log(f"== seeding at scale {args.scale}")
+        facts = seed.seed_all(args.scale, log=log)
+        phase = time.perf_counter()
+        call_command("update_index", verbosity=0)
+        facts.seconds["update_index"] = round(time.perf_counter() - phase, 1)
+        log(f"  update_index           {facts.seconds['update_index']:>6.1f} s")
+        facts_path.write_text(report.json.dumps(facts.__dict__))
+    facts.seconds["migrate"] = round(migrate_seconds, 1)
+    # Fresh planner statistics after the bulk load, as autovacuum would give them in time.
+    phase = time.perf_counter()
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        cursor.execute("VACUUM ANALYZE")
+    facts.seconds["vacuum_analyze"] = round(time.perf_counter() - phase, 1)
+
+    phase = time.perf_counter()
+    if ensure_static(env):
+        facts.seconds["collectstatic"] = round(time.perf_counter() - phase, 1)
+    from django.contrib.staticfiles.storage import staticfiles_storage
+
+    if hasattr(staticfiles_storage, "load_manifest"):  # collected after this process started
+        manifest = staticfiles_storage.load_manifest()
+        staticfiles_storage.hashed_files, staticfiles_storage.manifest_hash = manifest
+
+    pages = targets.discover(facts)
+    if args.only:
+        keep = {"bare", *args.only.split(",")}
+        pages = [t for t in pages if t.key in keep]
+    log(f"== checking {len(pages)} pages in process (status, SQL queries)")
+    logging.disable(logging.ERROR)  # a page that fails is reported once, below, not traced
+    for target in pages:
+        targets.check(target)
+        if target.problem:
+            log(f"  {target.key}: skipped, {target.problem}")
+    logging.disable(logging.NOTSET)
+
+    log(f"== load: wrk -c16, {duration:.0f} s per page, gunicorn + Celery worker")
+    results = []
+    with running_stack(env, LOGS) as stack:
+        for target in pages:
+            if target.problem:
+                results.append(report.page_row(target, None))
+                continue
+            wrk(stack.base_url, target, duration=min(2.0, duration))  # warm-up
+            measured = wrk(stack.base_url, target, duration=duration)
+            results.append(report.page_row(target, measured))
+            log(report.progress_line(results[-1]))
+        if not args.skip_inprocess:
+            log("== in-process measurements")
+            measurements = inprocess.run_all(facts, env=env, log=log)
+        else:
+            measurements = []
+
+    total = time.perf_counter() - started
+    path = report.write_json(
+        RESULTS,
+        facts=facts,
+        pages=results,
+        measurements=measurements,
+        total_seconds=total,
+        duration=duration,
+    )
+    print()
+    print(report.table(results, measurements, facts))
+    print(f"\nTotal {total / 60:.1f} min. JSON: {path.relative_to(ROOT)}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
