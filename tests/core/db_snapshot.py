@@ -61,3 +61,22 @@ def prepare_restore(django_db_blocker) -> None:
         ContentType.objects._add_to_cache(
             ct["using"], ContentType(pk=ct["pk"], app_label=ct["app_label"], model=ct["model"])
         )
+
+
+def reset_sequences() -> None:
+    """After the restore: the flush before it restarted PostgreSQL's sequences while the
+    snapshot's rows keep their ids; move the sequences past them, or the next page or group
+    created would collide (SQLite needs nothing: it uses the largest id)."""
+    from django.apps import apps
+    from django.core.management.color import no_style
+
+    for alias in _snapshot:
+        connection = connections[alias]
+        if connection.vendor != "postgresql":
+            continue
+        statements = connection.ops.sequence_reset_sql(
+            no_style(), apps.get_models(include_auto_created=True)
+        )
+        with connection.cursor() as cursor:
+            for statement in statements:
+                cursor.execute(statement)

@@ -73,6 +73,7 @@ def _live_server_helper(_before_restore, _live_server_helper):
 @pytest.fixture(autouse=True)
 def _e2e_database(_before_restore, transactional_db, django_db_serialized_rollback):
     """Committed data for the live server, restored to the migrated state after each test."""
+    db_snapshot.reset_sequences()
     yield
     db_snapshot.attach()  # pytest-django flushes next: with the snapshot, without post_migrate
 
