@@ -32,17 +32,10 @@ class PeopleConfig(AppConfig):
     def _register_certificate_hooks(self) -> None:
         """HR requirement validity overrides the course's, and certificates carry the
         cédula as the learner's identifier."""
+        from certificates.identity import register_identifier_provider
+        from certificates.validity import register_validity_provider
+
         from .services import requirement_validity_for_enrolment, staff_identifier
 
-        try:
-            from certificates.validity import register_validity_provider
-        except ImportError:
-            pass
-        else:
-            register_validity_provider(requirement_validity_for_enrolment)
-        try:
-            from certificates.identity import register_identifier_provider
-        except ImportError:
-            pass
-        else:
-            register_identifier_provider(staff_identifier)
+        register_validity_provider(requirement_validity_for_enrolment)
+        register_identifier_provider(staff_identifier)

@@ -739,6 +739,14 @@ def apply_plan(plan: ImportPlan, user=None) -> dict:
         for target, pks in by_target.items():
             for chunk in _chunks(pks):
                 StaffProfile.objects.filter(pk__in=chunk).update(manager_id=target)
+        if by_target:
+            from .rules import manager_flag_forget
+
+            manager_flag_forget(
+                *StaffProfile.objects.filter(pk__in=[t for t in by_target if t]).values_list(
+                    "user_id", flat=True
+                )
+            )
 
     # 4. After commit: sign out the people who left, announce departures and moves, and let
     # new and moved people pick up their requirements.

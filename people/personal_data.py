@@ -17,18 +17,17 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from wagtail.models import ModelLogEntry
 
+from certificates.models import Certificate
+from certificates.services import certificate_anonymise
 from core.audit import audit_log
 from courses.models import Enrolment, LessonProgress
 
+from . import selectors
 from .models import StaffProfile
 from .services import sessions_end
 
 
 def _certificates(user) -> list[dict]:
-    try:
-        from certificates.models import Certificate
-    except ImportError:
-        return []
     fields = [
         f.name
         for f in Certificate._meta.concrete_fields
@@ -37,17 +36,12 @@ def _certificates(user) -> list[dict]:
     return list(Certificate.objects.filter(learner=user).values(*fields, "course__title"))
 
 
-def _attempts(enrolments) -> list[dict]:
-    try:
-        from assessments.selectors import final_score_for_enrolment
-    except ImportError:
-        return []
-    out = []
-    for enrolment in enrolments:
-        score = final_score_for_enrolment(enrolment)
-        if score is not None:
-            out.append({"enrolment": enrolment.pk, "final_score": score})
-    return out
+def _attempts(user) -> list[dict]:
+    return list(
+        selectors.attempts_for(user).values(
+            "quiz__title", "number", "state", "started_at", "submitted_at", "score", "passed"
+        )
+    )
 
 
 def personal_data_collect(profile: StaffProfile) -> dict:
@@ -103,7 +97,7 @@ def personal_data_collect(profile: StaffProfile) -> dict:
                 "enrolment_id", "lesson__title", "first_viewed_at", "completed_at"
             )
         ),
-        "attempts": _attempts(enrolments),
+        "attempts": _attempts(user),
         "certificates": _certificates(user),
         "audit_log": list(
             content_types.order_by("timestamp").values(
@@ -136,12 +130,7 @@ def person_anonymise(*, profile: StaffProfile, user=None) -> StaffProfile:
     account = profile.user
     if account.email.endswith("@anonimizado.invalid"):
         raise ValidationError(_("This person is already anonymised."))
-    try:
-        from certificates.services import certificate_anonymise
-    except ImportError:
-        certificate_anonymise = None
-    if certificate_anonymise is not None:
-        certificate_anonymise(learner=account)
+    certificate_anonymise(learner=account)
     account.first_name = "Titular"
     account.last_name = "anonimizado"
     account.email = f"persona-{account.pk}@anonimizado.invalid"

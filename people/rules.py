@@ -5,6 +5,9 @@ A manager sees the people who report to them. Administrators see everything.
 """
 
 import rules
+from django.contrib.auth.signals import user_logged_in
+from django.core.cache import cache
+from django.dispatch import receiver
 
 from core.roles import Role, has_role
 
@@ -37,15 +40,42 @@ def is_unscoped_hr(user) -> bool:
     return bool(is_admin(user) or (is_hr(user) and scope_paths(user) is None))
 
 
+MANAGER_CACHE_SECONDS = 300
+
+
+def _manager_key(user_id) -> str:
+    return f"people:is-manager:{user_id}"
+
+
+def manager_flag_refresh(user) -> bool:
+    value = StaffProfile.objects.filter(manager__user=user).exists()
+    cache.set(_manager_key(user.pk), value, MANAGER_CACHE_SECONDS)
+    user._relevo_is_manager = value
+    return value
+
+
+def manager_flag_forget(*user_ids) -> None:
+    cache.delete_many([_manager_key(pk) for pk in user_ids if pk])
+
+
 @rules.predicate
 def is_manager(user) -> bool:
+    """Whether anyone reports to this user. Asked on every page (the header link), so it is
+    cached: warmed at sign-in, forgotten when a manager changes, five minutes at most."""
     if not user.is_authenticated:
         return False
     cached = getattr(user, "_relevo_is_manager", None)
     if cached is None:
-        cached = StaffProfile.objects.filter(manager__user=user).exists()
+        cached = cache.get(_manager_key(user.pk))
+        if cached is None:
+            return manager_flag_refresh(user)
         user._relevo_is_manager = cached
     return cached
+
+
+@receiver(user_logged_in)
+def _warm_manager_flag(sender, request, user, **kwargs):
+    manager_flag_refresh(user)
 
 
 @rules.predicate

@@ -27,12 +27,12 @@ from django.db.models import (
     Value,
     When,
 )
-from django.db.models.functions import TruncDate
 from django.utils import timezone
 
+from assessments.models import Attempt
+from certificates.models import Certificate
 from courses.models import Enrolment
 
-from .db import AddMonths
 from .models import CoverageRule, OrgUnit, Requirement, StaffProfile
 from .rules import is_admin, is_hr, scope_paths
 
@@ -130,43 +130,20 @@ def staff_in_requirement(requirement: Requirement, staff: QuerySet | None = None
     return qs
 
 
-def validity_months_for(requirement: Requirement) -> int | None:
-    return requirement.validity_months or requirement.course.validity_months
+def holdings(course_id: int) -> QuerySet:
+    """Certifications for a course as rows (learner_id, h_from, h_until; h_until NULL = never
+    expires): the issued certificates. Their expiry already carries the HR requirement's
+    validity (people registers a validity provider with certificates, see people.apps);
+    revoked and superseded certificates do not count."""
+    return Certificate.objects.filter(
+        course_id=course_id, status=Certificate.Status.ISSUED
+    ).annotate(h_from=F("completed_on"), h_until=F("expires_on"))
 
 
-def _certificate_model():
-    try:
-        from certificates.models import Certificate
-    except ImportError:  # the certificates app is not there yet: completions stand in
-        return None
-    return Certificate
-
-
-def holdings(course_id: int, validity_months: int | None = None) -> QuerySet:
-    """Certifications for a course as rows (learner_id, h_from, h_until; h_until NULL =
-    never expires). Issued certificates when the certificates app provides them (their expiry
-    already carries the HR validity, see people.apps); until then, completed enrolments plus
-    the validity."""
-    Certificate = _certificate_model()
-    if Certificate is not None:
-        return Certificate.objects.filter(
-            course_id=course_id, status=Certificate.Status.ISSUED
-        ).annotate(h_from=F("completed_on"), h_until=F("expires_on"))
-    completed_on = TruncDate("completed_at")
-    return Enrolment.objects.filter(
-        course_id=course_id, status=Enrolment.Status.COMPLETED
-    ).annotate(
-        h_from=completed_on,
-        h_until=AddMonths(completed_on, validity_months)
-        if validity_months
-        else Value(None, output_field=DateField()),
-    )
-
-
-def _holding_expressions(course_id: int, validity_months: int | None = None) -> dict:
+def _holding_expressions(course_id: int) -> dict:
     """`held_until`: the latest expiry of the person's certifications for the course
     (NEVER when one does not expire; NULL when never certified)."""
-    rows = holdings(course_id, validity_months).filter(learner_id=OuterRef("user_id"))
+    rows = holdings(course_id).filter(learner_id=OuterRef("user_id"))
     latest = (
         rows.filter(h_until__isnull=False)
         .order_by()
@@ -207,7 +184,7 @@ def compliance_queryset(
         pk__isnull=requirement_since >= today - due_days
     )
     qs = staff_in_requirement(requirement, staff).annotate(
-        **_holding_expressions(requirement.course_id, validity_months_for(requirement)),
+        **_holding_expressions(requirement.course_id),
         due_on=Subquery(active_due, output_field=DateField()),
     )
     return qs.annotate(
@@ -286,9 +263,7 @@ def monthly_trend(requirement: Requirement, staff: QuerySet, months: int = 6) ->
         )
         ends.append(min(first_of_next - timedelta(days=1), today))
     people = staff_in_requirement(requirement, staff)
-    certs = holdings(requirement.course_id, validity_months_for(requirement)).filter(
-        learner_id__in=people.values("user_id")
-    )
+    certs = holdings(requirement.course_id).filter(learner_id__in=people.values("user_id"))
     aggregates = {
         f"m{i}": Count(
             "learner_id",
@@ -341,7 +316,7 @@ def coverage_forecast(
     else:
         staff = staff.filter(unit=rule.unit)
     holders = list(
-        staff.annotate(**_holding_expressions(rule.course_id, rule.course.validity_months))
+        staff.annotate(**_holding_expressions(rule.course_id))
         .filter(held_until__gte=today)
         .values_list("held_until", "end_date", "status")
     )
@@ -424,9 +399,6 @@ def unassigned_in_scope(requirement: Requirement) -> QuerySet:
 
 def _awaiting_certificate(course_id: int) -> Q:
     """A completion whose certificate is still being issued (issuance runs after commit)."""
-    Certificate = _certificate_model()
-    if Certificate is None:
-        return Q(pk__in=[])
     return Q(
         Exists(
             Enrolment.objects.filter(
@@ -468,3 +440,8 @@ def staff_search(qs: QuerySet, *, text: str = "", unit: OrgUnit | None = None, s
     if status:
         qs = qs.filter(status=status)
     return qs.order_by("user__last_name", "user__first_name", "pk")
+
+
+def attempts_for(user) -> QuerySet[Attempt]:
+    """A person's quiz attempts, newest first, for the transcript."""
+    return Attempt.objects.filter(learner=user).select_related("quiz").order_by("-started_at")

@@ -28,7 +28,7 @@ from courses.services import enrolment_create
 
 from . import selectors
 from .models import CoverageRule, OrgUnit, Requirement, StaffProfile
-from .rules import is_unscoped_hr, unit_in_scope
+from .rules import is_unscoped_hr, manager_flag_forget, unit_in_scope
 from .signals import staff_moved, staff_status_changed
 
 logger = structlog.get_logger(__name__)
@@ -233,11 +233,21 @@ def staff_update(
     changes = {k: [before[k], v] for k, v in _snapshot(profile).items() if before[k] != v}
     if changes:
         audit_log(instance=profile, action="people.staff_updated", user=user, data=changes)
+    if before["manager"] != profile.manager_id:
+        manager_flag_forget(*_manager_user_ids([before["manager"], profile.manager_id]))
     if moved:
         _announce_move(profile, old_unit, unit)
     if placed:
         requirements_assign(profile_ids=[profile.pk], assigned_by=user)
     return profile
+
+
+def _manager_user_ids(profile_ids) -> list[int]:
+    return list(
+        StaffProfile.objects.filter(pk__in=[pk for pk in profile_ids if pk]).values_list(
+            "user_id", flat=True
+        )
+    )
 
 
 def _snapshot(profile: StaffProfile) -> dict:

@@ -17,6 +17,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from certificates.selectors import certificates_for_learner
 from courses.models import Enrolment
 
 from . import exports, importing, selectors, services
@@ -395,19 +396,7 @@ def staff_status(request, pk):
 
 
 def _certificates_for(user) -> list:
-    try:
-        from certificates.selectors import certificates_for_learner
-    except ImportError:
-        return []
     return list(certificates_for_learner(user))
-
-
-def _scores(enrolments) -> dict:
-    try:
-        from assessments.selectors import final_score_for_enrolment
-    except ImportError:
-        return {}
-    return {e.pk: final_score_for_enrolment(e) for e in enrolments}
 
 
 @hr_permission("people.use_hr")
@@ -430,7 +419,7 @@ def staff_detail(request, pk):
         {
             "profile": profile,
             "enrolments": enrolments,
-            "scores": _scores(enrolments),
+            "attempts": list(selectors.attempts_for(profile.user)[:100]),
             "certificates": _certificates_for(profile.user),
             "compliance": compliance,
             "badges": STATUS_BADGES,

@@ -1,11 +1,9 @@
 """Browser test of the knowledge base: write, approve, find without accents, hand over.
 
-Local fixtures (tests/e2e/conftest.py is written by another helper). Sign-in is done by
+Sign-in is done by
 putting a Django session cookie in the browser (HR needs MFA, which a browser test cannot type).
 People's "mark as leaving" UI is not on main yet: the test records the status change and calls
 the receiver that people.signals.staff_status_changed triggers."""
-
-import os
 
 import pytest
 from django.conf import settings
@@ -17,29 +15,8 @@ from knowledge_base.models import ArticlePage, Handover, KnowledgeIndexPage
 from people.models import StaffProfile
 from tests.knowledge_base.factories import make_profile, make_system
 
-pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
-
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-]
-
-
-@pytest.fixture
-def browser():
-    os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(
-            executable_path="/usr/bin/chromium", args=CHROMIUM_ARGS
-        )
-        yield browser
-        browser.close()
+# tests/e2e/conftest.py: shared browser, committed data restored after each test.
+pytestmark = pytest.mark.e2e
 
 
 def _page_for(browser, live_server, user):

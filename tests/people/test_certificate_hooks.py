@@ -1,17 +1,14 @@
 """People's hooks into certificates: HR validity on issuance, the cédula as identifier,
-anonymisation. These need the certificates app (merged from main)."""
+anonymisation."""
 
 import pytest
 from dateutil.relativedelta import relativedelta
 from django.utils import timezone
 
+from certificates import services as certificate_services
 from courses.models import Enrolment
 from people.selectors import Compliance, compliance_queryset
 from tests.people.factories import StaffFactory, make_course, make_requirement
-
-certificate_services = pytest.importorskip(
-    "certificates.services", reason="the certificates app is not on this branch yet"
-)
 
 pytestmark = pytest.mark.django_db
 

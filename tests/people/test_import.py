@@ -190,7 +190,8 @@ def test_ten_thousand_rows(tree, tmp_path, capsys):
     call_command("import_staff", str(path))
     elapsed = time.monotonic() - started
     out = capsys.readouterr().out
-    print(f"10,000-row import took {elapsed:.1f} s")  # reported, never asserted
+    with capsys.disabled():
+        print(f"\n10,000-row import took {elapsed:.1f} s")  # reported, never asserted
     assert "10000 created" in out
     assert StaffProfile.objects.count() == 10_000
     assert StaffProfile.objects.filter(manager__isnull=False).count() == 9_800
