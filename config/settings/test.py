@@ -27,3 +27,12 @@ CERTIFICATE_DEV_KEY_DIR = BASE_DIR / "var" / "test-keys"
 CELERY_TASK_ALWAYS_EAGER = env.bool("CELERY_TASK_ALWAYS_EAGER", default=True)
 WAGTAILSEARCH_BACKENDS["default"]["AUTO_UPDATE"] = True  # noqa: F405
 LOGGING["root"]["level"] = "WARNING"  # noqa: F405
+
+# Parallel test processes must not share one Redis cache database: a worker's cache.clear()
+# would empty another's cache in the middle of a query-count test.
+_xdist_worker = os.environ.get("PYTEST_XDIST_WORKER", "")
+if env.str("REDIS_URL", default="") and _xdist_worker.startswith("gw"):
+    from .base import CACHES
+
+    _base = env.str("REDIS_URL").rsplit("/", 1)[0]
+    CACHES["default"]["LOCATION"] = f"{_base}/{5 + int(_xdist_worker[2:]) % 11}"

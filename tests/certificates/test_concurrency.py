@@ -9,8 +9,26 @@ from tests.certificates.factories import completed_enrolment, make_course
 
 pytestmark = [
     pytest.mark.postgres,
-    pytest.mark.django_db(transaction=True, serialized_rollback=True),
 ]
+
+
+@pytest.fixture
+def _before_restore(django_db_setup, django_db_blocker):
+    from tests.core import db_snapshot
+
+    db_snapshot.remember()
+    db_snapshot.prepare_restore(django_db_blocker)
+
+
+@pytest.fixture(autouse=True)
+def _committed_database(_before_restore, transactional_db, django_db_serialized_rollback):
+    """Threads see only committed rows: a transactional test, with the migrated data (roles)
+    restored reliably whatever ran before in this process (tests/core/db_snapshot.py)."""
+    from tests.core import db_snapshot
+
+    db_snapshot.reset_sequences()
+    yield
+    db_snapshot.attach()
 
 
 def test_two_simultaneous_deliveries_issue_one_certificate(learner):
