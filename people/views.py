@@ -128,10 +128,8 @@ def dashboard(request):
     cards, matrix = [], []
     by_unit = {}
     for requirement in shown:
-        cards.append(
-            {"requirement": requirement, **selectors.compliance_totals(requirement, staff)}
-        )
-        by_unit[requirement.pk] = selectors.compliance_by_unit(requirement, staff, children)
+        totals, by_unit[requirement.pk] = selectors.compliance_summary(requirement, staff, children)
+        cards.append({"requirement": requirement, **totals})
     for child in children:
         matrix.append({"unit": child, "cells": [by_unit[r.pk].get(child.pk) for r in shown]})
     focus = selected or (requirements[0] if requirements else None)
