@@ -145,3 +145,14 @@ class CoverageRuleForm(forms.ModelForm):
         super().__init__(*args, **kwargs)
         self.fields["course"].queryset = CoursePage.objects.live().order_by("title")
         self.fields["unit"].queryset = units
+
+
+class HRScopeForm(forms.Form):
+    officer = forms.ModelChoiceField(label=_("HR officer"), queryset=None)
+    unit = UnitChoiceField(label=_("Unit (and its sub-units)"), queryset=OrgUnit.objects.none())
+
+    def __init__(self, *args, officers=None, units=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["officer"].queryset = officers
+        self.fields["officer"].label_from_instance = lambda u: f"{u.get_full_name()} <{u.email}>"
+        self.fields["unit"].queryset = units

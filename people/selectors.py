@@ -34,7 +34,7 @@ from assessments.models import Attempt
 from certificates.models import Certificate
 from courses.models import Enrolment
 
-from .models import CoverageRule, OrgUnit, Requirement, StaffProfile
+from .models import CoverageRule, HRScope, OrgUnit, Requirement, StaffProfile
 from .rules import is_admin, is_hr, scope_paths
 
 NEVER = date(9999, 12, 31)
@@ -448,3 +448,24 @@ def staff_search(qs: QuerySet, *, text: str = "", unit: OrgUnit | None = None, s
 def attempts_for(user) -> QuerySet[Attempt]:
     """A person's quiz attempts, newest first, for the transcript."""
     return Attempt.objects.filter(learner=user).select_related("quiz").order_by("-started_at")
+
+
+def hr_officers() -> QuerySet:
+    """Active accounts with the HR role, with their scopes (2 queries however many)."""
+    from django.contrib.auth import get_user_model
+    from django.db.models import Prefetch
+
+    from core.roles import Role
+
+    return (
+        get_user_model()
+        .objects.filter(is_active=True, groups__name=Role.HR.value)
+        .distinct()
+        .order_by("last_name", "first_name", "pk")
+        .prefetch_related(
+            Prefetch(
+                "hr_scopes",
+                queryset=HRScope.objects.select_related("unit").order_by("unit__path"),
+            )
+        )
+    )

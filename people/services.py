@@ -22,12 +22,12 @@ from treebeard.exceptions import InvalidMoveToDescendant
 
 from core.audit import audit_log
 from core.outbox import outbox_enqueue
-from core.roles import Role
+from core.roles import Role, has_role
 from courses.models import Enrolment
 from courses.services import enrolment_create
 
 from . import selectors
-from .models import CoverageRule, OrgUnit, Requirement, StaffProfile
+from .models import CoverageRule, HRScope, OrgUnit, Requirement, StaffProfile
 from .rules import is_unscoped_hr, manager_flag_forget, unit_in_scope
 from .signals import staff_moved, staff_status_changed
 
@@ -547,3 +547,43 @@ def staff_identifier(user) -> str | None:
         .values_list("employee_id", flat=True)
         .first()
     )
+
+
+# --- HR officers' scopes --------------------------------------------------------------------
+
+
+def _require_institution_manager(user) -> None:
+    # A scoped officer could otherwise widen their own reach (or anyone's).
+    if user is not None and not user.has_perm("people.manage_institution"):
+        raise PermissionDenied(_("Only HR for the whole institution can change scopes."))
+
+
+@transaction.atomic
+def hr_scope_add(*, officer: User, unit: OrgUnit, user=None) -> HRScope:
+    """Limit an HR officer to `unit` and its sub-units (added to their other scopes)."""
+    _require_institution_manager(user)
+    if not has_role(officer, Role.HR):
+        raise ValidationError({"officer": _("This person does not have the HR role.")})
+    if HRScope.objects.filter(user=officer, unit=unit).exists():
+        raise ValidationError({"unit": _("This officer already has this unit in scope.")})
+    scope = HRScope.objects.create(user=officer, unit=unit)
+    audit_log(
+        instance=officer,
+        action="people.hr_scope_added",
+        user=user,
+        data={"officer": officer.pk, "unit": unit.code},
+    )
+    return scope
+
+
+@transaction.atomic
+def hr_scope_remove(*, scope: HRScope, user=None) -> None:
+    """Remove one scope. An officer left with none sees the whole institution again."""
+    _require_institution_manager(user)
+    audit_log(
+        instance=scope.user,
+        action="people.hr_scope_removed",
+        user=user,
+        data={"officer": scope.user_id, "unit": scope.unit.code},
+    )
+    scope.delete()

@@ -32,6 +32,8 @@ urlpatterns = [
     ),
     path("talento-humano/requisitos/", views.requirement_list, name="requirement_list"),
     path("talento-humano/requisitos/<int:pk>/", views.requirement_list, name="requirement_edit"),
+    path("talento-humano/responsables/", views.scope_list, name="scope_list"),
+    path("talento-humano/responsables/<int:pk>/quitar/", views.scope_remove, name="scope_remove"),
     path("talento-humano/cobertura/", views.coverage_list, name="coverage_list"),
     path("talento-humano/cobertura/<int:pk>/", views.coverage_list, name="coverage_edit"),
     path(

@@ -23,6 +23,7 @@ from courses.models import Enrolment
 from . import exports, importing, selectors, services
 from .forms import (
     CoverageRuleForm,
+    HRScopeForm,
     ImportForm,
     RequirementForm,
     StaffForm,
@@ -30,7 +31,7 @@ from .forms import (
     UnitForm,
     UnitMoveForm,
 )
-from .models import CoverageRule, OrgUnit, Requirement, StaffImport, StaffProfile
+from .models import CoverageRule, HRScope, OrgUnit, Requirement, StaffImport, StaffProfile
 from .personal_data import person_anonymise, personal_data_zip
 from .selectors import Compliance
 
@@ -55,6 +56,25 @@ def _apply_errors(form, exc: ValidationError) -> None:
             form.add_error(field if field in form.fields else None, errors)
     else:
         form.add_error(None, exc.messages)
+
+
+def _save_valid_form(request, form, save, *, success, denied_field: str | None = None):
+    """For a valid POST, runs `save(cleaned_data)` (one service call, one transaction) and
+    flashes `success` (a text, or a callable given the result). The service's ValidationError
+    and PermissionDenied become form errors. Returns the result, or None when the form must
+    be shown again."""
+    if request.method != "POST" or not form.is_valid():
+        return None
+    try:
+        result = save(form.cleaned_data)
+    except ValidationError as exc:
+        _apply_errors(form, exc)
+        return None
+    except PermissionDenied as exc:
+        form.add_error(denied_field, str(exc))
+        return None
+    messages.success(request, success(result) if callable(success) else success)
+    return result if result is not None else True
 
 
 def _visible_unit(request, code: str | None) -> OrgUnit | None:
@@ -181,22 +201,20 @@ def unit_list(request):
 def unit_create(request):
     units = selectors.visible_units(request.user)
     form = UnitForm(request.POST or None, units=units)
-    if request.method == "POST" and form.is_valid():
-        try:
-            unit = services.unit_create(
-                name=form.cleaned_data["name"],
-                code=form.cleaned_data["code"],
-                kind=form.cleaned_data["kind"],
-                parent=form.cleaned_data["parent"],
-                user=request.user,
-            )
-        except ValidationError as exc:
-            _apply_errors(form, exc)
-        except PermissionDenied as exc:
-            form.add_error(None, str(exc))
-        else:
-            messages.success(request, _("Unit “%(name)s” created.") % {"name": unit.name})
-            return redirect("people:unit_list")
+    created = _save_valid_form(
+        request,
+        form,
+        lambda data: services.unit_create(
+            name=data["name"],
+            code=data["code"],
+            kind=data["kind"],
+            parent=data["parent"],
+            user=request.user,
+        ),
+        success=lambda unit: _("Unit “%(name)s” created.") % {"name": unit.name},
+    )
+    if created:
+        return redirect("people:unit_list")
     return render(request, "people/form.html", {"form": form, "title": _("New unit")})
 
 
@@ -210,21 +228,21 @@ def unit_edit(request, code):
         "head_employee_id": unit.head.employee_id if unit.head_id else "",
     }
     form = UnitForm(request.POST or None, initial=initial, editing=True)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.unit_update(
-                unit=unit,
-                name=form.cleaned_data["name"],
-                code=form.cleaned_data["code"],
-                kind=form.cleaned_data["kind"],
-                head=form.cleaned_data["head_employee_id"],
-                user=request.user,
-            )
-        except ValidationError as exc:
-            _apply_errors(form, exc)
-        else:
-            messages.success(request, _("Unit saved."))
-            return redirect("people:unit_list")
+    saved = _save_valid_form(
+        request,
+        form,
+        lambda data: services.unit_update(
+            unit=unit,
+            name=data["name"],
+            code=data["code"],
+            kind=data["kind"],
+            head=data["head_employee_id"],
+            user=request.user,
+        ),
+        success=_("Unit saved."),
+    )
+    if saved:
+        return redirect("people:unit_list")
     return render(
         request, "people/form.html", {"form": form, "title": _("Edit unit: %s") % unit.name}
     )
@@ -235,19 +253,33 @@ def unit_move(request, code):
     unit = _visible_unit(request, code)
     targets = selectors.visible_units(request.user).exclude(path__startswith=unit.path)
     form = UnitMoveForm(request.POST or None, units=targets)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.unit_move(
-                unit=unit, new_parent=form.cleaned_data["new_parent"], user=request.user
-            )
-        except (ValidationError, PermissionDenied) as exc:
-            form.add_error(None, exc.messages if hasattr(exc, "messages") else str(exc))
-        else:
-            messages.success(request, _("Unit moved."))
-            return redirect("people:unit_list")
+    moved = _save_valid_form(
+        request,
+        form,
+        lambda data: services.unit_move(
+            unit=unit, new_parent=data["new_parent"], user=request.user
+        ),
+        success=_("Unit moved."),
+    )
+    if moved:
+        return redirect("people:unit_list")
     return render(
         request, "people/form.html", {"form": form, "title": _("Move unit: %s") % unit.name}
     )
+
+
+def _staff_fields(data: dict) -> dict:
+    """The staff form's fields as the staff services take them."""
+    return {
+        "employee_id": data["employee_id"],
+        "email": data["email"],
+        "first_name": data["first_name"],
+        "last_name": data["last_name"],
+        "unit": data["unit"],
+        "position": data["position"],
+        "manager": data["manager_employee_id"],
+        "start_date": data["start_date"],
+    }
 
 
 # --- staff ----------------------------------------------------------------------------------
@@ -289,27 +321,15 @@ def staff_create(request):
     form = StaffForm(
         request.POST or None, units=units, initial={"start_date": timezone.localdate()}
     )
-    if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
-        try:
-            profile = services.staff_create(
-                employee_id=data["employee_id"],
-                email=data["email"],
-                first_name=data["first_name"],
-                last_name=data["last_name"],
-                unit=data["unit"],
-                position=data["position"],
-                manager=data["manager_employee_id"],
-                start_date=data["start_date"],
-                user=request.user,
-            )
-        except ValidationError as exc:
-            _apply_errors(form, exc)
-        except PermissionDenied as exc:
-            form.add_error("unit", str(exc))
-        else:
-            messages.success(request, _("Staff profile created."))
-            return redirect("people:staff_detail", pk=profile.pk)
+    profile = _save_valid_form(
+        request,
+        form,
+        lambda data: services.staff_create(**_staff_fields(data), user=request.user),
+        success=_("Staff profile created."),
+        denied_field="unit",
+    )
+    if profile:
+        return redirect("people:staff_detail", pk=profile.pk)
     return render(request, "people/form.html", {"form": form, "title": _("New staff profile")})
 
 
@@ -331,28 +351,17 @@ def staff_edit(request, pk):
     form = StaffForm(
         request.POST or None, initial=initial, units=selectors.visible_units(request.user)
     )
-    if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
-        try:
-            services.staff_update(
-                profile=profile,
-                employee_id=data["employee_id"],
-                email=data["email"],
-                first_name=data["first_name"],
-                last_name=data["last_name"],
-                unit=data["unit"],
-                position=data["position"],
-                manager=data["manager_employee_id"],
-                start_date=data["start_date"],
-                user=request.user,
-            )
-        except ValidationError as exc:
-            _apply_errors(form, exc)
-        except PermissionDenied as exc:
-            form.add_error("unit", str(exc))
-        else:
-            messages.success(request, _("Staff profile saved."))
-            return redirect("people:staff_detail", pk=profile.pk)
+    saved = _save_valid_form(
+        request,
+        form,
+        lambda data: services.staff_update(
+            profile=profile, **_staff_fields(data), user=request.user
+        ),
+        success=_("Staff profile saved."),
+        denied_field="unit",
+    )
+    if saved:
+        return redirect("people:staff_detail", pk=profile.pk)
     return render(
         request,
         "people/form.html",
@@ -366,19 +375,16 @@ def staff_status(request, pk):
     form = StatusForm(
         request.POST or None, initial={"status": profile.status, "end_date": profile.end_date}
     )
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.staff_status_set(
-                profile=profile,
-                status=form.cleaned_data["status"],
-                end_date=form.cleaned_data["end_date"],
-                user=request.user,
-            )
-        except ValidationError as exc:
-            _apply_errors(form, exc)
-        else:
-            messages.success(request, _("Status saved."))
-            return redirect("people:staff_detail", pk=profile.pk)
+    saved = _save_valid_form(
+        request,
+        form,
+        lambda data: services.staff_status_set(
+            profile=profile, status=data["status"], end_date=data["end_date"], user=request.user
+        ),
+        success=_("Status saved."),
+    )
+    if saved:
+        return redirect("people:staff_detail", pk=profile.pk)
     return render(
         request,
         "people/form.html",
@@ -521,29 +527,24 @@ def requirement_list(request, pk=None):
     ):
         raise Http404
     form = RequirementForm(request.POST or None, instance=requirement, units=units)
-    if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
-        try:
-            services.requirement_save(
-                requirement=requirement,
-                course=data["course"],
-                scope=data["scope"],
-                unit=data["unit"],
-                position=data["position"],
-                validity_months=data["validity_months"],
-                due_days=data["due_days"],
-                active=data["active"],
-                user=request.user,
-            )
-        except ValidationError as exc:
-            _apply_errors(form, exc)
-        except PermissionDenied as exc:
-            form.add_error(None, str(exc))
-        else:
-            messages.success(
-                request, _("Required training saved; the people in scope are being enrolled.")
-            )
-            return redirect("people:requirement_list")
+    saved = _save_valid_form(
+        request,
+        form,
+        lambda data: services.requirement_save(
+            requirement=requirement,
+            course=data["course"],
+            scope=data["scope"],
+            unit=data["unit"],
+            position=data["position"],
+            validity_months=data["validity_months"],
+            due_days=data["due_days"],
+            active=data["active"],
+            user=request.user,
+        ),
+        success=_("Required training saved; the people in scope are being enrolled."),
+    )
+    if saved:
+        return redirect("people:requirement_list")
     requirements = Requirement.objects.select_related("course", "unit").order_by("-active", "pk")
     if not request.user.has_perm("people.manage_institution"):
         # A scoped officer sees the requirements of their units and those for everyone.
@@ -560,28 +561,62 @@ def coverage_list(request, pk=None):
     units = selectors.visible_units(request.user)
     rule = get_object_or_404(CoverageRule, pk=pk, unit__in=units) if pk else None
     form = CoverageRuleForm(request.POST or None, instance=rule, units=units)
-    if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
-        try:
-            services.coverage_rule_save(
-                rule=rule,
-                unit=data["unit"],
-                course=data["course"],
-                minimum=data["minimum"],
-                include_subunits=data["include_subunits"],
-                active=data["active"],
-                user=request.user,
-            )
-        except ValidationError as exc:
-            _apply_errors(form, exc)
-        else:
-            messages.success(request, _("Coverage rule saved."))
-            return redirect("people:coverage_list")
+    saved = _save_valid_form(
+        request,
+        form,
+        lambda data: services.coverage_rule_save(
+            rule=rule,
+            unit=data["unit"],
+            course=data["course"],
+            minimum=data["minimum"],
+            include_subunits=data["include_subunits"],
+            active=data["active"],
+            user=request.user,
+        ),
+        success=_("Coverage rule saved."),
+    )
+    if saved:
+        return redirect("people:coverage_list")
     return render(
         request,
         "people/coverage_list.html",
         {"form": form, "forecasts": selectors.coverage_forecasts(request.user), "editing": rule},
     )
+
+
+# --- HR officers' scopes --------------------------------------------------------------------
+
+
+@hr_permission("people.manage_institution")
+def scope_list(request):
+    officers = selectors.hr_officers()
+    form = HRScopeForm(
+        request.POST or None, officers=officers, units=selectors.visible_units(request.user)
+    )
+    added = _save_valid_form(
+        request,
+        form,
+        lambda data: services.hr_scope_add(
+            officer=data["officer"], unit=data["unit"], user=request.user
+        ),
+        success=_("Scope added."),
+    )
+    if added:
+        return redirect("people:scope_list")
+    return render(request, "people/scope_list.html", {"form": form, "officers": officers})
+
+
+@hr_permission("people.manage_institution")
+@require_POST
+def scope_remove(request, pk):
+    scope = get_object_or_404(HRScope.objects.select_related("user", "unit"), pk=pk)
+    services.hr_scope_remove(scope=scope, user=request.user)
+    messages.success(
+        request,
+        _("Scope removed: %(officer)s no longer limited to %(unit)s.")
+        % {"officer": scope.user.get_full_name() or scope.user.email, "unit": scope.unit.name},
+    )
+    return redirect("people:scope_list")
 
 
 # --- exports --------------------------------------------------------------------------------

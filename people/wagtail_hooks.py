@@ -15,6 +15,8 @@ ACTIONS = [
     ("people.coverage_rule_updated", _("Coverage rule changed")),
     ("people.personal_data_exported", _("Personal data exported")),
     ("people.person_anonymised", _("Person anonymised")),
+    ("people.hr_scope_added", _("HR officer scope added")),
+    ("people.hr_scope_removed", _("HR officer scope removed")),
 ]
 
 

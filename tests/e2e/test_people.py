@@ -67,3 +67,8 @@ def test_hr_officer_imports_assigns_and_sees_compliance(
     assert "Benalcázar" in main  # the imported person, enrolled and pending
     assert page.locator("[data-status=pending]").count() >= 2
     assert_accessible(page)
+
+    # HR for the whole institution keeps the officers' scopes in the app.
+    page.goto(f"{live_server.url}/talento-humano/responsables/")
+    assert page.locator("h1").inner_text() == "Analistas de talento humano"
+    assert_accessible(page)
