@@ -1,19 +1,22 @@
 import hashlib
+from urllib.parse import quote
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.http import FileResponse, Http404, JsonResponse
+from django.http import FileResponse, Http404, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
+from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from . import credentials, selectors, services
 from .codes import normalise_code
 from .forms import CodeForm, DocumentForm, ReasonForm, RegenerationForm
-from .models import Certificate
+from .models import Certificate, PrivateFileSystemStorage
 from .ratelimit import limit_exceeded
 from .signing import check_pdf_signature
 
@@ -174,15 +177,23 @@ def _own_certificate(request, code: str) -> Certificate:
 def _pdf_response(certificate: Certificate):
     if not certificate.pdf:
         raise Http404(_("The PDF of this certificate is no longer stored."))
+    filename = f"certificado-{certificate.code}.pdf"
+    accel_prefix = settings.PRIVATE_MEDIA_ACCEL_REDIRECT
+    if accel_prefix and isinstance(certificate.pdf.storage, PrivateFileSystemStorage):
+        # Permission checked: nginx sends the bytes from its internal location, so a
+        # download never holds a gunicorn thread (deploy/nginx, docs/deployment.md).
+        if not certificate.pdf.storage.exists(certificate.pdf.name):
+            raise Http404
+        response = HttpResponse(content_type="application/pdf")
+        response["X-Accel-Redirect"] = accel_prefix.rstrip("/") + "/" + quote(certificate.pdf.name)
+        response["Content-Disposition"] = content_disposition_header(True, filename)
+        return response
     try:
         handle = certificate.pdf.open("rb")
     except (FileNotFoundError, OSError) as exc:
         raise Http404 from exc
     return FileResponse(
-        handle,
-        as_attachment=True,
-        filename=f"certificado-{certificate.code}.pdf",
-        content_type="application/pdf",
+        handle, as_attachment=True, filename=filename, content_type="application/pdf"
     )
 
 

@@ -77,3 +77,25 @@ def test_anonymisation_deletes_the_pdf_and_keeps_the_hash(
     assert client.get(f"/mis-certificados/{certificate.code}/pdf/").status_code == 404
     assert Certificate.objects.filter(anonymised=True).count() == 1
     assert not storage.exists(name)  # deleted once the anonymisation committed
+
+
+def test_behind_nginx_the_download_is_handed_to_the_proxy_after_the_check(
+    client, learner, make_user, issue, settings
+):
+    settings.PRIVATE_MEDIA_ACCEL_REDIRECT = "/_private/"
+    certificate = issue(learner)
+    client.force_login(learner)
+    response = client.get(f"/mis-certificados/{certificate.code}/pdf/")
+    assert response.status_code == 200
+    assert response["X-Accel-Redirect"] == f"/_private/{certificate.pdf.name}"
+    assert response["Content-Disposition"] == (
+        f'attachment; filename="certificado-{certificate.code}.pdf"'
+    )
+    assert response.content == b""  # the bytes come from nginx, not from a gunicorn thread
+    # The permission check still comes first: someone else's certificate is never handed over.
+    other = issue(make_user(Role.LEARNER))
+    response = client.get(f"/mis-certificados/{other.code}/pdf/")
+    assert response.status_code == 404 and "X-Accel-Redirect" not in response
+    # A file gone from disk is a 404, not an nginx error.
+    certificate.pdf.storage.delete(certificate.pdf.name)
+    assert client.get(f"/mis-certificados/{certificate.code}/pdf/").status_code == 404
