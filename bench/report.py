@@ -109,7 +109,9 @@ def machine_facts() -> dict:
     }
 
 
-def write_json(folder: Path, *, facts, pages, measurements, total_seconds, duration) -> Path:
+def write_json(
+    folder: Path, *, facts, pages, measurements, total_seconds, duration, profile=None
+) -> Path:
     _ratios(pages)
     folder.mkdir(parents=True, exist_ok=True)
     stamp = datetime.now().strftime("%Y%m%d-%H%M%S")
@@ -123,6 +125,7 @@ def write_json(folder: Path, *, facts, pages, measurements, total_seconds, durat
         "pages": pages,
         "in_process": measurements,
         "total_seconds": round(total_seconds, 1),
+        "profile_of_slowest_page": profile,
     }
     path.write_text(json.dumps(payload, indent=2, ensure_ascii=False) + "\n")
     return path

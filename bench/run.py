@@ -162,6 +162,16 @@ def main(argv: list[str] | None = None) -> int:
         else:
             measurements = []
 
+    from .profile import profile_page, slowest
+
+    worst = slowest(results, pages)
+    profile_path = None
+    if worst is not None:
+        name = f"profile-{worst.key}-scale{args.scale:g}.txt"
+        profile_path = profile_page(worst, RESULTS / name)
+        if profile_path:
+            log(f"== profile of the slowest page ({worst.key}): bench/results/{name}")
+
     total = time.perf_counter() - started
     path = report.write_json(
         RESULTS,
@@ -170,6 +180,7 @@ def main(argv: list[str] | None = None) -> int:
         measurements=measurements,
         total_seconds=total,
         duration=duration,
+        profile=str(profile_path.relative_to(ROOT)) if profile_path else None,
     )
     print()
     print(report.table(results, measurements, facts))
