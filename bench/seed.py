@@ -534,7 +534,8 @@ def seed_assessments(facts: Facts, rng: random.Random) -> None:
 
     # Learners for the start/submit load: enrolled in the first course, no attempt yet.
     User = get_user_model()
-    count = n(3_000, facts.scale, 300)
+    # Enough that the submit load never runs out of open attempts (each is submitted once).
+    count = n(3_000, facts.scale, 1_000)
     password = make_password(BENCH_PASSWORD)
     users = User.objects.bulk_create(
         [
