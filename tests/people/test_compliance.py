@@ -147,3 +147,39 @@ def test_recertification_opens_a_new_cycle_and_keeps_history(tree, course):
     assert row.compliance == Compliance.COMPLIANT
     assert row.held_until == today + relativedelta(months=12)
     assert Enrolment.objects.filter(learner=person.user, course=course).count() == 2
+
+
+def test_summary_counts_each_subtree_once_and_everyone_in_the_totals(tree, course):
+    """The dashboard's matrix: per-branch counts for the listed sibling units, totals over all
+    the people given (including those directly in the parent unit, in no listed branch); a
+    person with several certificates and an open renewal still counts once."""
+    today = timezone.localdate()
+    a1 = StaffFactory(unit=tree["unit-a1"], employee_id="a1")  # inside sub > dir-a
+    a = StaffFactory(unit=tree["dir-a"], employee_id="a")
+    StaffFactory(unit=tree["dir-b"], employee_id="b")  # never certified, not in sub
+    StaffFactory(unit=tree["sub"], employee_id="s")  # never certified, directly in sub
+    complete(a1, course, today - relativedelta(months=14))
+    complete(a1, course, today - relativedelta(months=2))  # renewed: compliant, counted once
+    Enrolment.objects.create(
+        learner=a1.user, course=course, cycle=3, due_date=today + timedelta(days=300)
+    )
+    complete(a, course, today - relativedelta(months=13))  # expired
+    requirement = make_requirement(course)
+    staff = StaffProfile.objects.all()
+
+    totals, by_unit = selectors.compliance_summary(requirement, staff, [tree["sub"], tree["dir-b"]])
+    assert totals["total"] == 4
+    assert (totals[Compliance.COMPLIANT], totals[Compliance.EXPIRED]) == (1, 1)
+    assert totals[Compliance.OVERDUE] == 2  # no certificate, hired long ago
+    sub = by_unit[tree["sub"].pk]
+    assert (sub["total"], sub[Compliance.COMPLIANT], sub[Compliance.EXPIRED]) == (3, 1, 1)
+    assert (sub["valid"], sub["percent"]) == (1, 33)
+    assert by_unit[tree["dir-b"].pk]["total"] == 1
+    assert by_unit[tree["dir-b"].pk]["percent"] == 0
+
+    # One level down: only dir-a's subtree counts in its cell; sub's own people in no cell.
+    _, by_unit = selectors.compliance_summary(
+        requirement, staff.filter(unit__path__startswith=tree["sub"].path), [tree["dir-a"]]
+    )
+    assert by_unit == {tree["dir-a"].pk: by_unit[tree["dir-a"].pk]}
+    assert by_unit[tree["dir-a"].pk]["total"] == 2
