@@ -6,6 +6,7 @@ the Markdown, event handlers, `style`, iframes and `javascript:` URLs never reac
 """
 
 import html as html_lib
+import threading
 from dataclasses import dataclass
 
 import markdown as md
@@ -173,7 +174,17 @@ def render_markdown(text: str) -> RenderedMarkdown:
     return RenderedMarkdown(html=sanitise_html(raw), toc=toc)
 
 
+_text_converter = threading.local()
+
+
 def markdown_to_text(text: str) -> str:
-    """Plain text of an article (for snippets): rendered, then every tag removed."""
-    html = render_markdown(text).html
+    """Plain text of an article (stored as ArticlePage.body_text for search snippets):
+    rendered, then every tag removed. Removing every tag is a stricter clean than
+    sanitise_html, so that pass is skipped; the converter is reused per thread (building one
+    costs more than converting a typical article, and backfills convert thousands)."""
+    converter = getattr(_text_converter, "converter", None)
+    if converter is None:
+        converter = md.Markdown(extensions=EXTENSIONS, extension_configs=EXTENSION_CONFIGS)
+        _text_converter.converter = converter
+    html = converter.reset().convert((text or "").replace("\x00", ""))
     return " ".join(html_lib.unescape(nh3.clean(html, tags=set())).split())

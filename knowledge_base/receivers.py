@@ -1,11 +1,14 @@
 """Loose side effects: notify course owners when a linked article changes; propose a handover
-when HR marks someone as leaving."""
+when HR marks someone as leaving; drop cached search results when searchable pages change."""
 
-from wagtail.signals import page_published
+from django.db.models.signals import post_delete
+from wagtail.signals import page_published, page_unpublished, post_page_move
 
 from core.outbox import outbox_enqueue
+from courses.models import CoursePage
 
-from .models import ArticlePage
+from .cache import bump_search_version
+from .models import ArticlePage, SystemPage
 
 NOTIFY_TASK = "knowledge_base.tasks.notify_article_changed"
 
@@ -42,6 +45,15 @@ def connect() -> None:
     page_published.connect(
         article_published, sender=ArticlePage, dispatch_uid="kb_article_published"
     )
+    for model in (ArticlePage, SystemPage, CoursePage):
+        name = model.__name__
+        for signal, event in ((page_published, "pub"), (page_unpublished, "unpub")):
+            signal.connect(
+                bump_search_version, sender=model, dispatch_uid=f"kb-search-{event}-{name}"
+            )
+        post_delete.connect(bump_search_version, sender=model, dispatch_uid=f"kb-search-del-{name}")
+    # A move can put a page under a view restriction or change its URL; moves are rare.
+    post_page_move.connect(bump_search_version, dispatch_uid="kb-search-move")
     try:
         from people.signals import staff_status_changed as people_signal
     except ImportError:  # people's signals not merged yet

@@ -3,42 +3,64 @@
 PostgreSQL: the `spanish_unaccent` text search configuration stems Spanish and ignores
 accents (migration 0003). SQLite: Wagtail's database backend (FTS5 folds accents).
 Any query string is accepted: NUL bytes and control characters are dropped, the length is
-capped, and the backend receives plain text (never its query syntax)."""
+capped, and the backend receives plain text (never its query syntax).
 
+Snippets come from the stored plain text of each article (ArticlePage.body_text), never from
+rendering Markdown, and only from its first SNIPPET_SCAN characters. Results are cached per
+query, filters, language, day and the set of view restrictions the user fails (cache.py)."""
+
+import hashlib
 import html
 import re
 import unicodedata
 from dataclasses import dataclass
 from datetime import date
 
+from django.core.cache import cache
 from django.db import connection
-from django.utils import timezone
+from django.db.models.functions import Substr
+from django.utils import timezone, translation
 from django.utils.safestring import SafeString, mark_safe
 from wagtail.search.query import PlainText
 
 from courses.models import CoursePage
 
-from .markdown import markdown_to_text
+from .cache import RESULTS_TIMEOUT, search_version
 from .models import ArticlePage, SystemPage
-from .visibility import exclude_restricted
+from .visibility import exclude_restricted, restricted_paths
 
 MAX_QUERY_LENGTH = 200
 MAX_RESULTS_PER_TYPE = 50
 STALE_PENALTY = 0.5
 SNIPPET_LENGTH = 240
+# Snippets show the first match within this many characters of the text (else its start):
+# the cost of a snippet no longer grows with the length of the article.
+SNIPPET_SCAN = 4000
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 _WORD = re.compile(r"\w+", re.UNICODE)
+
+
+class _FoldTable(dict):
+    """str.translate table filled on first sight of each character: its lower-case base
+    letter without accents when that is one character, else the character itself."""
+
+    def __missing__(self, code: int) -> str:
+        char = chr(code)
+        decomposed = unicodedata.normalize("NFD", char)
+        base = "".join(c for c in decomposed if not unicodedata.combining(c)) or char
+        lower = base[0].lower()
+        folded = lower if len(lower) == 1 else char
+        self[code] = folded
+        return folded
+
+
+_FOLD_TABLE = _FoldTable()
 
 
 def fold(text: str) -> str:
     """Lower case without accents, one output character per input character (so that
     positions in the folded text are positions in the original)."""
-    out = []
-    for char in text:
-        decomposed = unicodedata.normalize("NFD", char)
-        base = "".join(c for c in decomposed if not unicodedata.combining(c)) or char
-        out.append(base[0].lower() if len(base[0].lower()) == 1 else char)
-    return "".join(out)
+    return text.translate(_FOLD_TABLE)
 
 
 def clean_query(raw: str | None) -> str:
@@ -63,10 +85,15 @@ def query_terms(query: str) -> list[str]:
     return sorted(set(terms), key=len, reverse=True)
 
 
-def highlight(text: str, terms: list[str], *, length: int = SNIPPET_LENGTH) -> SafeString:
-    """A snippet of `text` around the first match with each match in <mark>. The text is
-    escaped first, then the marks are added, so nothing in the content becomes markup."""
-    text = " ".join((text or "").split())
+def highlight(
+    text: str, terms: list[str], *, length: int = SNIPPET_LENGTH, scan: int = SNIPPET_SCAN
+) -> SafeString:
+    """A snippet of `text` around the first match within its first `scan` characters, with
+    each match in <mark>. The text is escaped first, then the marks are added, so nothing in
+    the content becomes markup."""
+    text = text or ""
+    more = len(text) > scan
+    text = " ".join(text[:scan].split())
     folded = fold(text)
     spans = []
     for term in terms:
@@ -91,15 +118,19 @@ def highlight(text: str, terms: list[str], *, length: int = SNIPPET_LENGTH) -> S
         pieces.append("<mark>" + html.escape(text[start:end]) + "</mark>")
         cursor = end
     pieces.append(html.escape(text[cursor:window_end]))
-    if window_end < len(text):
+    if window_end < len(text) or more:
         pieces.append("…")
     return mark_safe("".join(pieces))
 
 
 @dataclass
 class SearchHit:
+    """One result, plain data (cached as is): no page instance to pickle or to query from."""
+
     kind: str  # article / system / course
-    page: object
+    page_id: int
+    title: str
+    url: str
     score: float
     snippet: SafeString
     stale: bool = False
@@ -125,6 +156,18 @@ def _scored(results) -> list[tuple[object, float]]:
     return out
 
 
+def _url_prefix() -> str:
+    from .selectors import page_url_prefix
+
+    return page_url_prefix()
+
+
+def _page_url(url_path: str, prefix: str) -> str:
+    from .selectors import url_from_path
+
+    return url_from_path(url_path, prefix)
+
+
 def search_knowledge(
     *,
     query: str,
@@ -134,16 +177,42 @@ def search_knowledge(
     tag: str | None = None,
     today: date | None = None,
 ) -> list[SearchHit]:
+    """Articles, systems and courses matching every word of `query` that `user` may see,
+    best first (overdue articles count half). Cached (see cache.py)."""
     query = clean_query(query)
-    if not query:
+    if not query or not backend_query(query):
         return []
     today = today or timezone.localdate()
+    is_authenticated = bool(getattr(user, "is_authenticated", False))
+    # Everything the results depend on besides content (whose changes bump the version).
+    signature = repr(
+        (
+            query,
+            system_id,
+            kind,
+            tag,
+            today.isoformat(),
+            translation.get_language(),
+            is_authenticated,
+            sorted(restricted_paths(user)),
+        )
+    )
+    digest = hashlib.sha256(signature.encode()).hexdigest()
+    key = f"knowledge_base:search:{search_version()}:{digest}"
+    hits = cache.get(key)
+    if hits is None:
+        hits = _search(query=query, user=user, system_id=system_id, kind=kind, tag=tag, today=today)
+        cache.set(key, hits, RESULTS_TIMEOUT)
+    return hits
+
+
+def _search(
+    *, query: str, user, system_id: int | None, kind: str | None, tag: str | None, today: date
+) -> list[SearchHit]:
     terms = query_terms(query)
-    words = backend_query(query)
-    if not words:
-        return []
-    search_query = PlainText(words)
+    search_query = PlainText(backend_query(query))
     filtered = bool(system_id or kind or tag)
+    prefix = _url_prefix()
 
     articles = exclude_restricted(ArticlePage.objects.live(), user)
     if kind:
@@ -160,27 +229,40 @@ def search_knowledge(
         articles = articles.filter(
             pk__in=list(ArticlePage.objects.filter(tags__slug=tag).values_list("pk", flat=True))
         )
-    hits: list[SearchHit] = []
-    article_results = _scored(
+    # The ranking query computes a score for every match, so its rows stay narrow; the text
+    # for snippets is read afterwards for the winners only, and only its first characters.
+    articles = articles.only("title", "url_path", "kind", "review_due_on")
+    ranked = _scored(
         articles.search(search_query, operator="and").annotate_score("_score")[
             :MAX_RESULTS_PER_TYPE
         ]
     )
-    for page, score in article_results:
+    texts = {
+        pk: f"{summary} {head}"
+        for pk, summary, head in ArticlePage.objects.filter(pk__in=[p.pk for p, _ in ranked])
+        .annotate(head=Substr("body_text", 1, SNIPPET_SCAN))
+        .values_list("pk", "summary", "head")
+    }
+    hits: list[SearchHit] = []
+    for page, score in ranked:
         stale = page.review_due_on is not None and page.review_due_on < today
-        text = page.summary + " " + markdown_to_text(page.body)
         hits.append(
             SearchHit(
                 kind="article",
-                page=page,
+                page_id=page.pk,
+                title=page.title,
+                url=_page_url(page.url_path, prefix),
                 score=score * (STALE_PENALTY if stale else 1.0),
-                snippet=highlight(text, terms),
+                snippet=highlight(texts.get(page.pk, ""), terms),
                 stale=stale,
-                label=page.get_kind_display(),
+                label=str(page.get_kind_display()),
             )
         )
     if not filtered:
-        systems = exclude_restricted(SystemPage.objects.live(), user)
+        systems = exclude_restricted(SystemPage.objects.live(), user).only(
+            "title", "url_path", "acronym", "purpose"
+        )
+        system_label = str(SystemPage._meta.verbose_name)
         for page, score in _scored(
             systems.search(search_query, operator="and").annotate_score("_score")[
                 :MAX_RESULTS_PER_TYPE
@@ -189,15 +271,19 @@ def search_knowledge(
             hits.append(
                 SearchHit(
                     kind="system",
-                    page=page,
+                    page_id=page.pk,
+                    title=page.title,
+                    url=_page_url(page.url_path, prefix),
                     score=score,
                     snippet=highlight(f"{page.acronym} {page.purpose}", terms),
-                    label=str(SystemPage._meta.verbose_name),
+                    label=system_label,
                 )
             )
         courses = exclude_restricted(CoursePage.objects.live(), user)
         if not getattr(user, "is_authenticated", False):
             courses = courses.filter(visibility=CoursePage.Visibility.PUBLIC)
+        courses = courses.only("title", "url_path", "summary")
+        course_label = str(CoursePage._meta.verbose_name)
         for page, score in _scored(
             courses.search(search_query, operator="and").annotate_score("_score")[
                 :MAX_RESULTS_PER_TYPE
@@ -206,11 +292,13 @@ def search_knowledge(
             hits.append(
                 SearchHit(
                     kind="course",
-                    page=page,
+                    page_id=page.pk,
+                    title=page.title,
+                    url=_page_url(page.url_path, prefix),
                     score=score,
                     snippet=highlight(page.summary, terms),
-                    label=str(CoursePage._meta.verbose_name),
+                    label=course_label,
                 )
             )
-    hits.sort(key=lambda h: (-h.score, h.stale, h.page.title.lower()))
+    hits.sort(key=lambda h: (-h.score, h.stale, h.title.lower()))
     return hits

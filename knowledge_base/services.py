@@ -19,6 +19,7 @@ from core.roles import Role, has_role
 from courses.models import CoursePage, LessonPage
 from people.models import StaffProfile
 
+from .cache import bump_search_version
 from .models import ArticlePage, Handover, HandoverItem, ReminderLog, SystemPage
 from .selectors import can_mark_reviewed
 
@@ -48,6 +49,8 @@ def article_mark_reviewed(*, article_id: int, user) -> ArticlePage:
         last_reviewed_by=user,
         review_due_on=article.review_due_on,
     )
+    # Search marks overdue articles and ranks them lower.
+    transaction.on_commit(bump_search_version)
     audit_log(
         instance=article,
         action="knowledge_base.article_reviewed",

@@ -271,6 +271,9 @@ class ArticlePage(Page):
             "!!! note admonitions."
         ),
     )
+    # The body as plain text, kept with the body on every save: search snippets read it
+    # instead of rendering Markdown per result.
+    body_text = models.TextField(_("body as plain text"), blank=True, default="", editable=False)
     systems = ParentalManyToManyField(
         SystemPage, verbose_name=_("systems"), blank=True, related_name="articles"
     )
@@ -342,12 +345,30 @@ class ArticlePage(Page):
         verbose_name = _("article")
         verbose_name_plural = _("articles")
 
+    def full_clean(self, *args, **kwargs):
+        # save_revision() cleans before it serialises the page: drafts carry a body_text that
+        # matches their body, so publishing any revision restores a consistent pair.
+        self.body_text = self.compute_body_text()
+        return super().full_clean(*args, **kwargs)
+
     def save(self, *args, **kwargs):
         self.review_due_on = self.compute_review_due_on()
+        self.body_text = self.compute_body_text()
         update_fields = kwargs.get("update_fields")
-        if update_fields is not None and "review_due_on" not in update_fields:
-            kwargs["update_fields"] = [*update_fields, "review_due_on"]
+        if update_fields is not None:
+            extra = ["review_due_on"]
+            if "body" in update_fields:
+                extra.append("body_text")
+            kwargs["update_fields"] = [
+                *update_fields,
+                *(f for f in extra if f not in update_fields),
+            ]
         return super().save(*args, **kwargs)
+
+    def compute_body_text(self) -> str:
+        from ..markdown import markdown_to_text
+
+        return markdown_to_text(self.body)
 
     def compute_review_due_on(self) -> date:
         reference = self.last_reviewed_at or self.first_published_at or timezone.now()
