@@ -706,6 +706,8 @@ def seed_knowledge_base(facts: Facts, rng: random.Random) -> None:
     SystemPage = model("knowledge_base.SystemPage")
     ArticlePage = model("knowledge_base.ArticlePage")
     StaffProfile = model("people.StaffProfile")
+    from knowledge_base.markdown import markdown_to_text
+
     if SystemPage is None or ArticlePage is None:
         return
     from bench.pages import bulk_add_children
@@ -743,7 +745,8 @@ def seed_knowledge_base(facts: Facts, rng: random.Random) -> None:
                     slug=f"articulo-{i + 1:05d}",
                     kind=rng.choice(kinds),
                     summary=sentence(rng, 20)[:500],
-                    body=_markdown_article(rng),
+                    body=(body := _markdown_article(rng)),
+                    body_text=markdown_to_text(body),
                     content_owner_id=rng.choice(owners) if owners else None,
                     review_interval_days=rng.choice([90, 180, 365]),
                     last_reviewed_at=reviewed,

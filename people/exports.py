@@ -14,6 +14,7 @@ from collections.abc import Iterable, Iterator
 from django.db.models import Count, QuerySet
 from django.db.models.functions import TruncMonth
 from django.http import FileResponse, StreamingHttpResponse
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from courses.models import Enrolment
@@ -172,9 +173,9 @@ def transcript_rows(staff: QuerySet[StaffProfile]) -> Iterator[list]:
         *head, enrolled, due, completed = row
         yield [
             *head,
-            enrolled.date().isoformat() if enrolled else "",
+            timezone.localdate(enrolled).isoformat() if enrolled else "",
             due.isoformat() if due else "",
-            completed.date().isoformat() if completed else "",
+            timezone.localdate(completed).isoformat() if completed else "",
         ]
 
 

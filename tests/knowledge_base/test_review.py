@@ -25,7 +25,7 @@ def test_owner_marks_reviewed_records_who_and_when(client, custodian):
     assert response.status_code == 302
     article.refresh_from_db()
     assert article.last_reviewed_by == custodian.user
-    assert article.last_reviewed_at.date() == timezone.localdate()
+    assert timezone.localdate(article.last_reviewed_at) == timezone.localdate()
     assert article.review_due_on == timezone.localdate() + timedelta(days=180)
     assert not article.is_stale
     assert PageLogEntry.objects.filter(
