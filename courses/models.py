@@ -31,6 +31,14 @@ def _fragment_cache_context(request) -> dict:
     }
 
 
+def _mark_shareable_if_public(page: Page, request) -> None:
+    """An anonymous visitor's view of a page without privacy settings is everyone's."""
+    from .cache import mark_shareable
+
+    if not request.user.is_authenticated and not page.get_view_restrictions().exists():
+        mark_shareable(request)
+
+
 @register_snippet
 class Topic(models.Model):
     """A managed list of course topics (Interoperabilidad, Ciberseguridad, ...)."""
@@ -61,6 +69,10 @@ class CourseIndexPage(Page):
 
     class Meta:
         verbose_name = _("course catalogue")
+
+    def serve(self, request, *args, **kwargs):
+        _mark_shareable_if_public(self, request)
+        return super().serve(request, *args, **kwargs)
 
     def get_context(self, request, *args, **kwargs):
         from .views import CatalogueData
@@ -199,6 +211,7 @@ class CoursePage(Page):
         if not course_is_visible_to(course=self, user=request.user):
             # Staff-only for an anonymous visitor: the same 404 as a course that does not exist.
             raise Http404
+        _mark_shareable_if_public(self, request)
         return super().serve(request, *args, **kwargs)
 
     def get_context(self, request, *args, **kwargs):
