@@ -138,3 +138,23 @@ def test_topic_filter_lists_the_right_courses_from_the_cache(client, course):
     client.get(url)
     _count, html = _queries(client, url)
     assert "Interoperabilidad básica" not in html
+
+
+def test_lesson_body_is_cached_until_the_lesson_is_published_again(client, learner, course):
+    from courses.models import LessonPage
+    from courses.services import enrolment_create
+
+    enrolment_create(learner=learner, course=course)
+    client.force_login(learner)
+    lesson = LessonPage.objects.child_of(course).order_by("path").first()
+    assert "Contenido de" in client.get(lesson.url).content.decode()
+
+    saved_only = LessonPage.objects.get(pk=lesson.pk)
+    saved_only.body = [("rich_text", "<p>Borrador sin publicar</p>")]
+    saved_only.save()  # no publication: learners keep the published body
+    assert "Borrador sin publicar" not in client.get(lesson.url).content.decode()
+
+    published = LessonPage.objects.get(pk=lesson.pk)
+    published.body = [("rich_text", "<p>Texto revisado y publicado</p>")]
+    published.save_revision().publish()
+    assert "Texto revisado y publicado" in client.get(lesson.url).content.decode()
