@@ -9,7 +9,8 @@ class CoursesConfig(AppConfig):
 
     def ready(self):
         from django.db.models.signals import post_delete, post_save
-        from wagtail.signals import page_published, page_unpublished
+        from wagtail.models import PageViewRestriction
+        from wagtail.signals import page_published, page_unpublished, post_page_move
 
         from core.navigation import NavItem, register
         from core.roles import Role
@@ -28,8 +29,18 @@ class CoursesConfig(AppConfig):
             post_delete.connect(
                 bump_content_version, sender=model, dispatch_uid=f"courses-del-{model.__name__}"
             )
+            post_page_move.connect(
+                bump_content_version, sender=model, dispatch_uid=f"courses-move-{model.__name__}"
+            )
         post_save.connect(bump_content_version, sender=Topic, dispatch_uid="courses-topic-save")
         post_delete.connect(bump_content_version, sender=Topic, dispatch_uid="courses-topic-del")
+        # A page made private must stop being served from the anonymous page cache at once.
+        for signal in (post_save, post_delete):
+            signal.connect(
+                bump_content_version,
+                sender=PageViewRestriction,
+                dispatch_uid=f"courses-restriction-{signal is post_save}",
+            )
 
         register(
             NavItem(

@@ -31,6 +31,14 @@ def _fragment_cache_context(request) -> dict:
     }
 
 
+def _mark_shareable_if_public(page: Page, request) -> None:
+    """An anonymous visitor's view of a page without privacy settings is everyone's."""
+    from .cache import mark_shareable
+
+    if not request.user.is_authenticated and not page.get_view_restrictions().exists():
+        mark_shareable(request)
+
+
 @register_snippet
 class Topic(models.Model):
     """A managed list of course topics (Interoperabilidad, Ciberseguridad, ...)."""
@@ -61,6 +69,24 @@ class CourseIndexPage(Page):
 
     class Meta:
         verbose_name = _("course catalogue")
+
+    def route(self, request, path_components):
+        # As CoursePage.route: the catalogue's children are courses, loaded once as such.
+        if path_components:
+            course = (
+                CoursePage.objects.child_of(self)
+                .select_related("topic")
+                .filter(slug=path_components[0])
+                .first()
+            )
+            if course is not None:
+                course._cached_parent_obj = self
+                return course.route(request, path_components[1:])
+        return super().route(request, path_components)
+
+    def serve(self, request, *args, **kwargs):
+        _mark_shareable_if_public(self, request)
+        return super().serve(request, *args, **kwargs)
 
     def get_context(self, request, *args, **kwargs):
         from .views import CatalogueData
@@ -193,12 +219,24 @@ class CoursePage(Page):
 
         return CoursePermissionTester(user, self, course=self)
 
+    def route(self, request, path_components):
+        # Wagtail loads a child as a plain Page and then again as its specific type; a course's
+        # children are lessons, loaded once as such, and they know their course without a query.
+        if path_components:
+            lesson = LessonPage.objects.child_of(self).filter(slug=path_components[0]).first()
+            if lesson is not None:
+                lesson._cached_parent_obj = self
+                lesson.__dict__["course"] = self
+                return lesson.route(request, path_components[1:])
+        return super().route(request, path_components)
+
     def serve(self, request, *args, **kwargs):
         from .services import course_is_visible_to
 
         if not course_is_visible_to(course=self, user=request.user):
             # Staff-only for an anonymous visitor: the same 404 as a course that does not exist.
             raise Http404
+        _mark_shareable_if_public(self, request)
         return super().serve(request, *args, **kwargs)
 
     def get_context(self, request, *args, **kwargs):
@@ -278,7 +316,20 @@ class LessonPage(Page):
             course=self.course,
             enrolment=getattr(request, "courses_enrolment", None),
         )
+        context.update(self._body_cache_context(request))
         return context
+
+    def _body_cache_context(self, request) -> dict:
+        """The rendered body is the same for every learner until the lesson is published
+        again (its live revision changes); a preview shows a draft and is never cached."""
+        from .cache import FRAGMENT_TIMEOUT
+
+        if getattr(request, "is_preview", False) or self.live_revision_id is None:
+            return {"body_cache_version": None}
+        return {
+            "body_cache_version": f"{self.live_revision_id}.{self.last_published_at:%s%f}",
+            "fragment_timeout": FRAGMENT_TIMEOUT,
+        }
 
 
 class Enrolment(models.Model):

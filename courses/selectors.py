@@ -69,7 +69,6 @@ def learner_course_enrolment(user, course: CoursePage) -> Enrolment | None:
     enrolments = (
         Enrolment.objects.filter(learner=user, course=course)
         .exclude(status=Enrolment.Status.WITHDRAWN)
-        .select_related("last_lesson")
         .order_by("-cycle")
     )
     enrolments = list(enrolments[:2])
@@ -94,7 +93,8 @@ def learner_enrolments(user) -> QuerySet[Enrolment]:
     return (
         Enrolment.objects.filter(learner=user)
         .exclude(status=Enrolment.Status.WITHDRAWN)
-        .select_related("course", "course__topic", "last_lesson")
+        .select_related("course", "last_lesson")
+        .defer("last_lesson__body")
         .order_by("-enrolled_at")
     )
 

@@ -1,5 +1,4 @@
 from django.urls import path
-from wagtail.views import serve as wagtail_serve
 
 from . import views
 
@@ -7,7 +6,7 @@ app_name = "courses"
 
 urlpatterns = [
     # The catalogue is a Wagtail page; this name only lets navigation reverse its address.
-    path("cursos/", wagtail_serve, {"path": "cursos/"}, name="catalogue"),
+    path("cursos/", views.public_page, {"path": "cursos/"}, name="catalogue"),
     path("cursos/inscribirse/<int:course_id>/", views.enrol, name="enrol"),
     path("cursos/abandonar/<int:course_id>/", views.leave, name="leave"),
     path("cursos/lecciones/<int:lesson_id>/completar/", views.complete_lesson, name="complete"),
@@ -15,4 +14,7 @@ urlpatterns = [
     path("cursos/informes/<int:course_id>/", views.report, name="report"),
     path("cursos/informes/<int:course_id>/csv/", views.report_csv, name="report_csv"),
     path("mi-aprendizaje/", views.my_learning_view, name="my_learning"),
+    # A course page (a child of the catalogue) is served by Wagtail through the same anonymous
+    # page cache; lessons and anything deeper go to Wagtail's own catch-all.
+    path("cursos/<slug:slug>/", views.public_course_page),
 ]

@@ -18,7 +18,9 @@ from django.utils.functional import cached_property
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
+from wagtail.views import serve as wagtail_serve
 
+from .cache import cached_public_page
 from .extensions import course_related_items, my_learning_panels
 from .models import CoursePage, Enrolment, LessonPage
 from .rules import can_list_course_reports, can_view_course_reports
@@ -197,6 +199,15 @@ class LessonData:
     @property
     def can_complete(self) -> bool:
         return self.enrolment is not None and self.enrolment.status == Enrolment.Status.ACTIVE
+
+
+# The catalogue and course pages are Wagtail pages; these routes put the anonymous page cache in
+# front of Wagtail's routing, so that a cached page costs no query at all.
+public_page = cached_public_page(wagtail_serve)
+
+
+def public_course_page(request, slug: str):
+    return public_page(request, path=f"cursos/{slug}/")
 
 
 def _visible_course_or_404(request, course_id: int) -> CoursePage:

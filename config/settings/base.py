@@ -153,7 +153,9 @@ if REDIS_URL:
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 
-SESSION_ENGINE = "django.contrib.sessions.backends.db"
+# Sessions are read from the cache and written through to the database: a signed-in request
+# skips the session query, and a lost Redis only means reading the row again (core.cache).
+SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
 
 # --- Files --------------------------------------------------------------------------------
 
