@@ -5,9 +5,11 @@ produces HTML; nh3 then keeps only an allow-list of tags and attributes. Raw HTM
 the Markdown, event handlers, `style`, iframes and `javascript:` URLs never reach the page.
 """
 
+import hashlib
 import html as html_lib
 import threading
 from dataclasses import dataclass
+from importlib.metadata import version
 
 import markdown as md
 import nh3
@@ -132,6 +134,25 @@ ALLOWED_CLASSES = {
 }
 URL_SCHEMES = {"http", "https", "mailto"}
 
+# Names the renderer's output in cache keys (cache.render_markdown_cached): it changes with the
+# configuration above or an upgraded library. Bump RENDER_REVISION when code below changes
+# what render_markdown returns.
+RENDER_REVISION = 1
+RENDERER_VERSION = hashlib.sha256(
+    repr(
+        (
+            RENDER_REVISION,
+            EXTENSIONS,
+            sorted(EXTENSION_CONFIGS.items()),
+            sorted(ALLOWED_TAGS),
+            sorted((tag, sorted(attrs)) for tag, attrs in ALLOWED_ATTRIBUTES.items()),
+            sorted((tag, sorted(classes)) for tag, classes in ALLOWED_CLASSES.items()),
+            sorted(URL_SCHEMES),
+            [version(dist) for dist in ("markdown", "pymdown-extensions", "nh3")],
+        )
+    ).encode()
+).hexdigest()[:12]
+
 
 @dataclass(frozen=True)
 class RenderedMarkdown:
@@ -165,26 +186,31 @@ def sanitise_html(html: str) -> str:
     )
 
 
+_converters = threading.local()
+
+
+def _converter() -> md.Markdown:
+    """One converter per thread, reset before each use: building one (registering ten
+    extensions) costs more than converting a typical article."""
+    converter = getattr(_converters, "converter", None)
+    if converter is None:
+        converter = md.Markdown(extensions=EXTENSIONS, extension_configs=EXTENSION_CONFIGS)
+        _converters.converter = converter
+    return converter.reset()
+
+
 def render_markdown(text: str) -> RenderedMarkdown:
     """Markdown source to sanitised HTML plus its table of contents (list of nested dicts
     with id, name, level, children)."""
-    converter = md.Markdown(extensions=EXTENSIONS, extension_configs=EXTENSION_CONFIGS)
+    converter = _converter()
     raw = converter.convert((text or "").replace("\x00", ""))
     toc = _toc_entries(getattr(converter, "toc_tokens", []))
     return RenderedMarkdown(html=sanitise_html(raw), toc=toc)
 
 
-_text_converter = threading.local()
-
-
 def markdown_to_text(text: str) -> str:
     """Plain text of an article (stored as ArticlePage.body_text for search snippets):
     rendered, then every tag removed. Removing every tag is a stricter clean than
-    sanitise_html, so that pass is skipped; the converter is reused per thread (building one
-    costs more than converting a typical article, and backfills convert thousands)."""
-    converter = getattr(_text_converter, "converter", None)
-    if converter is None:
-        converter = md.Markdown(extensions=EXTENSIONS, extension_configs=EXTENSION_CONFIGS)
-        _text_converter.converter = converter
-    html = converter.reset().convert((text or "").replace("\x00", ""))
+    sanitise_html, so that pass is skipped."""
+    html = _converter().convert((text or "").replace("\x00", ""))
     return " ".join(html_lib.unescape(nh3.clean(html, tags=set())).split())

@@ -2,12 +2,13 @@
 whatever the number of systems, articles or people (set-based, no per-row queries)."""
 
 from collections import defaultdict
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 
 from django.contrib.auth import get_user_model
 from django.contrib.contenttypes.models import ContentType
-from django.db.models import Count, Q
+from django.db.models import Count, F, Q, QuerySet
 from django.utils import timezone
 from wagtail.models import Page, Revision
 
@@ -16,7 +17,7 @@ from courses.models import CoursePage
 
 from .models import ArticlePage, SystemPage
 from .models.workflow import systems_kept_by
-from .visibility import exclude_restricted
+from .visibility import drop_restricted, exclude_restricted
 
 RECENT_DAYS = 365
 MIN_KNOWLEDGEABLE = 2
@@ -50,36 +51,91 @@ def visible_systems(user):
     return exclude_restricted(SystemPage.objects.live(), user)
 
 
-def can_mark_reviewed(user, article: ArticlePage) -> bool:
-    """Owner, a backup or owner of one of its systems, a content reviewer or an administrator."""
+def can_mark_reviewed(
+    user,
+    article: ArticlePage,
+    *,
+    owner_user_id: int | None = None,
+    system_ids: Iterable[int] | None = None,
+) -> bool:
+    """Owner, a backup or owner of one of its systems, a content reviewer or an administrator.
+    `owner_user_id` and `system_ids` spare the queries when the caller has them already."""
     if not getattr(user, "is_authenticated", False):
         return False
     if user.is_superuser or has_role(user, Role.REVIEWER, Role.ADMIN):
         return True
-    if article.content_owner_id and article.content_owner.user_id == user.pk:
+    if owner_user_id is None and article.content_owner_id:
+        owner_user_id = article.content_owner.user_id
+    if owner_user_id is not None and owner_user_id == user.pk:
         return True
-    system_ids = {s.pk for s in article.systems.all()}
-    return bool(system_ids & systems_kept_by(user))
+    if system_ids is None:
+        system_ids = _related_ids(article.systems)
+    system_ids = set(system_ids)
+    return bool(system_ids) and bool(system_ids & systems_kept_by(user))
+
+
+def _related_ids(manager) -> Iterable[int]:
+    """Primary keys behind a ParentalManyToManyField: a lazy queryset (a subquery, no round
+    trip) for a saved page, the draft's own objects in memory for a preview."""
+    related = manager.all()
+    if isinstance(related, QuerySet):
+        return related.values_list("pk", flat=True)
+    return [obj.pk for obj in related]
+
+
+def _owner_and_reviewer(article: ArticlePage):
+    """The accounts of the article's owner and of its last reviewer, in one query."""
+    User = get_user_model()
+    wanted = Q()
+    if article.content_owner_id:
+        wanted |= Q(staff_profile__pk=article.content_owner_id)
+    if article.last_reviewed_by_id:
+        wanted |= Q(pk=article.last_reviewed_by_id)
+    owner = reviewer = None
+    if not wanted:
+        return owner, reviewer
+    for person in User.objects.filter(wanted).annotate(profile_id=F("staff_profile__pk")):
+        if article.content_owner_id and person.profile_id == article.content_owner_id:
+            owner = person
+        if person.pk == article.last_reviewed_by_id:
+            reviewer = person
+    return owner, reviewer
 
 
 def article_detail(*, article: ArticlePage, user) -> dict:
-    systems = list(
-        visible_systems(user).filter(pk__in=[s.pk for s in article.systems.all()]).order_by("title")
+    """What the article page shows beyond the page's own fields, in a fixed number of queries
+    whatever its number of systems, courses, attachments or tags. The body's HTML comes from
+    the cache (cache.render_markdown_cached)."""
+    # Every system of the article, visible or not: keepers of a restricted system may still
+    # mark the article reviewed.
+    article_systems = list(
+        SystemPage.objects.filter(pk__in=_related_ids(article.systems)).order_by("title")
     )
-    courses = list(
-        CoursePage.objects.live()
-        .filter(knowledge_systems__in=[s.pk for s in systems])
-        .distinct()
-        .order_by("title")
-    )
+    systems = drop_restricted([s for s in article_systems if s.live], user)
+    courses = []
+    if systems:
+        courses = list(
+            CoursePage.objects.live()
+            .filter(knowledge_systems__in=[s.pk for s in systems])
+            .distinct()
+            .order_by("title")
+        )
     if not getattr(user, "is_authenticated", False):
         courses = [c for c in courses if c.visibility == CoursePage.Visibility.PUBLIC]
+    owner, reviewer = _owner_and_reviewer(article)
     return {
         "systems": systems,
         "teaching_courses": courses,
         "attachments": list(article.attachments.select_related("document")),
         "tag_list": list(article.tags.all()),
-        "can_mark_reviewed": can_mark_reviewed(user, article),
+        "content_owner_user": owner,
+        "last_reviewer": reviewer,
+        "can_mark_reviewed": can_mark_reviewed(
+            user,
+            article,
+            owner_user_id=owner.pk if owner else None,
+            system_ids=[s.pk for s in article_systems],
+        ),
         "rendered": article.rendered,
     }
 

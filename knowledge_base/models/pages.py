@@ -393,9 +393,9 @@ class ArticlePage(Page):
 
     @cached_property
     def rendered(self):
-        from ..markdown import render_markdown
+        from ..cache import render_markdown_cached
 
-        return render_markdown(self.body)
+        return render_markdown_cached(self.body)
 
     def get_context(self, request, *args, **kwargs):
         from ..selectors import article_detail

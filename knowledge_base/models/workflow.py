@@ -33,7 +33,7 @@ def systems_kept_by(user) -> set[int]:
         backed = SystemPage.backups.through.objects.filter(
             staffprofile__user=user, staffprofile__status="active"
         ).values_list("systempage_id", flat=True)
-        setattr(user, cache_attr, set(owned) | set(backed))
+        setattr(user, cache_attr, set(owned.union(backed)))
     return getattr(user, cache_attr)
 
 
