@@ -54,7 +54,33 @@ def course_lessons(course: CoursePage) -> list[LessonPage]:
     return list(LessonPage.objects.child_of(course).live().defer_streamfields().order_by("path"))
 
 
-def group_by_module(lessons: list[LessonPage]) -> list[tuple[str, list[LessonPage]]]:
+@dataclass(frozen=True)
+class OutlineLesson:
+    """A lesson as the syllabus, the pager and "continue" links show it."""
+
+    pk: int
+    title: str
+    url: str
+    module: str
+    estimated_minutes: int
+
+
+def course_outline(
+    course: CoursePage, *, course_url: str, version: str | None = None
+) -> list[OutlineLesson]:
+    """The course's published lessons in syllabus order, from a cache shared by all learners
+    (courses.cache); a lesson's address is its course's plus its slug, as Wagtail routes it."""
+    from .cache import course_outline_rows
+
+    return [
+        OutlineLesson(
+            pk=pk, title=title, url=f"{course_url}{slug}/", module=module, estimated_minutes=minutes
+        )
+        for pk, title, slug, module, minutes in course_outline_rows(course, version)
+    ]
+
+
+def group_by_module(lessons: list) -> list[tuple[str, list]]:
     """Consecutive lessons with the same module form one group, in syllabus order."""
     return [
         (module, list(items))
@@ -76,6 +102,18 @@ def learner_course_enrolment(user, course: CoursePage) -> Enrolment | None:
         if enrolment.status == Enrolment.Status.ACTIVE:
             return enrolment
     return enrolments[0] if enrolments else None
+
+
+def lesson_progress_states(enrolment: Enrolment | None) -> dict[int, bool]:
+    """Every lesson the learner opened in this enrolment: lesson id -> completed."""
+    if enrolment is None:
+        return {}
+    return {
+        lesson_id: completed_at is not None
+        for lesson_id, completed_at in LessonProgress.objects.filter(
+            enrolment=enrolment
+        ).values_list("lesson_id", "completed_at")
+    }
 
 
 def completed_lesson_ids(enrolment: Enrolment | None) -> set[int]:
