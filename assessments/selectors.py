@@ -96,12 +96,16 @@ def learner_passed_quiz(*, quiz: Quiz, user, since=None) -> bool:
 
 def learner_quizzes(*, user) -> QuerySet[Quiz]:
     """Quizzes of the courses the user is enrolled in (active or completed)."""
+    from courses.models import Enrolment
+
+    # A subquery, not a join through enrolments: no DISTINCT over every column of the quiz and
+    # its course page ("Mi aprendizaje" runs this on every visit).
+    course_ids = Enrolment.objects.filter(learner=user, status__in=("active", "completed")).values(
+        "course_id"
+    )
     return (
-        Quiz.objects.filter(
-            course__enrolments__learner=user, course__enrolments__status__in=("active", "completed")
-        )
+        Quiz.objects.filter(course_id__in=course_ids)
         .select_related("course")
-        .distinct()
         .order_by("course__title", "title")
     )
 

@@ -9,3 +9,6 @@ class CoreConfig(AppConfig):
 
     def ready(self) -> None:
         from . import audit, navigation  # noqa: F401  (signal receivers, built-in nav items)
+        from .roles import connect_role_receivers
+
+        connect_role_receivers()

@@ -1,4 +1,5 @@
-"""Caches of the public catalogue and course pages, for anonymous visitors.
+"""Caches of the public catalogue and course pages, and of what signed-in learners' pages
+share: lesson routes and course outlines.
 
 Two layers share one content version: whole rendered pages (`cached_public_page`), served
 without touching the database, and template fragments for the requests the page cache skips
@@ -7,14 +8,20 @@ course, a lesson or the catalogue, editing a topic or a page's privacy bumps the
 receivers are connected in apps.py), so no stale page survives a publication. What the pages
 show from outside the page tree (trainers' names, other apps' related links) may lag by at
 most PAGE_TIMEOUT. A lost cache only means misses (core.cache).
+
+Signed-in pages are never shared; what they have in common is: the lesson a path leads to
+(`lesson_route`, instead of Wagtail's walk from the site's home page and its privacy check)
+and a course's outline (`course_outline_rows`). Both carry the content version in their key.
 """
 
+import copy
 import re
 import uuid
 from hashlib import sha256
 
 from django.contrib.messages import get_messages
 from django.core.cache import cache
+from django.db import transaction
 from django.http import HttpResponse
 from django.middleware.csrf import get_token
 from django.utils import translation
@@ -48,8 +55,15 @@ def content_version() -> str:
     return version
 
 
-def bump_content_version(**_kwargs) -> None:
+def _new_version() -> None:
     cache.set(VERSION_KEY, uuid.uuid4().hex, None)
+
+
+def bump_content_version(**_kwargs) -> None:
+    """Now, and again when the transaction commits: a request that read the old rows while the
+    change was not committed yet cannot keep its stale copy under the new version."""
+    _new_version()
+    transaction.on_commit(_new_version)
 
 
 def mark_shareable(request) -> None:
@@ -119,3 +133,92 @@ def cached_public_page(serve):
         return response
 
     return view
+
+
+# --- signed-in learners ---------------------------------------------------------------------
+
+ROUTE_KEY_PREFIX = "courses:lesson-route:"
+OUTLINE_KEY_PREFIX = "courses:outline:"
+
+
+def _route_key(request, path: str) -> str:
+    identity = "|".join([request.get_host(), path, translation.get_language() or ""])
+    return ROUTE_KEY_PREFIX + sha256(identity.encode()).hexdigest()
+
+
+def lesson_route(request, path: str):
+    """The live lesson at `path` (its course loaded), as Wagtail's routing would find it, when
+    neither the lesson nor any ancestor has privacy settings; else None: Wagtail routes and
+    checks the request itself.
+
+    A hit costs one cache round trip instead of the site lookup, the walk from the home page
+    and the two privacy queries. The entry carries the content version it was built under, so
+    a publication anywhere in the course tree makes it a miss. The lesson is stored without
+    its body: the rendered body has its own fragment cache, and a miss there loads the field.
+    """
+    key = _route_key(request, path)
+    found = cache.get_many([VERSION_KEY, key])
+    version = found.get(VERSION_KEY) or content_version()
+    entry = found.get(key)
+    if entry is None or entry[0] != version:
+        entry = (version, *_build_lesson_route(request, path))
+        if entry[1] is None:
+            # Only lessons are remembered: arbitrary paths must not fill the cache.
+            return None
+        cache.set(key, entry, FRAGMENT_TIMEOUT)
+    _version, lesson, course_url = entry
+    lesson.courses_route_checked = True
+    lesson.courses_course_url = course_url
+    lesson.courses_content_version = version
+    return lesson
+
+
+def _without_request_state(page):
+    """A copy of a routed page for the cache: its fields and the related objects it loaded,
+    without its parent chain, its body or anything Wagtail remembered for this request."""
+    clone = copy.copy(page)
+    clone.__dict__ = {
+        name: value
+        for name, value in page.__dict__.items()
+        if name not in {"body", "_state", "_cached_parent_obj", "course"}
+        and not name.startswith("_wagtail")
+    }
+    clone._state = copy.copy(page._state)
+    clone._state.fields_cache = dict(page._state.fields_cache)
+    return clone
+
+
+def _build_lesson_route(request, path: str) -> tuple:
+    """(lesson, its course's URL) for a route that may be cached, else (None, None)."""
+    from wagtail.models import Page
+
+    from .models import LessonPage
+
+    route = Page.route_for_request(request, path)
+    if route is None or route[1] or route[2] or not isinstance(route[0], LessonPage):
+        return None, None
+    routed = route[0]
+    course = routed.course
+    if course is None or routed.get_view_restrictions().exists():
+        return None, None
+    lesson = _without_request_state(routed)
+    lesson.__dict__["course"] = _without_request_state(course)
+    return lesson, course.get_url(request)
+
+
+def course_outline_rows(course, version: str | None = None) -> list[tuple]:
+    """The course's live lessons in syllabus order as plain rows (pk, title, slug, module,
+    estimated minutes), shared by every learner until the content version changes."""
+    from .models import LessonPage
+
+    key = f"{OUTLINE_KEY_PREFIX}{course.pk}:{version or content_version()}"
+    rows = cache.get(key)
+    if rows is None:
+        rows = list(
+            LessonPage.objects.child_of(course)
+            .live()
+            .order_by("path")
+            .values_list("pk", "title", "slug", "module", "estimated_minutes")
+        )
+        cache.set(key, rows, FRAGMENT_TIMEOUT)
+    return rows

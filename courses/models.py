@@ -285,8 +285,17 @@ class LessonPage(Page):
 
         return CoursePermissionTester(user, self, course=self.course)
 
+    def get_view_restrictions(self):
+        if getattr(self, "courses_route_checked", False):
+            # Served from the lesson route cache, kept only for pages with no restriction on
+            # them or their ancestors, and dropped when a restriction is added (courses.cache).
+            from wagtail.models import PageViewRestriction
+
+            return PageViewRestriction.objects.none()
+        return super().get_view_restrictions()
+
     def serve(self, request, *args, **kwargs):
-        from .selectors import learner_course_enrolment
+        from .selectors import learner_course_enrolment, lesson_progress_states
         from .services import course_is_visible_to, lesson_visit
 
         course = self.course
@@ -301,9 +310,11 @@ class LessonPage(Page):
                 else gettext("Sign in and enrol in the course to study its lessons."),
             )
             return redirect(course.get_url(request))
+        progress = lesson_progress_states(enrolment)
         if enrolment is not None and enrolment.status == Enrolment.Status.ACTIVE:
-            lesson_visit(enrolment=enrolment, lesson=self)
+            lesson_visit(enrolment=enrolment, lesson=self, visited=self.pk in progress)
         request.courses_enrolment = enrolment
+        request.courses_done_ids = {pk for pk, done in progress.items() if done}
         return super().serve(request, *args, **kwargs)
 
     def get_context(self, request, *args, **kwargs):
@@ -315,6 +326,7 @@ class LessonPage(Page):
             lesson=self,
             course=self.course,
             enrolment=getattr(request, "courses_enrolment", None),
+            done_ids=getattr(request, "courses_done_ids", None),
         )
         context.update(self._body_cache_context(request))
         return context
@@ -322,10 +334,15 @@ class LessonPage(Page):
     def _body_cache_context(self, request) -> dict:
         """The rendered body is the same for every learner until the lesson is published
         again (its live revision changes); a preview shows a draft and is never cached."""
-        from .cache import FRAGMENT_TIMEOUT
+        from .cache import FRAGMENT_TIMEOUT, content_version
 
-        if getattr(request, "is_preview", False) or self.live_revision_id is None:
+        if getattr(request, "is_preview", False):
             return {"body_cache_version": None}
+        if self.live_revision_id is None or self.last_published_at is None:
+            # A page created live by code, never published through Wagtail: its content
+            # changes only with a publication, which bumps the content version.
+            version = getattr(self, "courses_content_version", None) or content_version()
+            return {"body_cache_version": f"v{version}", "fragment_timeout": FRAGMENT_TIMEOUT}
         return {
             "body_cache_version": f"{self.live_revision_id}.{self.last_published_at:%s%f}",
             "fragment_timeout": FRAGMENT_TIMEOUT,

@@ -54,7 +54,33 @@ def course_lessons(course: CoursePage) -> list[LessonPage]:
     return list(LessonPage.objects.child_of(course).live().defer_streamfields().order_by("path"))
 
 
-def group_by_module(lessons: list[LessonPage]) -> list[tuple[str, list[LessonPage]]]:
+@dataclass(frozen=True)
+class OutlineLesson:
+    """A lesson as the syllabus, the pager and "continue" links show it."""
+
+    pk: int
+    title: str
+    url: str
+    module: str
+    estimated_minutes: int
+
+
+def course_outline(
+    course: CoursePage, *, course_url: str, version: str | None = None
+) -> list[OutlineLesson]:
+    """The course's published lessons in syllabus order, from a cache shared by all learners
+    (courses.cache); a lesson's address is its course's plus its slug, as Wagtail routes it."""
+    from .cache import course_outline_rows
+
+    return [
+        OutlineLesson(
+            pk=pk, title=title, url=f"{course_url}{slug}/", module=module, estimated_minutes=minutes
+        )
+        for pk, title, slug, module, minutes in course_outline_rows(course, version)
+    ]
+
+
+def group_by_module(lessons: list) -> list[tuple[str, list]]:
     """Consecutive lessons with the same module form one group, in syllabus order."""
     return [
         (module, list(items))
@@ -78,6 +104,18 @@ def learner_course_enrolment(user, course: CoursePage) -> Enrolment | None:
     return enrolments[0] if enrolments else None
 
 
+def lesson_progress_states(enrolment: Enrolment | None) -> dict[int, bool]:
+    """Every lesson the learner opened in this enrolment: lesson id -> completed."""
+    if enrolment is None:
+        return {}
+    return {
+        lesson_id: completed_at is not None
+        for lesson_id, completed_at in LessonProgress.objects.filter(
+            enrolment=enrolment
+        ).values_list("lesson_id", "completed_at")
+    }
+
+
 def completed_lesson_ids(enrolment: Enrolment | None) -> set[int]:
     if enrolment is None:
         return set()
@@ -99,6 +137,22 @@ def learner_enrolments(user) -> QuerySet[Enrolment]:
     )
 
 
+_ENROLMENT_FIELDS = (
+    "learner_id",
+    "course_id",
+    "cycle",
+    "source",
+    "due_date",
+    "status",
+    "progress_percent",
+    "last_lesson_id",
+    "enrolled_at",
+    "completed_at",
+)
+# What a link to a page needs (Page.get_url) and what "Mi aprendizaje" shows of it.
+_PAGE_LINK_FIELDS = ("title", "slug", "url_path", "live", "path", "depth")
+
+
 @dataclass
 class MyLearning:
     assigned: list[Enrolment] = field(default_factory=list)
@@ -111,8 +165,35 @@ class MyLearning:
 
 
 def my_learning(user) -> MyLearning:
+    """The learner's enrolments by section, their courses and last lessons loaded in two plain
+    queries (a five-table join cost more to plan than to run), and every page given the site
+    root paths once, so that `page.url` needs neither a site lookup nor a cache read."""
+    from wagtail.models import Site
+
+    enrolments = list(
+        Enrolment.objects.filter(learner=user)
+        .exclude(status=Enrolment.Status.WITHDRAWN)
+        .select_related("course")
+        .only(*_ENROLMENT_FIELDS, *(f"course__{name}" for name in _PAGE_LINK_FIELDS))
+        .order_by("-enrolled_at")
+    )
+    lesson_ids = {e.last_lesson_id for e in enrolments if e.last_lesson_id}
+    lessons = (
+        {
+            lesson.pk: lesson
+            for lesson in LessonPage.objects.filter(pk__in=lesson_ids).only(*_PAGE_LINK_FIELDS)
+        }
+        if lesson_ids
+        else {}
+    )
+    root_paths = Site.get_site_root_paths()
+    for enrolment in enrolments:
+        enrolment.last_lesson = lessons.get(enrolment.last_lesson_id)
+        for page in (enrolment.course, enrolment.last_lesson):
+            if page is not None:
+                page._wagtail_cached_site_root_paths = root_paths
     result = MyLearning()
-    for enrolment in learner_enrolments(user):
+    for enrolment in enrolments:
         if not enrolment.course.live:
             continue
         if enrolment.status == Enrolment.Status.COMPLETED:

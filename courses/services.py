@@ -129,13 +129,18 @@ def _refresh_progress(enrolment: Enrolment, lesson_ids: list[int]) -> int:
     return round(100 * done / len(lesson_ids))
 
 
-@transaction.atomic
-def lesson_visit(*, enrolment: Enrolment, lesson: LessonPage) -> None:
-    """Remember where the learner is, to resume there."""
-    LessonProgress.objects.get_or_create(enrolment=enrolment, lesson=lesson)
-    if enrolment.last_lesson_id != lesson.pk:
-        Enrolment.objects.filter(pk=enrolment.pk).update(last_lesson=lesson)
-        enrolment.last_lesson = lesson
+def lesson_visit(*, enrolment: Enrolment, lesson: LessonPage, visited: bool = False) -> None:
+    """Remember where the learner is, to resume there. `visited`: the caller already knows the
+    learner opened this lesson before (its progress row exists), so that a revisit of the
+    lesson they are on writes nothing."""
+    if visited and enrolment.last_lesson_id == lesson.pk:
+        return
+    with transaction.atomic():
+        if not visited:
+            LessonProgress.objects.get_or_create(enrolment=enrolment, lesson=lesson)
+        if enrolment.last_lesson_id != lesson.pk:
+            Enrolment.objects.filter(pk=enrolment.pk).update(last_lesson=lesson)
+            enrolment.last_lesson = lesson
 
 
 @transaction.atomic

@@ -15,6 +15,8 @@ urlpatterns = [
     path("cursos/informes/<int:course_id>/csv/", views.report_csv, name="report_csv"),
     path("mi-aprendizaje/", views.my_learning_view, name="my_learning"),
     # A course page (a child of the catalogue) is served by Wagtail through the same anonymous
-    # page cache; lessons and anything deeper go to Wagtail's own catch-all.
+    # page cache; a lesson through its route cache; anything deeper goes to Wagtail's own
+    # catch-all.
     path("cursos/<slug:slug>/", views.public_course_page),
+    path("cursos/<slug:course_slug>/<slug:lesson_slug>/", views.lesson_page),
 ]

@@ -20,15 +20,16 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 from wagtail.views import serve as wagtail_serve
 
-from .cache import cached_public_page
+from .cache import cached_public_page, lesson_route
 from .extensions import course_related_items, my_learning_panels
 from .models import CoursePage, Enrolment, LessonPage
 from .rules import can_list_course_reports, can_view_course_reports
 from .selectors import (
+    OutlineLesson,
     catalogue_courses,
     catalogue_topics,
     completed_lesson_ids,
-    course_lessons,
+    course_outline,
     course_report,
     course_report_rows,
     group_by_module,
@@ -111,8 +112,8 @@ class CourseData:
         self.course = course
 
     @cached_property
-    def lessons(self):
-        return course_lessons(self.course)
+    def lessons(self) -> list[OutlineLesson]:
+        return course_outline(self.course, course_url=self.course.get_url(self.request))
 
     @cached_property
     def modules(self):
@@ -159,15 +160,37 @@ class CourseData:
 
 
 class LessonData:
-    def __init__(self, *, request, lesson: LessonPage, course: CoursePage | None, enrolment):
+    def __init__(
+        self,
+        *,
+        request,
+        lesson: LessonPage,
+        course: CoursePage | None,
+        enrolment,
+        done_ids: set[int] | None = None,
+    ):
         self.request = request
         self.lesson = lesson
         self.course = course
         self.enrolment = enrolment
+        if done_ids is not None:
+            self.done_ids = done_ids
 
     @cached_property
-    def lessons(self):
-        return course_lessons(self.course) if self.course is not None else []
+    def course_url(self) -> str:
+        # Known from the route cache when the lesson came from it.
+        url = getattr(self.lesson, "courses_course_url", None)
+        return url or self.course.get_url(self.request)
+
+    @cached_property
+    def lessons(self) -> list[OutlineLesson]:
+        if self.course is None:
+            return []
+        return course_outline(
+            self.course,
+            course_url=self.course_url,
+            version=getattr(self.lesson, "courses_content_version", None),
+        )
 
     @cached_property
     def modules(self):
@@ -208,6 +231,16 @@ public_page = cached_public_page(wagtail_serve)
 
 def public_course_page(request, slug: str):
     return public_page(request, path=f"cursos/{slug}/")
+
+
+def lesson_page(request, course_slug: str, lesson_slug: str):
+    """A lesson, served by Wagtail from a cached route when it has one (courses.cache)."""
+    path = f"cursos/{course_slug}/{lesson_slug}/"
+    if request.method in ("GET", "HEAD"):
+        lesson = lesson_route(request, path)
+        if lesson is not None:
+            request._wagtail_route_for_request = (lesson, [], {})
+    return wagtail_serve(request, path)
 
 
 def _visible_course_or_404(request, course_id: int) -> CoursePage:
@@ -273,8 +306,10 @@ def complete_lesson(request, lesson_id: int):
         return HttpResponseRedirect(course.get_url(request))
     messages.success(request, _("Lesson marked as completed."))
     following = LessonData(request=request, lesson=lesson, course=course, enrolment=enrolment)
-    target = following.next or lesson
-    return HttpResponseRedirect(target.get_url(request))
+    following_lesson = following.next
+    return HttpResponseRedirect(
+        following_lesson.url if following_lesson else lesson.get_url(request)
+    )
 
 
 @login_required

@@ -13,8 +13,11 @@ pytestmark = pytest.mark.django_db
 
 CATALOGUE_MAX = 20
 COURSE_MAX = 25
-LESSON_MAX = 30
-MY_LEARNING_MAX = 20
+# A lesson right after a publication rebuilds its cached route and outline; then it reads
+# only the learner's own rows (user, enrolment, progress).
+LESSON_MAX = 14
+LESSON_WARM_MAX = 4
+MY_LEARNING_MAX = 8
 
 
 def _count(client, url) -> int:
@@ -70,7 +73,9 @@ def test_course_page(client, learner, trainer, django_assert_max_num_queries):
     )
 
 
-def test_lesson_page(client, learner, django_assert_max_num_queries):
+def test_lesson_page(client, learner, django_assert_max_num_queries, settings):
+    # The warm count needs the cache to itself (parallel workers sharing a Redis clear it).
+    settings.CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
     course = make_course(title="Grande", lessons=1)
     enrolment = enrolment_create(learner=learner, course=course)
     first = LessonPage.objects.child_of(course).get()
@@ -84,6 +89,7 @@ def test_lesson_page(client, learner, django_assert_max_num_queries):
     _measure_twice(
         client, grow, lambda: first.url, 3, 30, LESSON_MAX, django_assert_max_num_queries
     )
+    assert _count(client, first.url) <= LESSON_WARM_MAX
 
 
 def test_my_learning(client, learner, django_assert_max_num_queries):
