@@ -99,3 +99,24 @@ def register() -> None:
     register_requirement("assessments.required_quizzes_passed", required_quizzes_passed)
     register_course_related(course_quizzes)
     register_my_learning_panel(my_learning_panel)
+    _connect_cache_receivers()
+
+
+def _connect_cache_receivers() -> None:
+    """Course pages list their quizzes and "Mi aprendizaje" shows each learner's attempts:
+    both are cached by courses, so changes here tell it."""
+    from django.db.models.signals import post_delete, post_save
+
+    from courses.cache import bump_content_version, learner_changed
+
+    from .models import Attempt, Quiz
+
+    for signal in (post_save, post_delete):
+        flag = "save" if signal is post_save else "delete"
+        signal.connect(
+            lambda **kwargs: bump_content_version(),
+            sender=Quiz,
+            weak=False,
+            dispatch_uid=f"assessments-quiz-{flag}",
+        )
+        signal.connect(learner_changed, sender=Attempt, dispatch_uid=f"assessments-attempt-{flag}")

@@ -19,6 +19,7 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from core.audit import audit_log
+from courses.cache import bump_learner_version
 
 from . import formats, grading, hooks
 from .models import (
@@ -559,6 +560,8 @@ def quiz_regrade(*, quiz_id: int, user=None, to_latest_version: bool = True) -> 
         Attempt.objects.bulk_update(
             to_save, ["layout", "points", "max_points", "score", "passed"], batch_size=1000
         )
+        for learner_id in {attempt.learner_id for attempt in to_save}:
+            bump_learner_version(learner_id)  # bulk_update sends no post_save
         for attempt in to_save:
             if attempt.passed:
                 hooks.quiz_passed(attempt=attempt)

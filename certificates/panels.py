@@ -25,3 +25,18 @@ def register_panels() -> None:
     register = getattr(extensions, "register_my_learning_panel", None)
     if register is not None:
         register(my_learning_panel)
+        _connect_cache_receivers()
+
+
+def _connect_cache_receivers() -> None:
+    """The panel is part of the learner's cached "Mi aprendizaje": a certificate issued,
+    revoked or superseded tells courses."""
+    from django.db.models.signals import post_delete, post_save
+
+    from courses.cache import learner_changed
+
+    from .models import Certificate
+
+    for signal in (post_save, post_delete):
+        flag = "save" if signal is post_save else "delete"
+        signal.connect(learner_changed, sender=Certificate, dispatch_uid=f"certificates-{flag}")

@@ -16,8 +16,8 @@ class CoursesConfig(AppConfig):
         from core.roles import Role
 
         from . import rules  # noqa: F401  (registers the object permissions)
-        from .cache import bump_content_version
-        from .models import CourseIndexPage, CoursePage, LessonPage, Topic
+        from .cache import bump_content_version, learner_changed
+        from .models import CourseIndexPage, CoursePage, Enrolment, LessonPage, Topic
 
         for model in (CourseIndexPage, CoursePage, LessonPage):
             page_published.connect(
@@ -34,6 +34,12 @@ class CoursesConfig(AppConfig):
             )
         post_save.connect(bump_content_version, sender=Topic, dispatch_uid="courses-topic-save")
         post_delete.connect(bump_content_version, sender=Topic, dispatch_uid="courses-topic-del")
+        for signal in (post_save, post_delete):
+            signal.connect(
+                learner_changed,
+                sender=Enrolment,
+                dispatch_uid=f"courses-learner-enrolment-{signal is post_save}",
+            )
         # A page made private must stop being served from the anonymous page cache at once.
         for signal in (post_save, post_delete):
             signal.connect(

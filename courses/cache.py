@@ -9,6 +9,10 @@ receivers are connected in apps.py), so no stale page survives a publication. Wh
 show from outside the page tree (trainers' names, other apps' related links) may lag by at
 most PAGE_TIMEOUT. A lost cache only means misses (core.cache).
 
+"Mi aprendizaje" is one learner's own: its rendered content is kept per learner under a
+learner version (`learner_fragment`) that their enrolments, progress, attempts and
+certificates bump when they change (receivers in each app), besides the content version.
+
 Signed-in pages are never shared; what they have in common is: the lesson a path leads to
 (`lesson_route`, instead of Wagtail's walk from the site's home page and its privacy check)
 and a course's outline (`course_outline_rows`). Both carry the content version in their key.
@@ -24,7 +28,8 @@ from django.core.cache import cache
 from django.db import transaction
 from django.http import HttpResponse
 from django.middleware.csrf import get_token
-from django.utils import translation
+from django.utils import timezone, translation
+from django.utils.safestring import mark_safe
 
 VERSION_KEY = "courses:content-version"
 FRAGMENT_TIMEOUT = 60 * 60
@@ -222,3 +227,58 @@ def course_outline_rows(course, version: str | None = None) -> list[tuple]:
         )
         cache.set(key, rows, FRAGMENT_TIMEOUT)
     return rows
+
+
+# --- one learner's own pages ------------------------------------------------------------------
+
+LEARNER_VERSION_PREFIX = "courses:learner-version:"
+LEARNER_FRAGMENT_PREFIX = "courses:learner-fragment:"
+LEARNER_FRAGMENT_TIMEOUT = 60 * 60
+
+
+def _forget_learner(user_id: int) -> None:
+    cache.delete(f"{LEARNER_VERSION_PREFIX}{user_id}")
+
+
+def bump_learner_version(user_id: int | None) -> None:
+    """Something a learner's own pages show changed: now, and again when the transaction
+    commits (a request that read the uncommitted rows cannot keep its copy)."""
+    if not user_id:
+        return
+    _forget_learner(user_id)
+    transaction.on_commit(lambda: _forget_learner(user_id))
+
+
+def learner_changed(sender, instance, **_kwargs) -> None:
+    """post_save / post_delete receiver for rows that carry `learner_id`."""
+    bump_learner_version(getattr(instance, "learner_id", None))
+
+
+def learner_fragment(request, name: str, render) -> str:
+    """The rendered `name` fragment of the signed-in learner's page: `render()` once, then
+    from the cache until the learner's data, the course content, the language or the day
+    changes (due dates turn overdue at midnight). The CSRF token of any form in it is the
+    visitor's own on every response."""
+    user_id = request.user.pk
+    version_key = f"{LEARNER_VERSION_PREFIX}{user_id}"
+    found = cache.get_many([version_key, VERSION_KEY])
+    learner_version = found.get(version_key)
+    if learner_version is None:
+        learner_version = uuid.uuid4().hex
+        cache.set(version_key, learner_version, LEARNER_FRAGMENT_TIMEOUT)
+    identity = "|".join(
+        [
+            name,
+            str(user_id),
+            learner_version,
+            found.get(VERSION_KEY) or content_version(),
+            translation.get_language() or "",
+            timezone.localdate().isoformat(),
+        ]
+    )
+    key = LEARNER_FRAGMENT_PREFIX + sha256(identity.encode()).hexdigest()
+    html = cache.get(key)
+    if html is None:
+        html = _CSRF_INPUT.sub(rf"\g<1>{_CSRF_PLACEHOLDER}\g<2>", str(render()))
+        cache.set(key, html, LEARNER_FRAGMENT_TIMEOUT)
+    return mark_safe(html.replace(_CSRF_PLACEHOLDER, get_token(request)))

@@ -10,6 +10,7 @@ from django.utils.translation import gettext as _
 
 from core.audit import audit_log
 
+from .cache import bump_learner_version
 from .completion import requirements
 from .models import CoursePage, Enrolment, LessonPage, LessonProgress
 from .signals import course_completed, enrolment_created
@@ -141,6 +142,7 @@ def lesson_visit(*, enrolment: Enrolment, lesson: LessonPage, visited: bool = Fa
         if enrolment.last_lesson_id != lesson.pk:
             Enrolment.objects.filter(pk=enrolment.pk).update(last_lesson=lesson)
             enrolment.last_lesson = lesson
+            bump_learner_version(enrolment.learner_id)  # "continue where you left off"
 
 
 @transaction.atomic

@@ -13,6 +13,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.http import Http404, HttpResponseRedirect, StreamingHttpResponse
 from django.shortcuts import get_object_or_404, render
+from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.functional import cached_property
 from django.utils.text import slugify
@@ -20,7 +21,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 from wagtail.views import serve as wagtail_serve
 
-from .cache import cached_public_page, lesson_route
+from .cache import cached_public_page, learner_fragment, lesson_route
 from .extensions import course_related_items, my_learning_panels
 from .models import CoursePage, Enrolment, LessonPage
 from .rules import can_list_course_reports, can_view_course_reports
@@ -314,15 +315,19 @@ def complete_lesson(request, lesson_id: int):
 
 @login_required
 def my_learning_view(request):
-    return render(
-        request,
-        "courses/my_learning.html",
-        {
-            "learning": my_learning(request.user),
-            "panels": my_learning_panels(request),
-            "today": timezone.localdate(),
-        },
-    )
+    def render_content() -> str:
+        return render_to_string(
+            "courses/includes/my_learning_content.html",
+            {
+                "learning": my_learning(request.user),
+                "panels": my_learning_panels(request),
+                "today": timezone.localdate(),
+            },
+            request,
+        )
+
+    content = learner_fragment(request, "my-learning", render_content)
+    return render(request, "courses/my_learning.html", {"content": content})
 
 
 @login_required
