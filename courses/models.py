@@ -337,7 +337,7 @@ class LessonPage(Page):
         from .cache import FRAGMENT_TIMEOUT, content_version
 
         if getattr(request, "is_preview", False):
-            return {"body_cache_version": None}
+            return {"body_cache_version": None, "fragment_timeout": FRAGMENT_TIMEOUT}
         if self.live_revision_id is None or self.last_published_at is None:
             # A page created live by code, never published through Wagtail: its content
             # changes only with a publication, which bumps the content version.

@@ -21,7 +21,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 from wagtail.views import serve as wagtail_serve
 
-from .cache import cached_public_page, learner_fragment, lesson_route
+from .cache import cached_public_page, content_version, learner_fragment, lesson_route
 from .extensions import course_related_items, my_learning_panels
 from .models import CoursePage, Enrolment, LessonPage
 from .rules import can_list_course_reports, can_view_course_reports
@@ -200,6 +200,13 @@ class LessonData:
     @cached_property
     def done_ids(self):
         return completed_lesson_ids(self.enrolment)
+
+    @cached_property
+    def syllabus_key(self) -> str:
+        """What the rendered syllabus depends on besides the course, the lesson and the
+        language: the outline's content version and the learner's completed lessons."""
+        version = getattr(self.lesson, "courses_content_version", None) or content_version()
+        return f"{version}:{','.join(map(str, sorted(self.done_ids)))}"
 
     @cached_property
     def position(self) -> int:

@@ -128,3 +128,27 @@ def test_the_cached_lesson_follows_the_learners_language(studying, learner, less
     learner.language = "en"
     learner.save(update_fields=["language"])
     assert "Syllabus" in studying.get(url).content.decode()
+
+
+def test_the_cached_syllabus_follows_the_learners_progress_and_new_lessons(
+    studying, client, learner, make_user, course, lessons
+):
+    from core.roles import Role
+    from courses.services import lesson_complete
+
+    first, second = lessons[0], lessons[1]
+    html = studying.get(second.url).content.decode()
+    assert html.count('class="syllabus__mark"') == 0
+    lesson_complete(
+        enrolment=Enrolment.objects.get(learner=learner, course=course), lesson=first, user=learner
+    )
+    html = studying.get(second.url).content.decode()
+    assert html.count('class="syllabus__mark"') == 1  # the first lesson is ticked
+    added = make_lesson(course=course, title="Lección añadida después")
+    html = studying.get(second.url).content.decode()
+    assert "Lección añadida después" in html and added.url in html
+    # Another learner on the same lesson never sees this learner's ticks.
+    other = make_user(Role.LEARNER)
+    enrolment_create(learner=other, course=course)
+    client.force_login(other)
+    assert client.get(second.url).content.decode().count('class="syllabus__mark"') == 0
