@@ -168,7 +168,7 @@ def _page_url(url_path: str, prefix: str) -> str:
     return url_from_path(url_path, prefix)
 
 
-def search_knowledge(
+def results_key(
     *,
     query: str,
     user,
@@ -176,15 +176,15 @@ def search_knowledge(
     kind: str | None = None,
     tag: str | None = None,
     today: date | None = None,
-) -> list[SearchHit]:
-    """Articles, systems and courses matching every word of `query` that `user` may see,
-    best first (overdue articles count half). Cached (see cache.py)."""
+) -> str | None:
+    """The cache key of a search's results (None: nothing to search). Everything the results
+    depend on besides content, whose changes bump the version, is part of it; the search page
+    also keys its rendered result list on it."""
     query = clean_query(query)
     if not query or not backend_query(query):
-        return []
+        return None
     today = today or timezone.localdate()
     is_authenticated = bool(getattr(user, "is_authenticated", False))
-    # Everything the results depend on besides content (whose changes bump the version).
     signature = repr(
         (
             query,
@@ -198,7 +198,29 @@ def search_knowledge(
         )
     )
     digest = hashlib.sha256(signature.encode()).hexdigest()
-    key = f"knowledge_base:search:{search_version()}:{digest}"
+    return f"knowledge_base:search:{search_version()}:{digest}"
+
+
+def search_knowledge(
+    *,
+    query: str,
+    user,
+    system_id: int | None = None,
+    kind: str | None = None,
+    tag: str | None = None,
+    today: date | None = None,
+    key: str | None = None,
+) -> list[SearchHit]:
+    """Articles, systems and courses matching every word of `query` that `user` may see,
+    best first (overdue articles count half). Cached (see cache.py) under `key`, from
+    results_key() when the caller has not computed it already."""
+    key = key or results_key(
+        query=query, user=user, system_id=system_id, kind=kind, tag=tag, today=today
+    )
+    if key is None:
+        return []
+    query = clean_query(query)
+    today = today or timezone.localdate()
     hits = cache.get(key)
     if hits is None:
         hits = _search(query=query, user=user, system_id=system_id, kind=kind, tag=tag, today=today)

@@ -14,9 +14,10 @@ from core.roles import Role, has_role
 from people.models import StaffProfile
 
 from . import selectors, services
+from .cache import RESULTS_TIMEOUT
 from .forms import HandoverItemAssignForm, HandoverStartForm
 from .models import ArticlePage, Handover, HandoverItem
-from .search import clean_query, search_knowledge
+from .search import clean_query, results_key, search_knowledge
 
 RISK_ROLES = (Role.CUSTODIAN, Role.HR, Role.REVIEWER, Role.ADMIN)
 
@@ -45,23 +46,24 @@ def search(request):
     system_id = int(system_id) if system_id.isdigit() else None
     if kind not in ArticlePage.Kind.values:
         kind = ""
-    hits = (
-        search_knowledge(
-            query=query,
-            user=request.user,
-            system_id=system_id,
-            kind=kind or None,
-            tag=tag[:100] or None,
-        )
-        if query
-        else []
-    )
+    filters = {
+        "query": query,
+        "user": request.user,
+        "system_id": system_id,
+        "kind": kind or None,
+        "tag": tag[:100] or None,
+    }
+    key = results_key(**filters) if query else None
+    hits = search_knowledge(**filters, key=key) if key else []
     return render(
         request,
         "knowledge_base/search.html",
         {
             "query": query,
             "hits": hits,
+            # The rendered result list is cached under the results' own key.
+            "results_key": key,
+            "results_timeout": RESULTS_TIMEOUT,
             "systems": selectors.visible_systems(request.user)
             .order_by("title")
             .only("pk", "title"),
