@@ -535,7 +535,7 @@ def seed_assessments(facts: Facts, rng: random.Random) -> None:
     # Learners for the start/submit load: enrolled in the first course, no attempt yet.
     User = get_user_model()
     # Enough that the submit load never runs out of open attempts (each is submitted once).
-    count = n(3_000, facts.scale, 1_000)
+    count = n(6_000, facts.scale, 1_000)
     password = make_password(BENCH_PASSWORD)
     users = User.objects.bulk_create(
         [
