@@ -13,6 +13,7 @@
 import argparse
 import logging
 import os
+import signal
 import sys
 import time
 from pathlib import Path
@@ -75,6 +76,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--only", help="comma-separated target keys to load (and bare)")
     parser.add_argument("--skip-inprocess", action="store_true")
     args = parser.parse_args(argv)
+    # Stopped from outside (kill, a CI timeout): unwind, so that the gunicorn and Celery
+    # process groups the run started are stopped too instead of serving on.
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))
     started = time.perf_counter()
     duration = args.duration or max(4.0, min(10.0, 10.0 * args.scale**0.3))
 
