@@ -160,6 +160,9 @@ def main(argv: list[str] | None = None) -> int:
             measured = wrk(stack.base_url, target, duration=duration)
             results.append(report.page_row(target, measured))
             log(report.progress_line(results[-1]))
+            # wrk stops sending, but the server finishes the requests in flight: let them end
+            # before the next page is measured.
+            time.sleep(min(30.0, 0.5 + (measured.get("max_ms") or 0) / 1000))
         if not args.skip_inprocess:
             log("== in-process measurements")
             measurements = inprocess.run_all(facts, env=env, log=log)
