@@ -126,17 +126,6 @@ def completed_lesson_ids(enrolment: Enrolment | None) -> set[int]:
     )
 
 
-def learner_enrolments(user) -> QuerySet[Enrolment]:
-    """Every enrolment of a learner except the ones they left, newest first."""
-    return (
-        Enrolment.objects.filter(learner=user)
-        .exclude(status=Enrolment.Status.WITHDRAWN)
-        .select_related("course", "last_lesson")
-        .defer("last_lesson__body")
-        .order_by("-enrolled_at")
-    )
-
-
 _ENROLMENT_FIELDS = (
     "learner_id",
     "course_id",
