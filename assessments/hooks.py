@@ -113,10 +113,5 @@ def _connect_cache_receivers() -> None:
 
     for signal in (post_save, post_delete):
         flag = "save" if signal is post_save else "delete"
-        signal.connect(
-            lambda **kwargs: bump_content_version(),
-            sender=Quiz,
-            weak=False,
-            dispatch_uid=f"assessments-quiz-{flag}",
-        )
+        signal.connect(bump_content_version, sender=Quiz, dispatch_uid=f"assessments-quiz-{flag}")
         signal.connect(learner_changed, sender=Attempt, dispatch_uid=f"assessments-attempt-{flag}")

@@ -6,6 +6,7 @@ the cache too: they fail open, as DESIGN.md asks.
 """
 
 import functools
+import uuid
 
 import redis
 import structlog
@@ -59,3 +60,32 @@ class ResilientRedisCache(RedisCache):
     def __init__(self, server, params):
         super().__init__(server, params)
         self._class = ResilientRedisCacheClient
+
+
+# --- versioned keys -----------------------------------------------------------------------------
+# Apps cache what a change elsewhere makes stale under a version token (a content version, a
+# learner's version) instead of deleting keys one by one: a new token makes every copy a miss.
+
+
+def cache_version(key: str, timeout: int | None = None) -> str:
+    """The version token stored at `key`, made on first use."""
+    from django.core.cache import cache
+
+    version = cache.get(key)
+    if version is None:
+        version = uuid.uuid4().hex
+        cache.set(key, version, timeout)
+    return version
+
+
+def bump_cache_version(key: str) -> None:
+    """A new token now, and again when the transaction commits: a request that read the old
+    rows before the change was committed cannot keep its stale copy under the new token."""
+    from django.core.cache import cache
+    from django.db import transaction
+
+    def forget() -> None:
+        cache.delete(key)
+
+    forget()
+    transaction.on_commit(forget)

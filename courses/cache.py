@@ -20,16 +20,16 @@ and a course's outline (`course_outline_rows`). Both carry the content version i
 
 import copy
 import re
-import uuid
 from hashlib import sha256
 
 from django.contrib.messages import get_messages
 from django.core.cache import cache
-from django.db import transaction
 from django.http import HttpResponse
 from django.middleware.csrf import get_token
 from django.utils import timezone, translation
 from django.utils.safestring import mark_safe
+
+from core.cache import bump_cache_version, cache_version
 
 VERSION_KEY = "courses:content-version"
 FRAGMENT_TIMEOUT = 60 * 60
@@ -53,22 +53,11 @@ _CSRF_PLACEHOLDER = "\x00csrf\x00"
 
 
 def content_version() -> str:
-    version = cache.get(VERSION_KEY)
-    if version is None:
-        version = uuid.uuid4().hex
-        cache.set(VERSION_KEY, version, None)
-    return version
-
-
-def _new_version() -> None:
-    cache.set(VERSION_KEY, uuid.uuid4().hex, None)
+    return cache_version(VERSION_KEY)
 
 
 def bump_content_version(**_kwargs) -> None:
-    """Now, and again when the transaction commits: a request that read the old rows while the
-    change was not committed yet cannot keep its stale copy under the new version."""
-    _new_version()
-    transaction.on_commit(_new_version)
+    bump_cache_version(VERSION_KEY)
 
 
 def mark_shareable(request) -> None:
@@ -236,17 +225,10 @@ LEARNER_FRAGMENT_PREFIX = "courses:learner-fragment:"
 LEARNER_FRAGMENT_TIMEOUT = 60 * 60
 
 
-def _forget_learner(user_id: int) -> None:
-    cache.delete(f"{LEARNER_VERSION_PREFIX}{user_id}")
-
-
 def bump_learner_version(user_id: int | None) -> None:
-    """Something a learner's own pages show changed: now, and again when the transaction
-    commits (a request that read the uncommitted rows cannot keep its copy)."""
-    if not user_id:
-        return
-    _forget_learner(user_id)
-    transaction.on_commit(lambda: _forget_learner(user_id))
+    """Something a learner's own pages show changed."""
+    if user_id:
+        bump_cache_version(f"{LEARNER_VERSION_PREFIX}{user_id}")
 
 
 def learner_changed(sender, instance, **_kwargs) -> None:
@@ -262,10 +244,7 @@ def learner_fragment(request, name: str, render) -> str:
     user_id = request.user.pk
     version_key = f"{LEARNER_VERSION_PREFIX}{user_id}"
     found = cache.get_many([version_key, VERSION_KEY])
-    learner_version = found.get(version_key)
-    if learner_version is None:
-        learner_version = uuid.uuid4().hex
-        cache.set(version_key, learner_version, LEARNER_FRAGMENT_TIMEOUT)
+    learner_version = found.get(version_key) or cache_version(version_key, LEARNER_FRAGMENT_TIMEOUT)
     identity = "|".join(
         [
             name,

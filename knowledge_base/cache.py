@@ -9,9 +9,10 @@ a reindex). A lost cache only means misses (core.cache).
 """
 
 import hashlib
-import uuid
 
 from django.core.cache import cache
+
+from core.cache import bump_cache_version, cache_version
 
 from .markdown import RENDERER_VERSION, RenderedMarkdown, render_markdown
 
@@ -20,15 +21,11 @@ RESULTS_TIMEOUT = 10 * 60
 
 
 def search_version() -> str:
-    version = cache.get(VERSION_KEY)
-    if version is None:
-        version = uuid.uuid4().hex
-        cache.set(VERSION_KEY, version, None)
-    return version
+    return cache_version(VERSION_KEY)
 
 
 def bump_search_version(**_kwargs) -> None:
-    cache.set(VERSION_KEY, uuid.uuid4().hex, None)
+    bump_cache_version(VERSION_KEY)
 
 
 RENDERED_PREFIX = "knowledge_base:rendered"

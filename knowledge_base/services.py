@@ -50,7 +50,7 @@ def article_mark_reviewed(*, article_id: int, user) -> ArticlePage:
         review_due_on=article.review_due_on,
     )
     # Search marks overdue articles and ranks them lower.
-    transaction.on_commit(bump_search_version)
+    bump_search_version()
     audit_log(
         instance=article,
         action="knowledge_base.article_reviewed",

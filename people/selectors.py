@@ -13,6 +13,7 @@ from datetime import date, timedelta
 
 from dateutil.relativedelta import relativedelta
 from django.conf import settings
+from django.contrib.auth import get_user_model
 from django.db import connection
 from django.db.models import (
     Case,
@@ -23,6 +24,7 @@ from django.db.models import (
     FilteredRelation,
     Max,
     OuterRef,
+    Prefetch,
     Q,
     QuerySet,
     Value,
@@ -33,6 +35,7 @@ from django.utils import timezone
 
 from assessments.models import Attempt
 from certificates.models import Certificate
+from core.roles import Role
 from courses.models import Enrolment
 
 from .models import CoverageRule, HRScope, OrgUnit, Requirement, StaffProfile
@@ -465,11 +468,6 @@ def attempts_for(user) -> QuerySet[Attempt]:
 
 def hr_officers() -> QuerySet:
     """Active accounts with the HR role, with their scopes (2 queries however many)."""
-    from django.contrib.auth import get_user_model
-    from django.db.models import Prefetch
-
-    from core.roles import Role
-
     return (
         get_user_model()
         .objects.filter(is_active=True, groups__name=Role.HR.value)
