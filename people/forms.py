@@ -148,7 +148,7 @@ class CoverageRuleForm(forms.ModelForm):
 
 
 class HRScopeForm(forms.Form):
-    officer = forms.ModelChoiceField(label=_("HR officer"), queryset=None)
+    officer = forms.ModelChoiceField(label=_("Officer"), queryset=None)
     unit = UnitChoiceField(label=_("Unit (and its sub-units)"), queryset=OrgUnit.objects.none())
 
     def __init__(self, *args, officers=None, units=None, **kwargs):
