@@ -8,14 +8,14 @@ class AssessmentsConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self) -> None:
-        from core.navigation import NavItem, register
+        from core.api import Role
+        from core.hooks import NavItem, demo_seeder_register, nav_register
 
-        from . import hooks
+        from . import demo, registration
 
-        hooks.register()
-        from core.roles import Role
+        registration.register()
 
-        register(
+        nav_register(
             NavItem(
                 key="assessments-mine",
                 label=_("My quizzes"),
@@ -26,7 +26,7 @@ class AssessmentsConfig(AppConfig):
                 show_in_header=False,
             )
         )
-        register(
+        nav_register(
             NavItem(
                 key="assessments-results",
                 label=_("Quiz results"),
@@ -37,3 +37,4 @@ class AssessmentsConfig(AppConfig):
                 show_in_header=False,
             )
         )
+        demo_seeder_register(self.label, demo.seed)

@@ -6,6 +6,9 @@ from pathlib import Path
 
 from django.utils import timezone
 
+from core.api import demo_user
+from courses import api as courses_api
+
 from . import grading, services
 from .models import Attempt, QuestionCategory, Quiz, QuizRandomSlot
 
@@ -39,11 +42,7 @@ QUESTIONS_PER_QUIZ = 10
 
 
 def _find_course(words):
-    try:
-        from courses.models import CoursePage
-    except ImportError:  # pragma: no cover - courses is always installed with assessments
-        return None
-    for course in CoursePage.objects.live().order_by("pk"):
+    for course in courses_api.live_courses().order_by("pk"):
         title = course.title.lower()
         if any(word in title for word in words):
             return course
@@ -110,10 +109,8 @@ def _take(quiz, learner, *, right_share: float, when) -> Attempt:
 
 
 def seed(stdout) -> None:
-    from core.demo import demo_user
-
-    learner = demo_user(LEARNER)
-    trainer = demo_user(TRAINER)
+    learner = demo_user(email=LEARNER)
+    trainer = demo_user(email=TRAINER)
     quizzes = []
     for words, name, _files, title in BANKS:
         category = _bank_category(name)
@@ -125,9 +122,7 @@ def seed(stdout) -> None:
     if Attempt.objects.filter(quiz=quiz, learner=learner).exists():
         return
     if quiz.course_id:
-        from courses.services import enrolment_create
-
-        enrolment_create(learner=learner, course=quiz.course, check_prerequisites=False)
+        courses_api.enrolment_create(learner=learner, course=quiz.course, check_prerequisites=False)
     now = timezone.now()
     failed = _take(quiz, learner, right_share=0.4, when=now - timedelta(days=3))
     passed = _take(quiz, learner, right_share=0.9, when=now - timedelta(days=1))

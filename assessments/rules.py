@@ -2,8 +2,8 @@
 
 import rules
 
-from core.roles import Role, has_role
-from courses.rules import is_course_owner
+from core.api import Role, has_role
+from courses import api as courses_api
 
 
 @rules.predicate
@@ -23,7 +23,7 @@ def owns_quiz(user, quiz) -> bool:
     if quiz is None or not user.is_authenticated:
         return False
     if quiz.course_id:
-        return is_course_owner(user, quiz.course)
+        return courses_api.is_course_owner(user=user, course=quiz.course)
     return quiz.created_by_id == user.pk
 
 

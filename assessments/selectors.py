@@ -6,6 +6,8 @@ from collections.abc import Iterable
 
 from django.db.models import Prefetch, QuerySet
 
+from courses import api as courses_api
+
 from .models import Attempt, AttemptAnswer, GradingMethod, Question, QuestionCategory, Quiz
 
 
@@ -96,13 +98,7 @@ def learner_passed_quiz(*, quiz: Quiz, user, since=None) -> bool:
 
 def learner_quizzes(*, user) -> QuerySet[Quiz]:
     """Quizzes of the courses the user is enrolled in (active or completed)."""
-    from courses.models import Enrolment
-
-    # A subquery, not a join through enrolments: no DISTINCT over every column of the quiz and
-    # its course page ("Mi aprendizaje" runs this on every visit).
-    course_ids = Enrolment.objects.filter(learner=user, status__in=("active", "completed")).values(
-        "course_id"
-    )
+    course_ids = courses_api.enrolled_course_ids(user=user)
     return (
         Quiz.objects.filter(course_id__in=course_ids)
         .select_related("course")

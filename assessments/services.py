@@ -18,10 +18,10 @@ from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
-from core.audit import audit_log
-from courses.cache import bump_learner_version
+from core.api import audit_log
+from courses.api import bump_learner_version
 
-from . import formats, grading, hooks
+from . import enrolments, formats, grading
 from .models import (
     Attempt,
     AttemptAnswer,
@@ -259,7 +259,12 @@ def _check_can_start(quiz: Quiz, user, now: datetime) -> None:
         raise QuizUnavailable(
             _("This quiz closed on %(when)s.") % {"when": _format_when(quiz.closes_at)}
         )
-    cycle_start = hooks.check_can_attempt(quiz=quiz, user=user)
+    cycle_start = None
+    if quiz.course_id:
+        enrolment = enrolments.quiz_enrolment(quiz=quiz, user=user)
+        if enrolment is None:
+            raise QuizUnavailable(_("Enrol in the course to take this quiz."))
+        cycle_start = enrolment.enrolled_at
     finished = Attempt.objects.filter(quiz=quiz, learner=user, state=Attempt.State.SUBMITTED)
     if cycle_start is not None:
         finished = finished.filter(started_at__gte=cycle_start)
@@ -481,7 +486,7 @@ def attempt_submit(
             ]
         )
         if attempt.passed:
-            hooks.quiz_passed(attempt=attempt)
+            enrolments.quiz_passed(attempt=attempt)
     return attempt, True
 
 
@@ -561,10 +566,10 @@ def quiz_regrade(*, quiz_id: int, user=None, to_latest_version: bool = True) -> 
             to_save, ["layout", "points", "max_points", "score", "passed"], batch_size=1000
         )
         for learner_id in {attempt.learner_id for attempt in to_save}:
-            bump_learner_version(learner_id)  # bulk_update sends no post_save
+            bump_learner_version(user_id=learner_id)  # bulk_update sends no post_save
         for attempt in to_save:
             if attempt.passed:
-                hooks.quiz_passed(attempt=attempt)
+                enrolments.quiz_passed(attempt=attempt)
         if user is not None:
             audit_log(
                 instance=quiz,

@@ -16,7 +16,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from core.roles import Role, has_role
+from core.api import Role, has_role
 
 from . import presentation, selectors, services
 from .forms import InvalidPost, responses_from_post

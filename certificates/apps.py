@@ -8,13 +8,13 @@ class CertificatesConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self) -> None:
-        from core.navigation import NavItem, register
-        from core.roles import Role
+        from core.api import Role
+        from core.hooks import NavItem, demo_seeder_register, nav_register
 
-        from . import receivers, tasks  # noqa: F401  (course_completed -> outbox; tasks registered for eager mode)
+        from . import demo, receivers, tasks  # noqa: F401  (course_completed -> outbox; tasks registered for eager mode)
         from .panels import register_panels
 
-        register(
+        nav_register(
             NavItem(
                 key="my-certificates",
                 label=_("My certificates"),
@@ -24,7 +24,7 @@ class CertificatesConfig(AppConfig):
                 description=_("Download your certificates and their digital credentials."),
             )
         )
-        register(
+        nav_register(
             NavItem(
                 key="certificates-manage",
                 label=_("Certificates"),
@@ -36,3 +36,4 @@ class CertificatesConfig(AppConfig):
             )
         )
         register_panels()
+        demo_seeder_register(self.label, demo.seed)

@@ -33,7 +33,7 @@ from openbadgeslib.ob3 import (
     multikey_from_pem,
 )
 
-from .models import Certificate, CredentialSigningKey
+from .models import Certificate, CertificateSettings, CredentialSigningKey
 
 
 def issuer_id() -> str:
@@ -105,8 +105,6 @@ def active_key() -> tuple[CredentialSigningKey, bytes]:
 
 
 def issuer_profile() -> dict:
-    from .models import CertificateSettings
-
     template = CertificateSettings.load()
     return Issuer(id=issuer_id(), name=template.institution, url=settings.SITE_URL + "/").to_dict()
 
@@ -116,8 +114,6 @@ def _end_of_day(day) -> datetime:
 
 
 def build_credential(certificate: Certificate) -> OpenBadgeCredential:
-    from .models import CertificateSettings
-
     template = CertificateSettings.load()
     hours = Decimal(certificate.hours).normalize()
     results = []

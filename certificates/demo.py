@@ -8,7 +8,7 @@ from django.contrib.auth import get_user_model
 from django.db.models import Max
 from django.utils import timezone
 
-from courses.models import CoursePage, Enrolment
+from courses.api import CoursePage, Enrolment, EnrolmentStatus, live_courses
 
 from .models import Certificate
 from .services import certificate_issue, certificate_rerender, certificate_revoke
@@ -22,7 +22,7 @@ REVOCATION_REASON = "Demostración: certificado emitido por error en el registro
 
 def _completed_enrolment(user, course: CoursePage, *, days_ago: int) -> Enrolment:
     done = (
-        Enrolment.objects.filter(learner=user, course=course, status=Enrolment.Status.COMPLETED)
+        Enrolment.objects.filter(learner=user, course=course, status=EnrolmentStatus.COMPLETED)
         .order_by("cycle")
         .first()
     )
@@ -30,10 +30,10 @@ def _completed_enrolment(user, course: CoursePage, *, days_ago: int) -> Enrolmen
         return done
     completed_at = timezone.now() - timedelta(days=days_ago)
     active = Enrolment.objects.filter(
-        learner=user, course=course, status=Enrolment.Status.ACTIVE
+        learner=user, course=course, status=EnrolmentStatus.ACTIVE
     ).first()
     if active is not None:
-        active.status = Enrolment.Status.COMPLETED
+        active.status = EnrolmentStatus.COMPLETED
         active.progress_percent = 100
         active.completed_at = completed_at
         active.save(update_fields=["status", "progress_percent", "completed_at"])
@@ -43,7 +43,7 @@ def _completed_enrolment(user, course: CoursePage, *, days_ago: int) -> Enrolmen
         learner=user,
         course=course,
         cycle=(last or 0) + 1,
-        status=Enrolment.Status.COMPLETED,
+        status=EnrolmentStatus.COMPLETED,
         progress_percent=100,
         enrolled_at=completed_at - timedelta(days=14),
         completed_at=completed_at,
@@ -62,7 +62,7 @@ def seed(stdout) -> None:
             email__in=[LEARNER, EXPIRED_HOLDER, REVOKED_HOLDER, REVOKER]
         )
     }
-    courses = list(CoursePage.objects.live().order_by("path")[:3])
+    courses = list(live_courses().order_by("path")[:3])
     if not courses or LEARNER not in users:
         stdout.write(
             "Certificates: no demo courses (or demo accounts) yet; no certificates created."
@@ -79,7 +79,7 @@ def seed(stdout) -> None:
         # courses demo left them: the certificate is for another course.
         studying = set(
             Enrolment.objects.filter(
-                learner=users[LEARNER], status=Enrolment.Status.ACTIVE
+                learner=users[LEARNER], status=EnrolmentStatus.ACTIVE
             ).values_list("course_id", flat=True)
         )
         valid_course = next((c for c in courses if c.pk not in studying), courses[-1])

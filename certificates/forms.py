@@ -1,7 +1,7 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from courses.models import CoursePage
+from courses.api import CoursePage
 
 from .codes import normalise_code
 

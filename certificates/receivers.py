@@ -1,7 +1,7 @@
 from django.dispatch import receiver
 
-from core.outbox import outbox_enqueue
-from courses.signals import course_completed
+from core.api import outbox_enqueue
+from courses.hooks import course_completed
 
 ISSUE_TASK = "certificates.tasks.issue_certificate"
 

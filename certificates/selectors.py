@@ -5,6 +5,8 @@ from datetime import date
 from django.db.models import Q, QuerySet
 from django.utils import timezone
 
+from core.api import outbox_pending
+
 from .codes import normalise_code
 from .models import Certificate, CertificatePdfHash, CertificateRegeneration
 
@@ -76,8 +78,4 @@ def verification_state(certificate: Certificate | None, on: date | None = None) 
 def pending_issuances():
     """Issuance messages not completed yet (the broker was down, or the task failed: the
     error is in last_error), oldest first."""
-    from core.models import OutboxMessage
-
-    return OutboxMessage.objects.filter(
-        task_name="certificates.tasks.issue_certificate", completed_at__isnull=True
-    ).order_by("created_at")
+    return outbox_pending(task_name="certificates.tasks.issue_certificate")

@@ -14,17 +14,15 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from core.audit import audit_log
-from core.outbox import outbox_enqueue
-from courses.models import CoursePage, Enrolment
+from core.api import audit_log, outbox_enqueue
+from courses.api import CoursePage, Enrolment, EnrolmentStatus
 
 from . import credentials, rendering, signing
 from .codes import generate_code
-from .identity import learner_display_name, learner_identifier
+from .hooks import expiry_for, learner_display_name, learner_identifier
 from .models import Certificate, CertificatePdfHash, CertificateRegeneration
 from .notifications import send_certificate_email
 from .scores import final_score_for_enrolment
-from .validity import expiry_for
 
 logger = structlog.get_logger(__name__)
 
@@ -103,7 +101,7 @@ def certificate_issue(*, enrolment_id: int, notify: bool = True) -> Certificate:
             existing = Certificate.objects.current().filter(enrolment=enrolment).first()
             if existing is not None:
                 return existing
-            if enrolment.status != Enrolment.Status.COMPLETED:
+            if enrolment.status != EnrolmentStatus.COMPLETED:
                 raise ValidationError(_("Only a completed course gives a certificate."))
             certificate = Certificate(
                 code=_new_code(), issued_at=timezone.now(), **_snapshot(enrolment)

@@ -5,7 +5,7 @@ from celery import shared_task
 from django.db import OperationalError
 from django.utils import timezone
 
-from core.models import OutboxMessage
+from core.api import outbox_record_error
 
 from . import services
 from .models import Certificate, CertificateRegeneration
@@ -25,7 +25,7 @@ def _outbox_id(task) -> int | None:
 def _record_failure(task, exc: Exception) -> None:
     outbox_id = _outbox_id(task)
     if outbox_id:
-        OutboxMessage.objects.filter(pk=outbox_id).update(last_error=str(exc)[:2000])
+        outbox_record_error(message_id=outbox_id, error=str(exc))
 
 
 @shared_task(

@@ -8,7 +8,9 @@ class CoreConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self) -> None:
-        from . import audit, navigation  # noqa: F401  (signal receivers, built-in nav items)
+        from . import audit, checks, demo, navigation  # noqa: F401  (receivers, checks, nav items)
+        from .hooks import demo_seeder_register
         from .roles import connect_role_receivers
 
         connect_role_receivers()
+        demo_seeder_register(self.label, demo.seed)

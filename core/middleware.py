@@ -5,6 +5,7 @@ from django.utils import translation
 from django.utils.cache import patch_vary_headers
 
 from .roles import user_roles
+from .views import permission_denied
 
 
 def preferred_language(request) -> str:
@@ -83,7 +84,5 @@ class AdminAccessMiddleware:
             and request.path.startswith(reverse("wagtailadmin_home"))
             and not user.has_perm("wagtailadmin.access_admin")
         ):
-            from .views import permission_denied
-
             return permission_denied(request)
         return self.get_response(request)

@@ -7,6 +7,8 @@ from wagtail.fields import RichTextField
 from wagtail.models import Page
 from wagtail.search import index
 
+from .navigation import dashboard_links
+
 
 class UserManager(BaseUserManager):
     use_in_migrations = True
@@ -77,8 +79,6 @@ class HomePage(Page):
         verbose_name = _("home page")
 
     def get_context(self, request, *args, **kwargs):
-        from .navigation import dashboard_links
-
         context = super().get_context(request, *args, **kwargs)
         context["dashboard_links"] = dashboard_links(request)
         return context

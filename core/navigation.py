@@ -1,60 +1,9 @@
-"""Navigation and dashboard links, filled in by each app in its AppConfig.ready().
+"""Navigation and dashboard links: renders what the apps registered in `core.hooks`."""
 
-Core cannot import the apps above it, so they register what they offer here: a link in the
-header for the roles that may use it, and a card on the signed-in user's home.
-"""
-
-from collections.abc import Callable
-from dataclasses import dataclass, field
-
-from django.urls import NoReverseMatch, reverse
 from django.utils.translation import gettext_lazy as _
 
+from .hooks import NavItem, items_for, nav_register
 from .roles import Role, user_roles
-
-
-@dataclass(frozen=True)
-class NavItem:
-    key: str
-    label: str
-    url_name: str
-    order: int = 100
-    # None: everyone; an empty tuple: any signed-in user; else any of these roles.
-    roles: tuple[str, ...] | None = ()
-    description: str = ""
-    on_dashboard: bool = True
-    show_in_header: bool = True
-    visible: Callable | None = field(default=None, compare=False)
-
-    def url(self) -> str | None:
-        try:
-            return reverse(self.url_name)
-        except NoReverseMatch:
-            return None
-
-    def allowed(self, user) -> bool:
-        if self.visible is not None:
-            return bool(self.visible(user))
-        if self.roles is None:
-            return True
-        if not user.is_authenticated:
-            return False
-        if not self.roles:
-            return True
-        return bool(user_roles(user) & set(self.roles))
-
-
-_registry: dict[str, NavItem] = {}
-
-
-def register(item: NavItem) -> None:
-    _registry[item.key] = item
-
-
-def items_for(user) -> list[NavItem]:
-    return sorted(
-        (item for item in _registry.values() if item.allowed(user)), key=lambda i: i.order
-    )
 
 
 def header_links(request) -> list[dict]:
@@ -86,7 +35,7 @@ def _is_admin_user(user) -> bool:
     )
 
 
-register(
+nav_register(
     NavItem(
         key="wagtail-admin",
         label=_("Administration"),

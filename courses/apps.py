@@ -12,12 +12,15 @@ class CoursesConfig(AppConfig):
         from wagtail.models import PageViewRestriction
         from wagtail.signals import page_published, page_unpublished, post_page_move
 
-        from core.navigation import NavItem, register
-        from core.roles import Role
+        from core.api import Role
+        from core.hooks import NavItem, demo_seeder_register, nav_register
 
-        from . import rules  # noqa: F401  (registers the object permissions)
+        from . import checks, demo, rules  # noqa: F401  (start-up checks, object permissions)
         from .cache import bump_content_version, learner_changed
         from .models import CourseIndexPage, CoursePage, Enrolment, LessonPage, Topic
+        from .presentation import register_page_behaviours
+
+        register_page_behaviours()
 
         for model in (CourseIndexPage, CoursePage, LessonPage):
             page_published.connect(
@@ -48,7 +51,7 @@ class CoursesConfig(AppConfig):
                 dispatch_uid=f"courses-restriction-{signal is post_save}",
             )
 
-        register(
+        nav_register(
             NavItem(
                 key="courses",
                 label=_("Courses"),
@@ -59,7 +62,7 @@ class CoursesConfig(AppConfig):
                 on_dashboard=False,
             )
         )
-        register(
+        nav_register(
             NavItem(
                 key="my-learning",
                 label=_("My learning"),
@@ -69,7 +72,7 @@ class CoursesConfig(AppConfig):
                 description=_("Your assigned courses, your progress and what you completed."),
             )
         )
-        register(
+        nav_register(
             NavItem(
                 key="course-reports",
                 label=_("Course reports"),
@@ -80,3 +83,4 @@ class CoursesConfig(AppConfig):
                 show_in_header=False,
             )
         )
+        demo_seeder_register(self.label, demo.seed)

@@ -29,7 +29,7 @@ from django.middleware.csrf import get_token
 from django.utils import timezone, translation
 from django.utils.safestring import mark_safe
 
-from core.cache import bump_cache_version, cache_version
+from core.api import bump_cache_version, cache_version
 
 VERSION_KEY = "courses:content-version"
 FRAGMENT_TIMEOUT = 60 * 60
@@ -53,11 +53,21 @@ _CSRF_PLACEHOLDER = "\x00csrf\x00"
 
 
 def content_version() -> str:
-    return cache_version(VERSION_KEY)
+    return cache_version(key=VERSION_KEY)
 
 
 def bump_content_version(**_kwargs) -> None:
-    bump_cache_version(VERSION_KEY)
+    bump_cache_version(key=VERSION_KEY)
+
+
+def fragment_cache_context(request) -> dict:
+    """Anonymous visitors share cached fragments; signed-in users see their own progress."""
+    anonymous = not request.user.is_authenticated and not getattr(request, "is_preview", False)
+    return {
+        "use_fragment_cache": anonymous,
+        "fragment_version": content_version() if anonymous else "",
+        "fragment_timeout": FRAGMENT_TIMEOUT,
+    }
 
 
 def mark_shareable(request) -> None:
@@ -140,7 +150,7 @@ def _route_key(request, path: str) -> str:
     return ROUTE_KEY_PREFIX + sha256(identity.encode()).hexdigest()
 
 
-def lesson_route(request, path: str):
+def lesson_route(request, path: str, *, build):
     """The live lesson at `path` (its course loaded), as Wagtail's routing would find it, when
     neither the lesson nor any ancestor has privacy settings; else None: Wagtail routes and
     checks the request itself.
@@ -149,13 +159,14 @@ def lesson_route(request, path: str):
     and the two privacy queries. The entry carries the content version it was built under, so
     a publication anywhere in the course tree makes it a miss. The lesson is stored without
     its body: the rendered body has its own fragment cache, and a miss there loads the field.
+    `build(request, path)` returns (lesson, its course's URL) or (None, None) on a miss.
     """
     key = _route_key(request, path)
     found = cache.get_many([VERSION_KEY, key])
     version = found.get(VERSION_KEY) or content_version()
     entry = found.get(key)
     if entry is None or entry[0] != version:
-        entry = (version, *_build_lesson_route(request, path))
+        entry = (version, *build(request, path))
         if entry[1] is None:
             # Only lessons are remembered: arbitrary paths must not fill the cache.
             return None
@@ -167,7 +178,7 @@ def lesson_route(request, path: str):
     return lesson
 
 
-def _without_request_state(page):
+def without_request_state(page):
     """A copy of a routed page for the cache: its fields and the related objects it loaded,
     without its parent chain, its body or anything Wagtail remembered for this request."""
     clone = copy.copy(page)
@@ -182,38 +193,13 @@ def _without_request_state(page):
     return clone
 
 
-def _build_lesson_route(request, path: str) -> tuple:
-    """(lesson, its course's URL) for a route that may be cached, else (None, None)."""
-    from wagtail.models import Page
-
-    from .models import LessonPage
-
-    route = Page.route_for_request(request, path)
-    if route is None or route[1] or route[2] or not isinstance(route[0], LessonPage):
-        return None, None
-    routed = route[0]
-    course = routed.course
-    if course is None or routed.get_view_restrictions().exists():
-        return None, None
-    lesson = _without_request_state(routed)
-    lesson.__dict__["course"] = _without_request_state(course)
-    return lesson, course.get_url(request)
-
-
-def course_outline_rows(course, version: str | None = None) -> list[tuple]:
-    """The course's live lessons in syllabus order as plain rows (pk, title, slug, module,
-    estimated minutes), shared by every learner until the content version changes."""
-    from .models import LessonPage
-
-    key = f"{OUTLINE_KEY_PREFIX}{course.pk}:{version or content_version()}"
+def course_outline_rows(course_id: int, version: str | None, *, load) -> list[tuple]:
+    """A course's outline rows from `load()`, shared by every learner until the content
+    version changes."""
+    key = f"{OUTLINE_KEY_PREFIX}{course_id}:{version or content_version()}"
     rows = cache.get(key)
     if rows is None:
-        rows = list(
-            LessonPage.objects.child_of(course)
-            .live()
-            .order_by("path")
-            .values_list("pk", "title", "slug", "module", "estimated_minutes")
-        )
+        rows = load()
         cache.set(key, rows, FRAGMENT_TIMEOUT)
     return rows
 
@@ -228,7 +214,7 @@ LEARNER_FRAGMENT_TIMEOUT = 60 * 60
 def bump_learner_version(user_id: int | None) -> None:
     """Something a learner's own pages show changed."""
     if user_id:
-        bump_cache_version(f"{LEARNER_VERSION_PREFIX}{user_id}")
+        bump_cache_version(key=f"{LEARNER_VERSION_PREFIX}{user_id}")
 
 
 def learner_changed(sender, instance, **_kwargs) -> None:
@@ -244,7 +230,9 @@ def learner_fragment(request, name: str, render) -> str:
     user_id = request.user.pk
     version_key = f"{LEARNER_VERSION_PREFIX}{user_id}"
     found = cache.get_many([version_key, VERSION_KEY])
-    learner_version = found.get(version_key) or cache_version(version_key, LEARNER_FRAGMENT_TIMEOUT)
+    learner_version = found.get(version_key) or cache_version(
+        key=version_key, timeout=LEARNER_FRAGMENT_TIMEOUT
+    )
     identity = "|".join(
         [
             name,

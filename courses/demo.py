@@ -6,7 +6,7 @@ from datetime import timedelta
 
 from django.utils import timezone
 
-from core.demo import demo_user
+from core.api import demo_user, home_page
 
 from .demo_content import COURSES, TOPICS
 from .models import CourseIndexPage, CoursePage, Enrolment, LessonPage, Topic
@@ -23,9 +23,7 @@ def _catalogue() -> CourseIndexPage:
     catalogue = CourseIndexPage.objects.first()
     if catalogue is not None:
         return catalogue
-    from core.models import HomePage
-
-    home = HomePage.objects.first()
+    home = home_page()
     catalogue = CourseIndexPage(title="Cursos", slug="cursos")
     home.add_child(instance=catalogue)
     catalogue.save_revision().publish()
@@ -66,10 +64,10 @@ def seed(stdout) -> None:
     topics = {}
     for slug, name in TOPICS:
         topics[slug], _ = Topic.objects.get_or_create(slug=slug, defaults={"name": name})
-    trainer = demo_user(TRAINER_EMAIL)
-    learner = demo_user(LEARNER_EMAIL)
-    hr = demo_user(HR_EMAIL)
-    reviewer = demo_user(REVIEWER_EMAIL)
+    trainer = demo_user(email=TRAINER_EMAIL)
+    learner = demo_user(email=LEARNER_EMAIL)
+    hr = demo_user(email=HR_EMAIL)
+    reviewer = demo_user(email=REVIEWER_EMAIL)
 
     courses = {}
     for spec in COURSES:

@@ -2,7 +2,7 @@ from django.contrib.auth import get_user_model
 from django.db.models import Q
 from wagtail.admin.forms import WagtailAdminPageForm
 
-from core.roles import Role
+from core.api import Role
 
 
 class CoursePageForm(WagtailAdminPageForm):

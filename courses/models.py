@@ -1,40 +1,30 @@
 from django.conf import settings
-from django.contrib import messages
 from django.db import models
 from django.db.models import Q
 from django.http import Http404
-from django.shortcuts import redirect
 from django.utils import timezone
 from django.utils.functional import cached_property
-from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from modelcluster.fields import ParentalManyToManyField
 from wagtail.admin.panels import FieldPanel, MultiFieldPanel
 from wagtail.fields import RichTextField, StreamField
-from wagtail.models import Page
+from wagtail.models import Page, PageViewRestriction
 from wagtail.search import index
 from wagtail.snippets.models import register_snippet
 
+from core.hooks import BehaviourPage
+
 from .blocks import LessonStreamBlock
+from .cache import FRAGMENT_TIMEOUT, content_version, mark_shareable
 from .forms import CoursePageForm
+from .permissions import CoursePermissionTester
 
-
-def _fragment_cache_context(request) -> dict:
-    """Anonymous visitors share cached fragments; signed-in users see their own progress."""
-    from .cache import FRAGMENT_TIMEOUT, content_version
-
-    anonymous = not request.user.is_authenticated and not getattr(request, "is_preview", False)
-    return {
-        "use_fragment_cache": anonymous,
-        "fragment_version": content_version() if anonymous else "",
-        "fragment_timeout": FRAGMENT_TIMEOUT,
-    }
+# The pages' context and the lesson's enrolment check are registered by courses.presentation
+# (CoursesConfig.ready): they read selectors and services, which import this module.
 
 
 def _mark_shareable_if_public(page: Page, request) -> None:
     """An anonymous visitor's view of a page without privacy settings is everyone's."""
-    from .cache import mark_shareable
-
     if not request.user.is_authenticated and not page.get_view_restrictions().exists():
         mark_shareable(request)
 
@@ -57,7 +47,7 @@ class Topic(models.Model):
         return self.name
 
 
-class CourseIndexPage(Page):
+class CourseIndexPage(BehaviourPage, Page):
     """The public catalogue at /cursos/."""
 
     intro = RichTextField(_("introduction"), blank=True, features=["bold", "italic", "link"])
@@ -88,16 +78,8 @@ class CourseIndexPage(Page):
         _mark_shareable_if_public(self, request)
         return super().serve(request, *args, **kwargs)
 
-    def get_context(self, request, *args, **kwargs):
-        from .views import CatalogueData
 
-        context = super().get_context(request, *args, **kwargs)
-        context["catalogue"] = CatalogueData(request=request, index_page=self)
-        context.update(_fragment_cache_context(request))
-        return context
-
-
-class CoursePage(Page):
+class CoursePage(BehaviourPage, Page):
     class Level(models.TextChoices):
         BASIC = "basic", _("Basic")
         INTERMEDIATE = "intermediate", _("Intermediate")
@@ -215,9 +197,15 @@ class CoursePage(Page):
         verbose_name_plural = _("courses")
 
     def permissions_for_user(self, user):
-        from .permissions import CoursePermissionTester
-
         return CoursePermissionTester(user, self, course=self)
+
+    def is_visible_to(self, user) -> bool:
+        """Live, and public or seen by a signed-in, active account."""
+        if not self.live:
+            return False
+        if self.visibility == self.Visibility.PUBLIC:
+            return True
+        return bool(user and user.is_authenticated and user.is_active)
 
     def route(self, request, path_components):
         # Wagtail loads a child as a plain Page and then again as its specific type; a course's
@@ -231,24 +219,14 @@ class CoursePage(Page):
         return super().route(request, path_components)
 
     def serve(self, request, *args, **kwargs):
-        from .services import course_is_visible_to
-
-        if not course_is_visible_to(course=self, user=request.user):
+        if not self.is_visible_to(request.user):
             # Staff-only for an anonymous visitor: the same 404 as a course that does not exist.
             raise Http404
         _mark_shareable_if_public(self, request)
         return super().serve(request, *args, **kwargs)
 
-    def get_context(self, request, *args, **kwargs):
-        from .views import CourseData
 
-        context = super().get_context(request, *args, **kwargs)
-        context["course_data"] = CourseData(request=request, course=self)
-        context.update(_fragment_cache_context(request))
-        return context
-
-
-class LessonPage(Page):
+class LessonPage(BehaviourPage, Page):
     module = models.CharField(
         _("module"),
         max_length=200,
@@ -276,66 +254,22 @@ class LessonPage(Page):
 
     @cached_property
     def course(self) -> "CoursePage | None":
-        from .selectors import course_for_lesson
-
-        return course_for_lesson(self)
+        parent_path = self.path[: -CoursePage.steplen]
+        return CoursePage.objects.select_related("topic").filter(path=parent_path).first()
 
     def permissions_for_user(self, user):
-        from .permissions import CoursePermissionTester
-
         return CoursePermissionTester(user, self, course=self.course)
 
     def get_view_restrictions(self):
         if getattr(self, "courses_route_checked", False):
             # Served from the lesson route cache, kept only for pages with no restriction on
             # them or their ancestors, and dropped when a restriction is added (courses.cache).
-            from wagtail.models import PageViewRestriction
-
             return PageViewRestriction.objects.none()
         return super().get_view_restrictions()
 
-    def serve(self, request, *args, **kwargs):
-        from .selectors import learner_course_enrolment, lesson_progress_states
-        from .services import course_is_visible_to, lesson_visit
-
-        course = self.course
-        if course is None or not course_is_visible_to(course=course, user=request.user):
-            raise Http404
-        enrolment = learner_course_enrolment(request.user, course)
-        if enrolment is None and not course.open_access:
-            messages.info(
-                request,
-                gettext("Enrol in the course to study its lessons.")
-                if request.user.is_authenticated
-                else gettext("Sign in and enrol in the course to study its lessons."),
-            )
-            return redirect(course.get_url(request))
-        progress = lesson_progress_states(enrolment)
-        if enrolment is not None and enrolment.status == Enrolment.Status.ACTIVE:
-            lesson_visit(enrolment=enrolment, lesson=self, visited=self.pk in progress)
-        request.courses_enrolment = enrolment
-        request.courses_done_ids = {pk for pk, done in progress.items() if done}
-        return super().serve(request, *args, **kwargs)
-
-    def get_context(self, request, *args, **kwargs):
-        from .views import LessonData
-
-        context = super().get_context(request, *args, **kwargs)
-        context["lesson_data"] = LessonData(
-            request=request,
-            lesson=self,
-            course=self.course,
-            enrolment=getattr(request, "courses_enrolment", None),
-            done_ids=getattr(request, "courses_done_ids", None),
-        )
-        context.update(self._body_cache_context(request))
-        return context
-
-    def _body_cache_context(self, request) -> dict:
+    def body_cache_context(self, request) -> dict:
         """The rendered body is the same for every learner until the lesson is published
         again (its live revision changes); a preview shows a draft and is never cached."""
-        from .cache import FRAGMENT_TIMEOUT, content_version
-
         if getattr(request, "is_preview", False):
             return {"body_cache_version": None, "fragment_timeout": FRAGMENT_TIMEOUT}
         if self.live_revision_id is None or self.last_published_at is None:

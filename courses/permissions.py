@@ -8,6 +8,8 @@ course only when they are among its owners; lessons follow their course.
 
 from wagtail.models import PagePermissionTester
 
+from .rules import is_course_owner
+
 
 class CoursePermissionTester(PagePermissionTester):
     def __init__(self, user, page, course):
@@ -18,8 +20,6 @@ class CoursePermissionTester(PagePermissionTester):
         return not self.user.is_superuser and "publish" not in getattr(self, "permissions", set())
 
     def _owns(self) -> bool:
-        from .rules import is_course_owner
-
         return self.course is not None and is_course_owner(self.user, self.course)
 
     def _allowed(self) -> bool:

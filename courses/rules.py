@@ -2,7 +2,7 @@
 
 import rules
 
-from core.roles import Role, has_role
+from core.api import Role, has_role
 
 
 @rules.predicate

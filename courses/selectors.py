@@ -9,7 +9,11 @@ from datetime import timedelta
 from itertools import groupby
 
 from django.db.models import Count, Q, QuerySet
+from wagtail.models import Page
 
+from core.api import Role, has_role
+
+from .cache import course_outline_rows, without_request_state
 from .models import CoursePage, Enrolment, LessonPage, LessonProgress, Topic
 
 
@@ -44,11 +48,6 @@ def catalogue_topics() -> list[Topic]:
     return list(Topic.objects.all())
 
 
-def course_for_lesson(lesson: LessonPage) -> CoursePage | None:
-    parent_path = lesson.path[: -CoursePage.steplen]
-    return CoursePage.objects.select_related("topic").filter(path=parent_path).first()
-
-
 def course_lessons(course: CoursePage) -> list[LessonPage]:
     """The course's published lessons in syllabus order, without their bodies."""
     return list(LessonPage.objects.child_of(course).live().defer_streamfields().order_by("path"))
@@ -70,13 +69,20 @@ def course_outline(
 ) -> list[OutlineLesson]:
     """The course's published lessons in syllabus order, from a cache shared by all learners
     (courses.cache); a lesson's address is its course's plus its slug, as Wagtail routes it."""
-    from .cache import course_outline_rows
+
+    def load() -> list[tuple]:
+        return list(
+            LessonPage.objects.child_of(course)
+            .live()
+            .order_by("path")
+            .values_list("pk", "title", "slug", "module", "estimated_minutes")
+        )
 
     return [
         OutlineLesson(
             pk=pk, title=title, url=f"{course_url}{slug}/", module=module, estimated_minutes=minutes
         )
-        for pk, title, slug, module, minutes in course_outline_rows(course, version)
+        for pk, title, slug, module, minutes in course_outline_rows(course.pk, version, load=load)
     ]
 
 
@@ -205,8 +211,6 @@ def owned_courses(user) -> QuerySet[CoursePage]:
 
 
 def _is_admin(user) -> bool:
-    from core.roles import Role, has_role
-
     return has_role(user, Role.ADMIN)
 
 
@@ -280,3 +284,34 @@ def course_report_rows(course: CoursePage):
         .order_by("learner__last_name", "learner__first_name", "cycle")
         .iterator(chunk_size=500)
     )
+
+
+def current_enrolment(*, user, course_id: int, statuses) -> Enrolment | None:
+    """The learner's latest enrolment cycle in the course among `statuses`, else None."""
+    return (
+        Enrolment.objects.filter(learner=user, course_id=course_id, status__in=statuses)
+        .order_by("-cycle")
+        .first()
+    )
+
+
+def enrolled_course_ids(*, user) -> QuerySet:
+    # A subquery, not a join through enrolments: no DISTINCT over every column of the rows
+    # that use it ("Mi aprendizaje" runs it on every visit).
+    return Enrolment.objects.filter(
+        learner=user, status__in=(Enrolment.Status.ACTIVE, Enrolment.Status.COMPLETED)
+    ).values("course_id")
+
+
+def lesson_route_build(request, path: str) -> tuple:
+    """(lesson, its course's URL) for a route that may be cached, else (None, None)."""
+    route = Page.route_for_request(request, path)
+    if route is None or route[1] or route[2] or not isinstance(route[0], LessonPage):
+        return None, None
+    routed = route[0]
+    course = routed.course
+    if course is None or routed.get_view_restrictions().exists():
+        return None, None
+    lesson = without_request_state(routed)
+    lesson.__dict__["course"] = without_request_state(course)
+    return lesson, course.get_url(request)

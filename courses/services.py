@@ -8,22 +8,17 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from core.audit import audit_log
+from core.api import audit_log, page_revisions_update
 
 from .cache import bump_learner_version
-from .completion import requirements
+from .hooks import course_completed, enrolment_created, requirements
 from .models import CoursePage, Enrolment, LessonPage, LessonProgress
-from .signals import course_completed, enrolment_created
 
 User = get_user_model()
 
 
 def course_is_visible_to(*, course: CoursePage, user) -> bool:
-    if not course.live:
-        return False
-    if course.visibility == CoursePage.Visibility.PUBLIC:
-        return True
-    return bool(user and user.is_authenticated and user.is_active)
+    return course.is_visible_to(user)
 
 
 def _missing_prerequisites(*, learner, course: CoursePage) -> list[CoursePage]:
@@ -193,3 +188,21 @@ def completion_evaluate(*, enrolment_id: int) -> Enrolment:
     if rule_met:
         course_completed.send(sender=Enrolment, enrolment=enrolment)
     return enrolment
+
+
+@transaction.atomic
+def course_owners_replace(*, course_id: int, old_user_id: int, new_user_id: int) -> None:
+    """Hand a course from one owner to another (a knowledge-base handover): the live page and
+    its latest and live revisions, so that the next edit or publish keeps the new owner."""
+    through = CoursePage.owners.through
+    rows = through.objects.filter(coursepage_id=course_id)
+    if rows.filter(user_id=new_user_id).exists():
+        rows.filter(user_id=old_user_id).delete()
+    else:
+        rows.filter(user_id=old_user_id).update(user_id=new_user_id)
+
+    def change(course: CoursePage) -> None:
+        owner_ids = [pk for pk in course.owners.values_list("pk", flat=True) if pk != old_user_id]
+        course.owners.set([*owner_ids, *([] if new_user_id in owner_ids else [new_user_id])])
+
+    page_revisions_update(page=CoursePage(pk=course_id), change=change)

@@ -5,36 +5,28 @@ load lazily, so that a cached fragment costs no query at all.
 """
 
 import csv
-from urllib.parse import urlencode
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.paginator import Paginator
 from django.http import Http404, HttpResponseRedirect, StreamingHttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.template.loader import render_to_string
 from django.utils import timezone
-from django.utils.functional import cached_property
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 from wagtail.views import serve as wagtail_serve
 
-from .cache import cached_public_page, content_version, learner_fragment, lesson_route
-from .extensions import course_related_items, my_learning_panels
+from .cache import cached_public_page, learner_fragment, lesson_route
+from .hooks import my_learning_panels
 from .models import CoursePage, Enrolment, LessonPage
+from .presentation import LessonData
 from .rules import can_list_course_reports, can_view_course_reports
 from .selectors import (
-    OutlineLesson,
-    catalogue_courses,
-    catalogue_topics,
-    completed_lesson_ids,
-    course_outline,
     course_report,
     course_report_rows,
-    group_by_module,
-    learner_course_enrolment,
+    lesson_route_build,
     my_learning,
     owned_courses,
 )
@@ -44,193 +36,6 @@ from .services import (
     enrolment_withdraw,
     lesson_complete,
 )
-
-CATALOGUE_PAGE_SIZE = 24
-
-
-class CatalogueData:
-    """The catalogue's filters and results, computed only when a template asks."""
-
-    def __init__(self, *, request, index_page):
-        self.request = request
-        self.index_page = index_page
-        params = request.GET
-        self.topic = params.get("tema", "").strip()[:100]
-        self.level = params.get("nivel", "").strip()
-        if self.level not in CoursePage.Level.values:
-            self.level = ""
-        self.query = params.get("q", "").strip()[:200]
-        try:
-            self.page_number = max(1, int(params.get("pagina", "1")))
-        except ValueError:
-            self.page_number = 1
-
-    @property
-    def cache_key(self) -> str:
-        return urlencode({"t": self.topic, "l": self.level, "q": self.query, "p": self.page_number})
-
-    @cached_property
-    def topics(self):
-        return catalogue_topics()
-
-    @property
-    def levels(self):
-        return CoursePage.Level.choices
-
-    @cached_property
-    def page(self):
-        courses = catalogue_courses(
-            user=self.request.user,
-            index_page=self.index_page,
-            topic=self.topic,
-            level=self.level,
-            query=self.query,
-        )
-        return Paginator(courses, CATALOGUE_PAGE_SIZE).get_page(self.page_number)
-
-    @property
-    def is_filtered(self) -> bool:
-        return bool(self.topic or self.level or self.query)
-
-    def page_query(self, number: int) -> str:
-        params = {"tema": self.topic, "nivel": self.level, "q": self.query, "pagina": number}
-        return urlencode({k: v for k, v in params.items() if v})
-
-    @cached_property
-    def previous_query(self) -> str:
-        return self.page_query(self.page.previous_page_number()) if self.page.has_previous() else ""
-
-    @cached_property
-    def next_query(self) -> str:
-        return self.page_query(self.page.next_page_number()) if self.page.has_next() else ""
-
-
-class CourseData:
-    """What the course page shows; the learner's part only for a signed-in user."""
-
-    def __init__(self, *, request, course: CoursePage):
-        self.request = request
-        self.course = course
-
-    @cached_property
-    def lessons(self) -> list[OutlineLesson]:
-        return course_outline(self.course, course_url=self.course.get_url(self.request))
-
-    @cached_property
-    def modules(self):
-        return group_by_module(self.lessons)
-
-    @cached_property
-    def owners(self):
-        return list(self.course.owners.all())
-
-    @cached_property
-    def prerequisites(self):
-        return list(self.course.prerequisites.live().order_by("title"))
-
-    @cached_property
-    def related(self):
-        return course_related_items(self.course)
-
-    @cached_property
-    def enrolment(self):
-        return learner_course_enrolment(self.request.user, self.course)
-
-    @cached_property
-    def done_ids(self):
-        return completed_lesson_ids(self.enrolment)
-
-    @cached_property
-    def resume_lesson(self):
-        """Where to continue: the last lesson seen if unfinished, else the first not done."""
-        enrolment = self.enrolment
-        if enrolment is None or not self.lessons:
-            return None
-        by_id = {lesson.pk: lesson for lesson in self.lessons}
-        last = by_id.get(enrolment.last_lesson_id)
-        if last is not None and last.pk not in self.done_ids:
-            return last
-        for lesson in self.lessons:
-            if lesson.pk not in self.done_ids:
-                return lesson
-        return self.lessons[0]
-
-    @property
-    def can_read_lessons(self) -> bool:
-        return self.course.open_access or self.enrolment is not None
-
-
-class LessonData:
-    def __init__(
-        self,
-        *,
-        request,
-        lesson: LessonPage,
-        course: CoursePage | None,
-        enrolment,
-        done_ids: set[int] | None = None,
-    ):
-        self.request = request
-        self.lesson = lesson
-        self.course = course
-        self.enrolment = enrolment
-        if done_ids is not None:
-            self.done_ids = done_ids
-
-    @cached_property
-    def course_url(self) -> str:
-        # Known from the route cache when the lesson came from it.
-        url = getattr(self.lesson, "courses_course_url", None)
-        return url or self.course.get_url(self.request)
-
-    @cached_property
-    def lessons(self) -> list[OutlineLesson]:
-        if self.course is None:
-            return []
-        return course_outline(
-            self.course,
-            course_url=self.course_url,
-            version=getattr(self.lesson, "courses_content_version", None),
-        )
-
-    @cached_property
-    def modules(self):
-        return group_by_module(self.lessons)
-
-    @cached_property
-    def done_ids(self):
-        return completed_lesson_ids(self.enrolment)
-
-    @cached_property
-    def syllabus_key(self) -> str:
-        """What the rendered syllabus depends on besides the course, the lesson and the
-        language: the outline's content version and the learner's completed lessons."""
-        version = getattr(self.lesson, "courses_content_version", None) or content_version()
-        return f"{version}:{','.join(map(str, sorted(self.done_ids)))}"
-
-    @cached_property
-    def position(self) -> int:
-        ids = [lesson.pk for lesson in self.lessons]
-        return ids.index(self.lesson.pk) if self.lesson.pk in ids else -1
-
-    @property
-    def previous(self):
-        return self.lessons[self.position - 1] if self.position > 0 else None
-
-    @property
-    def next(self):
-        if 0 <= self.position < len(self.lessons) - 1:
-            return self.lessons[self.position + 1]
-        return None
-
-    @property
-    def is_done(self) -> bool:
-        return self.lesson.pk in self.done_ids
-
-    @property
-    def can_complete(self) -> bool:
-        return self.enrolment is not None and self.enrolment.status == Enrolment.Status.ACTIVE
-
 
 # The catalogue and course pages are Wagtail pages; these routes put the anonymous page cache in
 # front of Wagtail's routing, so that a cached page costs no query at all.
@@ -245,7 +50,7 @@ def lesson_page(request, course_slug: str, lesson_slug: str):
     """A lesson, served by Wagtail from a cached route when it has one (courses.cache)."""
     path = f"cursos/{course_slug}/{lesson_slug}/"
     if request.method in ("GET", "HEAD"):
-        lesson = lesson_route(request, path)
+        lesson = lesson_route(request, path, build=lesson_route_build)
         if lesson is not None:
             request._wagtail_route_for_request = (lesson, [], {})
     return wagtail_serve(request, path)

@@ -8,12 +8,20 @@ class KnowledgeBaseConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self) -> None:
-        from core.navigation import NavItem, register
+        from core.hooks import (
+            NavItem,
+            PageBehaviour,
+            demo_seeder_register,
+            nav_register,
+            page_behaviour_register,
+        )
+        from courses import hooks as courses_hooks
 
-        from . import receivers, tasks  # noqa: F401  (tasks: registered with Celery)
+        from . import demo, receivers, selectors, tasks  # noqa: F401  (tasks: registered with Celery)
+        from .models import ArticlePage, KnowledgeIndexPage, SystemPage
 
         receivers.connect()
-        register(
+        nav_register(
             NavItem(
                 key="knowledge",
                 label=_("Knowledge"),
@@ -26,14 +34,9 @@ class KnowledgeBaseConfig(AppConfig):
                 ),
             )
         )
-        self._register_course_related()
-
-    @staticmethod
-    def _register_course_related() -> None:
-        try:
-            from courses.extensions import register_course_related
-        except ImportError:  # courses' extension points not merged yet
-            return
-        from .selectors import related_systems_for_course
-
-        register_course_related(related_systems_for_course)
+        # Course pages list the systems that teach them (links stored once, on the system).
+        courses_hooks.register_course_related(selectors.related_systems_for_course)
+        page_behaviour_register(KnowledgeIndexPage, PageBehaviour(context=selectors.index_context))
+        page_behaviour_register(SystemPage, PageBehaviour(context=selectors.system_context))
+        page_behaviour_register(ArticlePage, PageBehaviour(context=selectors.article_context))
+        demo_seeder_register(self.label, demo.seed)

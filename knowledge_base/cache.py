@@ -12,7 +12,7 @@ import hashlib
 
 from django.core.cache import cache
 
-from core.cache import bump_cache_version, cache_version
+from core.api import bump_cache_version, cache_version
 
 from .markdown import RENDERER_VERSION, RenderedMarkdown, render_markdown
 
@@ -21,11 +21,11 @@ RESULTS_TIMEOUT = 10 * 60
 
 
 def search_version() -> str:
-    return cache_version(VERSION_KEY)
+    return cache_version(key=VERSION_KEY)
 
 
 def bump_search_version(**_kwargs) -> None:
-    bump_cache_version(VERSION_KEY)
+    bump_cache_version(key=VERSION_KEY)
 
 
 RENDERED_PREFIX = "knowledge_base:rendered"

@@ -8,8 +8,8 @@ from datetime import timedelta
 from django.utils import timezone
 from wagtail.models import PageViewRestriction
 
-from courses.models import CoursePage
-from people.models import StaffProfile
+from courses.api import CoursePage
+from people.api import StaffProfile, StaffStatus, staff_profile_for_email
 
 from .models import ArticlePage, KnowledgeIndexPage, SystemPage
 
@@ -459,7 +459,7 @@ STALE_DAYS_AGO = 260
 
 
 def _profile(email: str) -> StaffProfile | None:
-    return StaffProfile.objects.filter(user__email=email).select_related("user").first()
+    return staff_profile_for_email(email=email)
 
 
 def seed(stdout) -> None:
@@ -472,9 +472,9 @@ def seed(stdout) -> None:
 
     # The second expert of the virtual apostille left the ministry.
     leaver = _profile("esteban.ponce@relevo.demo")
-    if leaver is not None and leaver.status != StaffProfile.Status.LEFT:
+    if leaver is not None and leaver.status != StaffStatus.LEFT:
         StaffProfile.objects.filter(pk=leaver.pk).update(
-            status=StaffProfile.Status.LEFT, end_date=timezone.localdate() - timedelta(days=20)
+            status=StaffStatus.LEFT, end_date=timezone.localdate() - timedelta(days=20)
         )
         type(leaver.user).objects.filter(pk=leaver.user_id).update(is_active=False)
 

@@ -4,11 +4,14 @@ when HR marks someone as leaving; drop cached search results when searchable pag
 from django.db.models.signals import post_delete
 from wagtail.signals import page_published, page_unpublished, post_page_move
 
-from core.outbox import outbox_enqueue
-from courses.models import CoursePage
+from core.api import outbox_enqueue
+from courses.api import CoursePage
+from people import hooks as people_hooks
+from people.api import StaffStatus
 
 from .cache import bump_search_version
 from .models import ArticlePage, SystemPage
+from .services import handover_propose
 
 NOTIFY_TASK = "knowledge_base.tasks.notify_article_changed"
 
@@ -35,9 +38,11 @@ def article_published(sender, instance, revision=None, **kwargs):
 
 
 def staff_status_changed(sender, profile=None, old_status=None, new_status=None, **kwargs):
-    from .services import handover_propose
-
-    if profile is not None and new_status == "leaving" and old_status != "leaving":
+    if (
+        profile is not None
+        and new_status == StaffStatus.LEAVING
+        and old_status != StaffStatus.LEAVING
+    ):
         handover_propose(profile=profile)
 
 
@@ -54,8 +59,6 @@ def connect() -> None:
         post_delete.connect(bump_search_version, sender=model, dispatch_uid=f"kb-search-del-{name}")
     # A move can put a page under a view restriction or change its URL; moves are rare.
     post_page_move.connect(bump_search_version, dispatch_uid="kb-search-move")
-    try:
-        from people.signals import staff_status_changed as people_signal
-    except ImportError:  # people's signals not merged yet
-        return
-    people_signal.connect(staff_status_changed, dispatch_uid="kb_staff_status_changed")
+    people_hooks.staff_status_changed.connect(
+        staff_status_changed, dispatch_uid="kb_staff_status_changed"
+    )

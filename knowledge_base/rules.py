@@ -3,6 +3,7 @@
 import rules
 
 from .selectors import can_mark_reviewed as _can_mark_reviewed
+from .services import can_manage_handover as check
 
 
 @rules.predicate
@@ -12,8 +13,6 @@ def can_mark_reviewed(user, article) -> bool:
 
 @rules.predicate
 def can_manage_handover(user, profile) -> bool:
-    from .services import can_manage_handover as check
-
     return profile is not None and check(user, profile)
 
 

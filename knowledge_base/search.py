@@ -23,10 +23,11 @@ from django.utils import timezone, translation
 from django.utils.safestring import SafeString, mark_safe
 from wagtail.search.query import PlainText
 
-from courses.models import CoursePage
+from courses.api import CoursePage, CourseVisibility, live_courses
 
 from .cache import RESULTS_TIMEOUT, search_version
 from .models import ArticlePage, SystemPage
+from .paths import page_url_prefix, url_from_path
 from .visibility import exclude_restricted, restricted_paths
 
 MAX_QUERY_LENGTH = 200
@@ -156,18 +157,6 @@ def _scored(results) -> list[tuple[object, float]]:
     return out
 
 
-def _url_prefix() -> str:
-    from .selectors import page_url_prefix
-
-    return page_url_prefix()
-
-
-def _page_url(url_path: str, prefix: str) -> str:
-    from .selectors import url_from_path
-
-    return url_from_path(url_path, prefix)
-
-
 def results_key(
     *,
     query: str,
@@ -234,7 +223,7 @@ def _search(
     terms = query_terms(query)
     search_query = PlainText(backend_query(query))
     filtered = bool(system_id or kind or tag)
-    prefix = _url_prefix()
+    prefix = page_url_prefix()
 
     articles = exclude_restricted(ArticlePage.objects.live(), user)
     if kind:
@@ -273,7 +262,7 @@ def _search(
                 kind="article",
                 page_id=page.pk,
                 title=page.title,
-                url=_page_url(page.url_path, prefix),
+                url=url_from_path(page.url_path, prefix),
                 score=score * (STALE_PENALTY if stale else 1.0),
                 snippet=highlight(texts.get(page.pk, ""), terms),
                 stale=stale,
@@ -295,15 +284,15 @@ def _search(
                     kind="system",
                     page_id=page.pk,
                     title=page.title,
-                    url=_page_url(page.url_path, prefix),
+                    url=url_from_path(page.url_path, prefix),
                     score=score,
                     snippet=highlight(f"{page.acronym} {page.purpose}", terms),
                     label=system_label,
                 )
             )
-        courses = exclude_restricted(CoursePage.objects.live(), user)
+        courses = exclude_restricted(live_courses(), user)
         if not getattr(user, "is_authenticated", False):
-            courses = courses.filter(visibility=CoursePage.Visibility.PUBLIC)
+            courses = courses.filter(visibility=CourseVisibility.PUBLIC)
         courses = courses.only("title", "url_path", "summary")
         course_label = str(CoursePage._meta.verbose_name)
         for page, score in _scored(
@@ -316,7 +305,7 @@ def _search(
                     kind="course",
                     page_id=page.pk,
                     title=page.title,
-                    url=_page_url(page.url_path, prefix),
+                    url=url_from_path(page.url_path, prefix),
                     score=score,
                     snippet=highlight(page.summary, terms),
                     label=course_label,

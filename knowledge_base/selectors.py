@@ -12,32 +12,27 @@ from django.db.models import Count, F, Q, QuerySet
 from django.utils import timezone
 from wagtail.models import Page, Revision
 
-from core.roles import Role, has_role
-from courses.models import CoursePage
+from certificates import api as certificates_api
+from core.api import Role, has_role
+from courses.api import CoursePage, CourseVisibility, live_courses
+from people.api import StaffStatus
 
-from .models import ArticlePage, SystemPage
+from .models import ArticlePage, Handover, SystemPage
 from .models.workflow import systems_kept_by
+from .paths import page_url_prefix, url_from_path
+from .search import fold
 from .visibility import drop_restricted, exclude_restricted
 
 RECENT_DAYS = 365
 MIN_KNOWLEDGEABLE = 2
 ESSENTIAL_KINDS = (ArticlePage.Kind.RUNBOOK, ArticlePage.Kind.ARCHITECTURE)
-INACTIVE_STATUSES = ("leaving", "left")
+INACTIVE_STATUSES = (StaffStatus.LEAVING, StaffStatus.LEFT)
 
 SOURCE_OWNER = "owner"
 SOURCE_BACKUP = "backup"
 SOURCE_CERTIFICATE = "certificate"
 SOURCE_AUTHOR = "author"
 SOURCE_REVIEWER = "reviewer"
-
-
-def _valid_certificates(on: date | None = None):
-    """certificates.selectors.valid_certificates when the certificates app provides it."""
-    try:
-        from certificates.selectors import valid_certificates
-    except ImportError:
-        return None
-    return valid_certificates(on)
 
 
 # --- Articles -----------------------------------------------------------------------------
@@ -115,13 +110,13 @@ def article_detail(*, article: ArticlePage, user) -> dict:
     courses = []
     if systems:
         courses = list(
-            CoursePage.objects.live()
+            live_courses()
             .filter(knowledge_systems__in=[s.pk for s in systems])
             .distinct()
             .order_by("title")
         )
     if not getattr(user, "is_authenticated", False):
-        courses = [c for c in courses if c.visibility == CoursePage.Visibility.PUBLIC]
+        courses = [c for c in courses if c.visibility == CourseVisibility.PUBLIC]
     owner, reviewer = _owner_and_reviewer(article)
     return {
         "systems": systems,
@@ -289,8 +284,8 @@ def knowledge_map(*, system_ids: list[int] | None = None, on: date | None = None
         systempage_id__in=ids
     ).values_list("systempage_id", "coursepage_id"):
         course_systems[course_id].append(system_id)
-    certificates = _valid_certificates(today)
-    if certificates is not None and course_systems:
+    certificates = certificates_api.valid_certificates(on=today)
+    if course_systems:
         for course_id, learner_id in (
             certificates.filter(course_id__in=list(course_systems))
             .values_list("course_id", "learner_id")
@@ -387,20 +382,6 @@ def what_if_leaves(*, user_id: int, kmap: KnowledgeMap | None = None) -> dict:
     return {"would_fall": would_fall, "already_at_risk": already_at_risk}
 
 
-def page_url_prefix() -> str:
-    """The url_path of the default site's root, to turn url_path into a public URL in bulk."""
-    from wagtail.models import Site
-
-    site = Site.objects.filter(is_default_site=True).select_related("root_page").first()
-    return site.root_page.url_path if site else "/"
-
-
-def url_from_path(url_path: str, prefix: str) -> str:
-    if url_path.startswith(prefix):
-        return "/" + url_path[len(prefix) :]
-    return url_path
-
-
 # --- Expertise directory -----------------------------------------------------------------
 
 
@@ -415,8 +396,6 @@ def experts_directory(*, query: str = "") -> list[Expert]:
     """Active people with what they know: systems (ownership, backups, certificates,
     authorship, reviews) and topics (course topics of their valid certificates, tags of their
     articles). Filtered by name, system or topic, accent-insensitively."""
-    from .search import fold
-
     kmap = knowledge_map()
     prefix = page_url_prefix()
     by_person: dict[int, list[tuple[str, str, list[str]]]] = defaultdict(list)
@@ -424,16 +403,15 @@ def experts_directory(*, query: str = "") -> list[Expert]:
         for uid, sources in row.knowers.items():
             by_person[uid].append((str(row), url_from_path(row.url_path, prefix), sorted(sources)))
     topics: dict[int, set[str]] = defaultdict(set)
-    certificates = _valid_certificates()
-    if certificates is not None:
-        for learner_id, topic, course in certificates.values_list(
-            "learner_id", "course__topic__name", "course__title"
-        ):
-            if learner_id in kmap.people:
-                topics[learner_id].add(topic or course)
-            else:
-                by_person.setdefault(learner_id, [])
-                topics[learner_id].add(topic or course)
+    certificates = certificates_api.valid_certificates()
+    for learner_id, topic, course in certificates.values_list(
+        "learner_id", "course__topic__name", "course__title"
+    ):
+        if learner_id in kmap.people:
+            topics[learner_id].add(topic or course)
+        else:
+            by_person.setdefault(learner_id, [])
+            topics[learner_id].add(topic or course)
     for user_id, tag in (
         ArticlePage.objects.live()
         .filter(content_owner__user__isnull=False, tags__isnull=False)
@@ -487,7 +465,7 @@ def page_base(page_id: int) -> Page:
 
 
 def related_systems_for_course(course) -> list[dict]:
-    """For courses.extensions.register_course_related: the systems a course teaches."""
+    """For courses.hooks.register_course_related: the systems a course teaches."""
     prefix = page_url_prefix()
     return [
         {
@@ -505,8 +483,6 @@ def related_systems_for_course(course) -> list[dict]:
 def handovers_visible_to(user):
     """HR and administrators see every handover; others those they started, manage, leave
     or receive items of."""
-    from .models import Handover
-
     qs = Handover.objects.select_related("profile__user", "profile__unit", "started_by")
     if user.is_superuser or has_role(user, Role.HR, Role.ADMIN):
         return qs
@@ -526,3 +502,15 @@ def handover_detail(handover) -> dict:
         )
     )
     return {"items": items}
+
+
+def index_context(index, request) -> dict:
+    return index_listing(user=request.user, index=index)
+
+
+def system_context(system: SystemPage, request) -> dict:
+    return system_detail(system=system, user=request.user)
+
+
+def article_context(article: ArticlePage, request) -> dict:
+    return article_detail(article=article, user=request.user)

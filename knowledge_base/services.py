@@ -12,12 +12,12 @@ from django.core.mail import send_mail
 from django.db import IntegrityError, transaction
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
-from wagtail.models import Page, ReferenceIndex, Revision
+from wagtail.models import Page, ReferenceIndex
 
-from core.audit import audit_log
-from core.roles import Role, has_role
-from courses.models import CoursePage, LessonPage
-from people.models import StaffProfile
+from core.api import Role, audit_log, has_role, page_revisions_update
+from courses import api as courses_api
+from courses.api import CoursePage, LessonPage
+from people.api import StaffProfile, StaffStatus, units_with_head
 
 from .cache import bump_search_version
 from .models import ArticlePage, Handover, HandoverItem, ReminderLog, SystemPage
@@ -64,18 +64,18 @@ def _review_recipient(article: ArticlePage, heads: dict[int, StaffProfile]):
     """The owner; if the owner has left (or is leaving), an active backup of one of the
     article's systems; else the head of the owner's unit."""
     owner = article.content_owner
-    if owner is not None and owner.status == StaffProfile.Status.ACTIVE and owner.user.is_active:
+    if owner is not None and owner.status == StaffStatus.ACTIVE and owner.user.is_active:
         return owner.user
     for system in article.systems.all():
         for backup in system.backups.all():
-            if backup.status == StaffProfile.Status.ACTIVE and backup.user.is_active:
+            if backup.status == StaffStatus.ACTIVE and backup.user.is_active:
                 return backup.user
         for system_owner in system.owners.all():
-            if system_owner.status == StaffProfile.Status.ACTIVE and system_owner.user.is_active:
+            if system_owner.status == StaffStatus.ACTIVE and system_owner.user.is_active:
                 return system_owner.user
     if owner is not None:
         head = heads.get(owner.unit_id)
-        if head is not None and head.status == StaffProfile.Status.ACTIVE:
+        if head is not None and head.status == StaffStatus.ACTIVE:
             return head.user
     return None
 
@@ -110,8 +110,6 @@ def _send(recipient, subject: str, lines: list[str]) -> None:
 def review_reminders_send(*, today: date | None = None) -> int:
     """Weekly: one e-mail per person listing the articles whose review is overdue.
     Idempotent within an ISO week. Returns the number of e-mails sent."""
-    from people.models import OrgUnit
-
     today = today or timezone.localdate()
     period = _period(today)
     stale = (
@@ -121,10 +119,7 @@ def review_reminders_send(*, today: date | None = None) -> int:
         .prefetch_related("systems__backups__user", "systems__owners__user")
         .order_by("review_due_on")
     )
-    heads = {
-        unit.pk: unit.head
-        for unit in OrgUnit.objects.filter(head__isnull=False).select_related("head__user")
-    }
+    heads = {unit.pk: unit.head for unit in units_with_head()}
     by_recipient = defaultdict(list)
     for article in stale:
         recipient = _review_recipient(article, heads)
@@ -187,9 +182,7 @@ def _checklist(profile: StaffProfile) -> list[tuple[str, int]]:
     ]
     items += [
         (HandoverItem.Kind.COURSE_OWNER, pk)
-        for pk in CoursePage.owners.through.objects.filter(user_id=profile.user_id).values_list(
-            "coursepage_id", flat=True
-        )
+        for pk in courses_api.owned_course_ids(user_id=profile.user_id)
     ]
     return items
 
@@ -264,7 +257,7 @@ def handover_item_assign(
         raise ValidationError(_("This item has already been handed over."))
     if successor.pk == handover.profile_id:
         raise ValidationError(_("The successor must be someone other than the official leaving."))
-    if successor.status != StaffProfile.Status.ACTIVE or not successor.user.is_active:
+    if successor.status != StaffStatus.ACTIVE or not successor.user.is_active:
         raise ValidationError(_("The successor must be an active member of staff."))
     deadline = deadline or handover.deadline
     if deadline < timezone.localdate():
@@ -285,22 +278,6 @@ def handover_item_assign(
     return item
 
 
-def _patch_revision(revision: Revision | None, field: str, old, new, *, many: bool) -> None:
-    """Keep the page's latest and live revisions in step with a change written to the live
-    row, so that the next edit or publish does not bring the old owner back."""
-    if revision is None:
-        return
-    content = revision.content
-    if many:
-        values = [v for v in content.get(field, []) if v != old]
-        if new not in values:
-            values.append(new)
-        content[field] = values
-    else:
-        content[field] = new
-    Revision.objects.filter(pk=revision.pk).update(content=content)
-
-
 def _replace_m2m(through, page_field: str, target_field: str, page_id: int, old, new) -> None:
     rows = through.objects.filter(**{page_field: page_id})
     if rows.filter(**{target_field: new}).exists():
@@ -309,50 +286,48 @@ def _replace_m2m(through, page_field: str, target_field: str, page_id: int, old,
         rows.filter(**{target_field: old}).update(**{target_field: new})
 
 
+def _replace_in_relation(field: str, old: StaffProfile, new: StaffProfile):
+    """A change for `page_revisions_update`: `old` replaced by `new` in a page's m2m field."""
+
+    def change(page) -> None:
+        related = getattr(page, field)
+        kept = [p.pk for p in related.all() if p.pk != old.pk]
+        related.set([*kept, *([] if new.pk in kept else [new.pk])])
+
+    return change
+
+
 def _move_ownership(item: HandoverItem) -> None:
+    """Write the move to the live rows and to the page's latest and live revisions, so that
+    the next edit or publish does not bring the old owner back. Courses move their own
+    owners (courses.api)."""
     leaving = item.handover.profile
     successor = item.successor
-    page = Page.objects.select_related("latest_revision", "live_revision").get(pk=item.page_id)
-    revisions = {r.pk: r for r in (page.latest_revision, page.live_revision) if r is not None}
-    if item.kind == HandoverItem.Kind.SYSTEM_OWNER:
+    page = Page(pk=item.page_id)
+    if item.kind == HandoverItem.Kind.COURSE_OWNER:
+        courses_api.course_owners_replace(
+            course_id=item.page_id, old_user_id=leaving.user_id, new_user_id=successor.user_id
+        )
+    elif item.kind in (HandoverItem.Kind.SYSTEM_OWNER, HandoverItem.Kind.SYSTEM_BACKUP):
+        field = "owners" if item.kind == HandoverItem.Kind.SYSTEM_OWNER else "backups"
         _replace_m2m(
-            SystemPage.owners.through,
+            getattr(SystemPage, field).through,
             "systempage_id",
             "staffprofile_id",
-            page.pk,
+            item.page_id,
             leaving.pk,
             successor.pk,
         )
-        for revision in revisions.values():
-            _patch_revision(revision, "owners", leaving.pk, successor.pk, many=True)
-    elif item.kind == HandoverItem.Kind.SYSTEM_BACKUP:
-        _replace_m2m(
-            SystemPage.backups.through,
-            "systempage_id",
-            "staffprofile_id",
-            page.pk,
-            leaving.pk,
-            successor.pk,
-        )
-        for revision in revisions.values():
-            _patch_revision(revision, "backups", leaving.pk, successor.pk, many=True)
+        page_revisions_update(page=page, change=_replace_in_relation(field, leaving, successor))
     elif item.kind == HandoverItem.Kind.ARTICLE_OWNER:
-        ArticlePage.objects.filter(pk=page.pk, content_owner=leaving).update(
+        ArticlePage.objects.filter(pk=item.page_id, content_owner=leaving).update(
             content_owner=successor
         )
-        for revision in revisions.values():
-            _patch_revision(revision, "content_owner", leaving.pk, successor.pk, many=False)
-    elif item.kind == HandoverItem.Kind.COURSE_OWNER:
-        _replace_m2m(
-            CoursePage.owners.through,
-            "coursepage_id",
-            "user_id",
-            page.pk,
-            leaving.user_id,
-            successor.user_id,
-        )
-        for revision in revisions.values():
-            _patch_revision(revision, "owners", leaving.user_id, successor.user_id, many=True)
+
+        def change(article) -> None:
+            article.content_owner = successor
+
+        page_revisions_update(page=page, change=change)
 
 
 @transaction.atomic

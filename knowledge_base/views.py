@@ -10,8 +10,8 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 from wagtail.views import serve
 
-from core.roles import Role, has_role
-from people.models import StaffProfile
+from core.api import Role, has_role
+from people.api import StaffProfile, StaffStatus
 
 from . import selectors, services
 from .cache import RESULTS_TIMEOUT
@@ -155,9 +155,7 @@ def mark_reviewed(request, article_id: int):
 
 
 def _manageable_profiles(user):
-    qs = StaffProfile.objects.select_related("user", "unit").exclude(
-        status=StaffProfile.Status.LEFT
-    )
+    qs = StaffProfile.objects.select_related("user", "unit").exclude(status=StaffStatus.LEFT)
     if user.is_superuser or has_role(user, Role.HR, Role.ADMIN):
         return qs.order_by("user__last_name", "user__first_name")
     return qs.filter(manager__user=user).order_by("user__last_name", "user__first_name")
@@ -221,7 +219,7 @@ def handover_view(request, handover_id: int):
     handover = _visible_handover(request.user, handover_id)
     can_manage = services.can_manage_handover(request.user, handover.profile)
     successors = (
-        StaffProfile.objects.filter(status=StaffProfile.Status.ACTIVE, user__is_active=True)
+        StaffProfile.objects.filter(status=StaffStatus.ACTIVE, user__is_active=True)
         .exclude(pk=handover.profile_id)
         .select_related("user")
         .order_by("user__last_name", "user__first_name")
@@ -244,9 +242,7 @@ def handover_item_assign(request, item_id: int):
     _visible_handover(request.user, item.handover_id)
     form = HandoverItemAssignForm(
         request.POST,
-        successors=StaffProfile.objects.filter(status=StaffProfile.Status.ACTIVE).select_related(
-            "user"
-        ),
+        successors=StaffProfile.objects.filter(status=StaffStatus.ACTIVE).select_related("user"),
     )
     if not form.is_valid():
         messages.error(request, _("Choose an active successor and a valid deadline."))

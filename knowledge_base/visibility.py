@@ -6,7 +6,7 @@ Wagtail's own view restriction check when served."""
 from django.db.models import Q
 from wagtail.models import PageViewRestriction
 
-from core.roles import user_roles
+from core.api import user_roles
 
 
 def _restrictions_failed_by(user) -> list[str]:

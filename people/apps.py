@@ -8,13 +8,18 @@ class PeopleConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self) -> None:
-        from core.navigation import NavItem, register
-        from core.roles import Role
+        from certificates import hooks as certificates_hooks
+        from core.api import Role
+        from core.hooks import NavItem, demo_seeder_register, nav_register
 
+        from . import (
+            demo,
+            tasks,  # noqa: F401  (registered for the outbox, which runs by name)
+        )
         from . import rules as people_rules
-        from . import tasks  # noqa: F401  (registered for the outbox, which runs by name)
+        from .services import requirement_validity_for_enrolment, staff_identifier
 
-        register(
+        nav_register(
             NavItem(
                 key="people",
                 label=_("Human resources"),
@@ -27,15 +32,8 @@ class PeopleConfig(AppConfig):
                 visible=lambda user: people_rules.can_use_hr(user),
             )
         )
-        self._register_certificate_hooks()
-
-    def _register_certificate_hooks(self) -> None:
-        """HR requirement validity overrides the course's, and certificates carry the
-        cédula as the learner's identifier."""
-        from certificates.identity import register_identifier_provider
-        from certificates.validity import register_validity_provider
-
-        from .services import requirement_validity_for_enrolment, staff_identifier
-
-        register_validity_provider(requirement_validity_for_enrolment)
-        register_identifier_provider(staff_identifier)
+        # HR requirement validity overrides the course's, and certificates carry the cédula
+        # as the learner's identifier.
+        certificates_hooks.register_validity_provider(requirement_validity_for_enrolment)
+        certificates_hooks.register_identifier_provider(staff_identifier)
+        demo_seeder_register(self.label, demo.seed)

@@ -7,12 +7,12 @@ from dateutil.relativedelta import relativedelta
 from django.db.models import Q
 from django.utils import timezone
 
-from certificates.services import certificate_issue
-from core.demo import DEMO_ACCOUNTS, ensure_account
-from core.roles import Role
-from courses.models import CoursePage, Enrolment
+from certificates.api import certificate_issue
+from core.api import DEMO_ACCOUNTS, Role, demo_account_ensure
+from courses.api import CoursePage, Enrolment, EnrolmentSource, EnrolmentStatus, live_courses
 
 from .models import CoverageRule, OrgUnit, Requirement, StaffProfile
+from .selectors import coverage_forecast
 
 # (code, name, kind, parent code)
 ORGANISATION = [
@@ -243,7 +243,12 @@ def seed(stdout) -> None:
     role_accounts = {email: roles for email, _f, _l, roles in DEMO_ACCOUNTS}
     profiles = {}
     for employee_id, email, first, last, unit_code, position in STAFF:
-        user = ensure_account(email, first, last, role_accounts.get(email, [Role.LEARNER]))
+        user = demo_account_ensure(
+            email=email,
+            first_name=first,
+            last_name=last,
+            roles=role_accounts.get(email, [Role.LEARNER]),
+        )
         profile, _ = StaffProfile.objects.get_or_create(
             employee_id=employee_id,
             defaults={"user": user, "unit": units[unit_code], "position": position},
@@ -265,7 +270,9 @@ def seed(stdout) -> None:
                 profile.manager = head
                 profile.save(update_fields=["manager"])
     for employee_id, email, first, last, unit_code, position in EXTRA_STAFF:
-        user = ensure_account(email, first, last, [Role.LEARNER])
+        user = demo_account_ensure(
+            email=email, first_name=first, last_name=last, roles=[Role.LEARNER]
+        )
         profile, created = StaffProfile.objects.get_or_create(
             employee_id=employee_id,
             defaults={"user": user, "unit": units[unit_code], "position": position},
@@ -374,7 +381,7 @@ EXTRA_STAFF = [
 
 def _egsi_course() -> CoursePage | None:
     return (
-        CoursePage.objects.live()
+        live_courses()
         .filter(Q(slug__icontains="seguridad") | Q(title__icontains="EGSI"))
         .order_by("pk")
         .first()
@@ -429,9 +436,9 @@ def _seed_egsi(stdout, units, profiles) -> None:
             enrolment = Enrolment.objects.create(
                 learner=profile.user,
                 course=course,
-                source=Enrolment.Source.ASSIGNED,
+                source=EnrolmentSource.ASSIGNED,
                 due_date=completed,
-                status=Enrolment.Status.COMPLETED,
+                status=EnrolmentStatus.COMPLETED,
                 progress_percent=100,
                 enrolled_at=moment - timedelta(days=7),
                 completed_at=moment,
@@ -442,7 +449,7 @@ def _seed_egsi(stdout, units, profiles) -> None:
             Enrolment.objects.create(
                 learner=profile.user,
                 course=course,
-                source=Enrolment.Source.ASSIGNED,
+                source=EnrolmentSource.ASSIGNED,
                 due_date=due,
                 enrolled_at=timezone.now() - timedelta(days=30),
             )
@@ -452,8 +459,6 @@ def _seed_egsi(stdout, units, profiles) -> None:
         unit=units["dti"], course=course, defaults={"minimum": 1}
     )
     if created:
-        from .selectors import coverage_forecast
-
         rule.minimum = max(coverage_forecast(rule).holders_today, 1)
         rule.save(update_fields=["minimum"])
     stdout.write(

@@ -17,7 +17,7 @@ from django.http import FileResponse, StreamingHttpResponse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from courses.models import Enrolment
+from courses.api import Enrolment, EnrolmentStatus
 
 from . import selectors
 from .models import Requirement, StaffProfile
@@ -187,7 +187,7 @@ def aggregate_rows(staff: QuerySet[StaffProfile]) -> Iterator[list]:
     """Completions per unit, topic and month: counts only, no personal data."""
     rows = (
         Enrolment.objects.filter(
-            status=Enrolment.Status.COMPLETED,
+            status=EnrolmentStatus.COMPLETED,
             learner__staff_profile__in=staff.values("pk"),
         )
         .annotate(month=TruncMonth("completed_at"))

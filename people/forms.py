@@ -1,7 +1,7 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from courses.models import CoursePage
+from courses.api import CoursePage, live_courses
 
 from .models import CoverageRule, OrgUnit, Requirement, StaffProfile
 
@@ -129,7 +129,7 @@ class RequirementForm(forms.ModelForm):
 
     def __init__(self, *args, units=None, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["course"].queryset = CoursePage.objects.live().order_by("title")
+        self.fields["course"].queryset = live_courses().order_by("title")
         self.fields["unit"].queryset = units
 
 
@@ -143,7 +143,7 @@ class CoverageRuleForm(forms.ModelForm):
 
     def __init__(self, *args, units=None, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["course"].queryset = CoursePage.objects.live().order_by("title")
+        self.fields["course"].queryset = live_courses().order_by("title")
         self.fields["unit"].queryset = units
 
 

@@ -17,10 +17,9 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from wagtail.models import ModelLogEntry
 
-from certificates.models import Certificate
-from certificates.services import certificate_anonymise
-from core.audit import audit_log
-from courses.models import Enrolment, LessonProgress
+from certificates.api import Certificate, certificate_anonymise
+from core.api import audit_log
+from courses.api import Enrolment, LessonProgress
 
 from . import selectors
 from .models import StaffProfile

@@ -17,7 +17,7 @@ from django.db import IntegrityError, transaction
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
 
-from core.roles import Role
+from core.api import Role
 
 from . import selectors
 from .models import ReminderLog, Requirement

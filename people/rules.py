@@ -9,7 +9,7 @@ from django.contrib.auth.signals import user_logged_in
 from django.core.cache import cache
 from django.dispatch import receiver
 
-from core.roles import Role, has_role
+from core.api import Role, has_role
 
 from .models import HRScope, OrgUnit, StaffProfile
 

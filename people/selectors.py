@@ -33,10 +33,10 @@ from django.db.models import (
 from django.db.models.functions import Coalesce, Substr
 from django.utils import timezone
 
-from assessments.models import Attempt
-from certificates.models import Certificate
-from core.roles import Role
-from courses.models import Enrolment
+from assessments import api as assessments_api
+from certificates.api import Certificate, CertificateStatus
+from core.api import Role
+from courses.api import Enrolment, EnrolmentStatus
 
 from .models import CoverageRule, HRScope, OrgUnit, Requirement, StaffProfile
 from .rules import is_admin, is_hr, scope_paths
@@ -141,7 +141,7 @@ def holdings(course_id: int) -> QuerySet:
     validity (people registers a validity provider with certificates, see people.apps);
     revoked and superseded certificates do not count."""
     return Certificate.objects.filter(
-        course_id=course_id, status=Certificate.Status.ISSUED
+        course_id=course_id, status=CertificateStatus.ISSUED
     ).annotate(h_from=F("completed_on"), h_until=F("expires_on"))
 
 
@@ -157,7 +157,7 @@ def _with_holding(staff: QuerySet, course_id: int) -> QuerySet:
             "user__certificates",
             condition=Q(
                 user__certificates__course_id=course_id,
-                user__certificates__status=Certificate.Status.ISSUED,
+                user__certificates__status=CertificateStatus.ISSUED,
             ),
         )
     ).annotate(
@@ -190,7 +190,7 @@ def compliance_queryset(
             "user__enrolments",
             condition=Q(
                 user__enrolments__course_id=requirement.course_id,
-                user__enrolments__status=Enrolment.Status.ACTIVE,
+                user__enrolments__status=EnrolmentStatus.ACTIVE,
             ),
         )
     ).annotate(due_on=Max("active_enrolment__due_date"))
@@ -390,7 +390,7 @@ def renewal_candidates(requirement: Requirement, today: date | None = None) -> Q
     in_progress = Enrolment.objects.filter(
         learner_id=OuterRef("user_id"),
         course_id=requirement.course_id,
-        status=Enrolment.Status.ACTIVE,
+        status=EnrolmentStatus.ACTIVE,
     )
     return (
         compliance_queryset(requirement, today=today)
@@ -405,7 +405,7 @@ def unassigned_in_scope(requirement: Requirement) -> QuerySet:
     in_progress = Enrolment.objects.filter(
         learner_id=OuterRef("user_id"),
         course_id=requirement.course_id,
-        status=Enrolment.Status.ACTIVE,
+        status=EnrolmentStatus.ACTIVE,
     )
     return (
         compliance_queryset(requirement, today=today)
@@ -423,7 +423,7 @@ def _awaiting_certificate(course_id: int) -> Q:
             Enrolment.objects.filter(
                 learner_id=OuterRef("user_id"),
                 course_id=course_id,
-                status=Enrolment.Status.COMPLETED,
+                status=EnrolmentStatus.COMPLETED,
             ).exclude(Exists(Certificate.objects.filter(enrolment_id=OuterRef("pk"))))
         )
     )
@@ -461,9 +461,9 @@ def staff_search(qs: QuerySet, *, text: str = "", unit: OrgUnit | None = None, s
     return qs.order_by("user__last_name", "user__first_name", "pk")
 
 
-def attempts_for(user) -> QuerySet[Attempt]:
+def attempts_for(user) -> QuerySet:
     """A person's quiz attempts, newest first, for the transcript."""
-    return Attempt.objects.filter(learner=user).select_related("quiz").order_by("-started_at")
+    return assessments_api.attempts_of(user=user)
 
 
 def hr_officers() -> QuerySet:

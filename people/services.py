@@ -20,16 +20,13 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from treebeard.exceptions import InvalidMoveToDescendant
 
-from core.audit import audit_log
-from core.outbox import outbox_enqueue
-from core.roles import Role, has_role
-from courses.models import Enrolment
-from courses.services import enrolment_create
+from core.api import Role, audit_log, has_role, outbox_enqueue
+from courses.api import EnrolmentSource, enrolment_create
 
 from . import selectors
+from .hooks import staff_moved, staff_status_changed
 from .models import CoverageRule, HRScope, OrgUnit, Requirement, StaffProfile
 from .rules import is_unscoped_hr, manager_flag_forget, unit_in_scope
-from .signals import staff_moved, staff_status_changed
 
 logger = structlog.get_logger(__name__)
 User = get_user_model()
@@ -450,7 +447,7 @@ def requirements_assign(
                 enrolment_create(
                     learner=profile.user,
                     course=requirement.course,
-                    source=Enrolment.Source.ASSIGNED,
+                    source=EnrolmentSource.ASSIGNED,
                     due_date=due,
                     assigned_by=assigned_by,
                     check_prerequisites=False,
@@ -483,7 +480,7 @@ def recertification_run(*, today: date | None = None) -> int:
                 enrolment_create(
                     learner=profile.user,
                     course=requirement.course,
-                    source=Enrolment.Source.ASSIGNED,
+                    source=EnrolmentSource.ASSIGNED,
                     due_date=due,
                     check_prerequisites=False,
                 )

@@ -3,11 +3,12 @@
 from celery import shared_task
 from django.contrib.auth import get_user_model
 
+from .reminders import hr_digest_send, reminders_send
+from .services import recertification_run, requirements_assign
+
 
 @shared_task(name="people.tasks.requirements_assign_task")
 def requirements_assign_task(requirement_id: int | None = None, assigned_by_id=None):
-    from .services import requirements_assign
-
     assigned_by = (
         get_user_model().objects.filter(pk=assigned_by_id).first() if assigned_by_id else None
     )
@@ -17,9 +18,6 @@ def requirements_assign_task(requirement_id: int | None = None, assigned_by_id=N
 @shared_task(name="people.tasks.daily_compliance")
 def daily_compliance() -> dict:
     """Beat, daily: enrol new people in scope, open renewals, send reminders."""
-    from .reminders import reminders_send
-    from .services import recertification_run, requirements_assign
-
     return {
         "assigned": requirements_assign(),
         "renewals": recertification_run(),
@@ -29,6 +27,4 @@ def daily_compliance() -> dict:
 
 @shared_task(name="people.tasks.weekly_digest")
 def weekly_digest() -> int:
-    from .reminders import hr_digest_send
-
     return hr_digest_send()

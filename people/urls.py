@@ -1,7 +1,7 @@
 from django.urls import path
 
 from . import views
-from .api import api
+from .http_api import api
 
 app_name = "people"
 

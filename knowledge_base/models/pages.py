@@ -21,7 +21,14 @@ from wagtail.models import Orderable, Page
 from wagtail.search import index
 from wagtailmarkdown.fields import MarkdownField
 
+from core.hooks import BehaviourPage
+
+from ..cache import render_markdown_cached
 from ..forms import ArticlePageForm
+from ..markdown import markdown_to_text
+
+# The pages' context comes from knowledge_base.selectors, which import these models: it is
+# registered in KnowledgeBaseConfig.ready() (core.hooks.page_behaviour_register).
 
 DEFAULT_REVIEW_INTERVAL_DAYS = 180
 ATTACHMENT_EXTENSIONS = (
@@ -51,7 +58,7 @@ class Criticality(models.TextChoices):
     LOW = "low", _("Low")
 
 
-class KnowledgeIndexPage(Page):
+class KnowledgeIndexPage(BehaviourPage, Page):
     """The knowledge base at /conocimiento/: systems and articles live below it."""
 
     intro = models.TextField(_("introduction"), blank=True)
@@ -64,15 +71,8 @@ class KnowledgeIndexPage(Page):
     class Meta:
         verbose_name = _("knowledge base")
 
-    def get_context(self, request, *args, **kwargs):
-        from ..selectors import index_listing
 
-        context = super().get_context(request, *args, **kwargs)
-        context.update(index_listing(user=request.user, index=self))
-        return context
-
-
-class SystemPage(Page):
+class SystemPage(BehaviourPage, Page):
     """An IT system of the institution, documented independently of the people who run it."""
 
     class Status(models.TextChoices):
@@ -168,13 +168,6 @@ class SystemPage(Page):
     def __str__(self) -> str:
         return f"{self.title} ({self.acronym})" if self.acronym else self.title
 
-    def get_context(self, request, *args, **kwargs):
-        from ..selectors import system_detail
-
-        context = super().get_context(request, *args, **kwargs)
-        context.update(system_detail(system=self, user=request.user))
-        return context
-
 
 class SystemProvider(Orderable):
     system = ParentalKey(SystemPage, on_delete=models.CASCADE, related_name="providers")
@@ -251,7 +244,7 @@ class ArticleTag(TaggedItemBase):
     )
 
 
-class ArticlePage(Page):
+class ArticlePage(BehaviourPage, Page):
     """A piece of operational knowledge about one or more systems, written in Markdown."""
 
     class Kind(models.TextChoices):
@@ -366,8 +359,6 @@ class ArticlePage(Page):
         return super().save(*args, **kwargs)
 
     def compute_body_text(self) -> str:
-        from ..markdown import markdown_to_text
-
         return markdown_to_text(self.body)
 
     def compute_review_due_on(self) -> date:
@@ -393,16 +384,7 @@ class ArticlePage(Page):
 
     @cached_property
     def rendered(self):
-        from ..cache import render_markdown_cached
-
         return render_markdown_cached(self.body)
-
-    def get_context(self, request, *args, **kwargs):
-        from ..selectors import article_detail
-
-        context = super().get_context(request, *args, **kwargs)
-        context.update(article_detail(article=self, user=request.user))
-        return context
 
 
 class ArticleAttachment(Orderable):

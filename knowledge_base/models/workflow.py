@@ -2,11 +2,13 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 from wagtail.models import AbstractGroupApprovalTask, TaskState
 
+from people.api import StaffStatus
+
+from .pages import ArticlePage, SystemPage
+
 
 def _system_ids_of(obj) -> set[int]:
     """Systems a page under review belongs to: an article's systems, or the system itself."""
-    from .pages import ArticlePage, SystemPage
-
     specific = getattr(obj, "specific", obj)
     if isinstance(specific, SystemPage):
         return {specific.pk}
@@ -21,17 +23,15 @@ def _system_ids_of(obj) -> set[int]:
 
 def systems_kept_by(user) -> set[int]:
     """Ids of the systems where the user is an active owner or backup."""
-    from .pages import SystemPage
-
     if not getattr(user, "is_authenticated", False):
         return set()
     cache_attr = "_kb_systems_kept"
     if not hasattr(user, cache_attr):
         owned = SystemPage.owners.through.objects.filter(
-            staffprofile__user=user, staffprofile__status="active"
+            staffprofile__user=user, staffprofile__status=StaffStatus.ACTIVE
         ).values_list("systempage_id", flat=True)
         backed = SystemPage.backups.through.objects.filter(
-            staffprofile__user=user, staffprofile__status="active"
+            staffprofile__user=user, staffprofile__status=StaffStatus.ACTIVE
         ).values_list("systempage_id", flat=True)
         setattr(user, cache_attr, set(owned.union(backed)))
     return getattr(user, cache_attr)
@@ -72,8 +72,6 @@ class SystemOwnerApprovalTask(AbstractGroupApprovalTask):
         states = self.task_states.filter(status=TaskState.STATUS_IN_PROGRESS)
         if user.is_superuser or self._user_in_groups(user):
             return states
-        from .pages import ArticlePage
-
         systems = systems_kept_by(user)
         if not systems:
             return TaskState.objects.none()

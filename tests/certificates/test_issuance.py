@@ -7,7 +7,7 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from wagtail.models import ModelLogEntry
 
-from certificates import identity, services, validity
+from certificates import hooks, services
 from certificates.models import Certificate
 from certificates.signing import SigningKeyUnavailable
 from certificates.tasks import issue_certificate
@@ -102,16 +102,16 @@ def test_expiry_uses_course_validity_with_calendar_months(learner, issue):
 
 
 def test_a_validity_provider_overrides_the_course(learner, issue, monkeypatch):
-    monkeypatch.setattr(validity, "_providers", [])
-    validity.register_validity_provider(lambda enrolment: 24)
+    monkeypatch.setattr(hooks, "_validity_providers", [])
+    hooks.register_validity_provider(lambda enrolment: 24)
     completed = datetime.datetime(2025, 3, 10, 15, tzinfo=datetime.UTC)
     certificate = issue(learner, make_course(validity_months=6), completed_at=completed)
     assert certificate.expires_on == datetime.date(2027, 3, 10)
 
 
 def test_an_identifier_provider_gives_the_identification(learner, issue, monkeypatch):
-    monkeypatch.setattr(identity, "_providers", [])
-    identity.register_identifier_provider(lambda user: f"EMP-{user.pk}")
+    monkeypatch.setattr(hooks, "_identifier_providers", [])
+    hooks.register_identifier_provider(lambda user: f"EMP-{user.pk}")
     certificate = issue(learner)
     assert certificate.learner_identifier == f"EMP-{learner.pk}"
 

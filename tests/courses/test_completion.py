@@ -1,9 +1,9 @@
 import pytest
 
-from courses import completion
+from courses import hooks
+from courses.hooks import course_completed
 from courses.models import CoursePage, Enrolment, LessonPage
 from courses.services import completion_evaluate, enrolment_create, lesson_complete
-from courses.signals import course_completed
 
 from .factories import make_course
 
@@ -28,12 +28,12 @@ def requirement():
     registered = []
 
     def register(name, func):
-        completion.register_requirement(name, func)
+        hooks.register_requirement(name, func)
         registered.append(name)
 
     yield register
     for name in registered:
-        completion._requirements.pop(name, None)
+        hooks._requirements.pop(name, None)
 
 
 def _complete_all(enrolment, learner):

@@ -4,7 +4,7 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from courses.extensions import _my_learning_panels, register_my_learning_panel
+from courses.hooks import _my_learning_panels, register_my_learning_panel
 from courses.models import Enrolment, LessonPage
 from courses.services import enrolment_create, lesson_complete
 

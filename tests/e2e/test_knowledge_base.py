@@ -3,7 +3,7 @@
 Sign-in is done by
 putting a Django session cookie in the browser (HR needs MFA, which a browser test cannot type).
 People's "mark as leaving" UI is not on main yet: the test records the status change and calls
-the receiver that people.signals.staff_status_changed triggers."""
+the receiver that people.hooks.staff_status_changed triggers."""
 
 import pytest
 from django.conf import settings

@@ -146,7 +146,7 @@ def test_leaving_signal_receiver_proposes_a_handover(leaving_owner):
 
 
 def test_people_signal_is_connected_when_available(leaving_owner):
-    signals = pytest.importorskip("people.signals", reason="people.signals not merged yet")
+    signals = pytest.importorskip("people.hooks")
     owner = leaving_owner[0]
     signals.staff_status_changed.send(
         sender=StaffProfile, profile=owner, old_status="active", new_status="leaving"

@@ -8,8 +8,8 @@ from wagtail.models import ModelLogEntry
 
 from courses.models import Enrolment
 from people import services
+from people.hooks import staff_moved, staff_status_changed
 from people.models import OrgUnit, StaffProfile
-from people.signals import staff_moved, staff_status_changed
 from tests.people.factories import StaffFactory, make_course, make_requirement, scope
 
 pytestmark = pytest.mark.django_db

@@ -3,7 +3,7 @@ from django.core.management.base import BaseCommand
 from certificates.selectors import pending_issuances
 from certificates.services import certificate_issue
 from certificates.signing import SigningKeyUnavailable
-from core.outbox import outbox_mark_completed
+from core.api import outbox_mark_completed
 
 
 class Command(BaseCommand):

@@ -1,12 +1,8 @@
-from importlib import import_module
-
-from django.apps import apps
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
-# Bottom layer first: each app's demo builds on the ones below it.
-DEMO_APPS = ["core", "courses", "assessments", "certificates", "people", "knowledge_base"]
+from core.hooks import demo_seeders
 
 
 class Command(BaseCommand):
@@ -27,15 +23,9 @@ class Command(BaseCommand):
             raise CommandError(
                 "seed_demo creates accounts with a known password: it only runs with DEBUG=1."
             )
-        for label in DEMO_APPS:
-            if not apps.is_installed(label):
-                continue
-            try:
-                module = import_module(f"{label}.demo")
-            except ModuleNotFoundError as exc:
-                if exc.name != f"{label}.demo":
-                    raise
-                continue
+        # Bottom layer first (the order of INSTALLED_APPS): each app's demo builds on the ones
+        # below it. Each app registers its seeder in its AppConfig.ready() (core.hooks).
+        for _label, seed in demo_seeders():
             with transaction.atomic():
-                module.seed(self.stdout)
+                seed(self.stdout)
         self.stdout.write(self.style.SUCCESS("Demo content ready at http://127.0.0.1:8000/"))

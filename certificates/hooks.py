@@ -1,0 +1,69 @@
+"""The hooks certificates offers to the apps above it (people registers both in its
+AppConfig.ready(); certificates imports nothing from people).
+
+- `register_validity_provider(func)`: func(enrolment) -> months or None. How long a
+  certificate is valid: by default the course's own `validity_months` (empty: never expires);
+  people returns the months its HR requirement sets (or None to leave the decision to others).
+  The last registered provider that answers wins.
+- `register_identifier_provider(func)`: func(user) -> str or None. The identification printed
+  beside the learner's name (people: the employee id). Without one (or when it returns
+  nothing) the learner's e-mail is used.
+
+Both are optional (certificates work without people), so no system check requires them.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import date
+from typing import TYPE_CHECKING
+
+from dateutil.relativedelta import relativedelta
+
+if TYPE_CHECKING:
+    from django.contrib.auth.models import AbstractBaseUser
+
+ValidityProvider = Callable[[object], int | None]
+IdentifierProvider = Callable[["AbstractBaseUser"], str | None]
+
+_validity_providers: list[ValidityProvider] = []
+_identifier_providers: list[IdentifierProvider] = []
+
+
+def register_validity_provider(func: ValidityProvider) -> None:
+    """Let a higher app set a certificate's validity (months) per enrolment."""
+    if func not in _validity_providers:
+        _validity_providers.append(func)
+
+
+def register_identifier_provider(func: IdentifierProvider) -> None:
+    """Let a higher app set the identification printed beside the learner's name."""
+    if func not in _identifier_providers:
+        _identifier_providers.append(func)
+
+
+def validity_months_for(enrolment) -> int | None:
+    for provider in reversed(_validity_providers):
+        months = provider(enrolment)
+        if months:
+            return int(months)
+    return enrolment.course.validity_months or None
+
+
+def expiry_for(enrolment, completed_on: date) -> date | None:
+    months = validity_months_for(enrolment)
+    if not months:
+        return None
+    return completed_on + relativedelta(months=months)
+
+
+def learner_identifier(user) -> str:
+    for provider in reversed(_identifier_providers):
+        value = provider(user)
+        if value:
+            return str(value)
+    return user.email
+
+
+def learner_display_name(user) -> str:
+    return user.get_full_name() or user.email

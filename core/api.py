@@ -1,0 +1,113 @@
+"""Core's public API: the only core module (with `core.hooks`) the other apps import.
+
+Roles, the audit log, the transactional outbox, versioned cache keys, page revisions and the
+demo accounts. Functions are keyword-only where they take more than a value; each says in
+one line what it does.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from django.db.models import QuerySet
+
+from . import audit, cache, demo, outbox, pages, roles
+from .models import HomePage, OutboxMessage, User
+from .roles import Role
+
+if TYPE_CHECKING:
+    from collections.abc import Callable
+
+    from django.db.models import Model
+    from wagtail.models import Page
+
+__all__ = [
+    "DEMO_ACCOUNTS",
+    "HomePage",
+    "Role",
+    "User",
+    "audit_log",
+    "bump_cache_version",
+    "cache_version",
+    "demo_account_ensure",
+    "demo_user",
+    "has_role",
+    "home_page",
+    "outbox_enqueue",
+    "outbox_mark_completed",
+    "outbox_pending",
+    "outbox_record_error",
+    "page_revisions_update",
+    "user_roles",
+]
+
+DEMO_ACCOUNTS = demo.DEMO_ACCOUNTS
+
+
+def has_role(user, *role_names: str) -> bool:
+    """True when the user holds any of the roles (superusers hold them all)."""
+    return roles.has_role(user, *role_names)
+
+
+def user_roles(user) -> set[str]:
+    """The names of the roles the user holds (cached under the roles version)."""
+    return roles.user_roles(user)
+
+
+def audit_log(*, instance: Model, action: str, user=None, data: dict | None = None) -> None:
+    """Record a sensitive action on `instance` in Wagtail's audit log."""
+    audit.audit_log(instance=instance, action=action, user=user, data=data)
+
+
+def outbox_enqueue(*, task_name: str, kwargs: dict, dedupe_key: str | None = None) -> OutboxMessage:
+    """Record a task in the caller's transaction; it is sent to Celery after commit."""
+    return outbox.outbox_enqueue(task_name=task_name, kwargs=kwargs, dedupe_key=dedupe_key)
+
+
+def outbox_mark_completed(*, message_id: int) -> None:
+    """Mark an outbox message as done, so that the sweep does not send it again."""
+    outbox.outbox_mark_completed(message_id=message_id)
+
+
+def outbox_record_error(*, message_id: int, error: str) -> None:
+    """Keep a task's last error on its outbox message (shown in the admin)."""
+    OutboxMessage.objects.filter(pk=message_id).update(last_error=error[:2000])
+
+
+def outbox_pending(*, task_name: str) -> QuerySet[OutboxMessage]:
+    """The messages of a task not completed yet, oldest first."""
+    return OutboxMessage.objects.filter(task_name=task_name, completed_at__isnull=True).order_by(
+        "created_at"
+    )
+
+
+def cache_version(*, key: str, timeout: int | None = None) -> str:
+    """The current version stored under `key` (created when missing)."""
+    return cache.cache_version(key, timeout)
+
+
+def bump_cache_version(*, key: str) -> None:
+    """Give `key` a new version now and again after commit (old entries are never read)."""
+    cache.bump_cache_version(key)
+
+
+def page_revisions_update(*, page: Page, change: Callable[[Page], None]) -> None:
+    """Apply `change` to the page's latest and live revisions, so a later edit keeps it."""
+    pages.page_revisions_update(page=page, change=change)
+
+
+def home_page() -> HomePage | None:
+    """The site's home page (the root of the catalogue and the knowledge base)."""
+    return HomePage.objects.first()
+
+
+def demo_user(*, email: str) -> User:
+    """The demo account with this e-mail."""
+    return demo.demo_user(email)
+
+
+def demo_account_ensure(
+    *, email: str, first_name: str, last_name: str, roles: tuple | list = ()
+) -> User:
+    """Create (or leave as is) a verified demo account holding these roles."""
+    return demo.ensure_account(email, first_name, last_name, roles)

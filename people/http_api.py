@@ -1,0 +1,127 @@
+"""A small read API for HR dashboards and integrations, under the same scoping as the pages:
+a scoped officer or a manager never receives anyone outside their scope (404 for guesses)."""
+
+from datetime import date
+
+from django.shortcuts import get_object_or_404
+from ninja import NinjaAPI, Schema
+from ninja.errors import HttpError
+from ninja.pagination import LimitOffsetPagination, paginate
+from ninja.security import django_auth
+
+from . import selectors
+from .models import Requirement, StaffProfile
+
+api = NinjaAPI(
+    title="Relevo · Talento humano",
+    version="1",
+    urls_namespace="people_api",
+    auth=django_auth,
+    docs_url=None,
+)
+
+
+class StaffOut(Schema):
+    id: int
+    employee_id: str
+    first_name: str
+    last_name: str
+    email: str
+    unit: str
+    position: str
+    status: str
+
+    @staticmethod
+    def resolve_first_name(obj):
+        return obj.user.first_name
+
+    @staticmethod
+    def resolve_last_name(obj):
+        return obj.user.last_name
+
+    @staticmethod
+    def resolve_email(obj):
+        return obj.user.email
+
+    @staticmethod
+    def resolve_unit(obj):
+        return obj.unit.code
+
+
+class ComplianceOut(Schema):
+    requirement: int
+    course: str
+    status: str
+    valid_until: date | None
+    due_on: date | None
+
+
+class StaffDetailOut(StaffOut):
+    compliance: list[ComplianceOut]
+
+
+class RequirementTotalsOut(Schema):
+    requirement: int
+    course: str
+    total: int
+    compliant: int
+    expiring: int
+    expired: int
+    pending: int
+    overdue: int
+    percent: int | None
+
+
+def _check(request) -> None:
+    if not request.user.has_perm("people.use_hr"):
+        raise HttpError(403, "Forbidden")
+
+
+def _staff(request, unidad: str | None):
+    staff = selectors.visible_staff(request.user)
+    if unidad:
+        unit = get_object_or_404(selectors.visible_units(request.user), code=unidad)
+        staff = staff.filter(unit__path__startswith=unit.path)
+    return staff
+
+
+@api.get("/personal", response=list[StaffOut])
+@paginate(LimitOffsetPagination)
+def staff_list(request, q: str = "", unidad: str | None = None):
+    _check(request)
+    return selectors.staff_search(_staff(request, unidad), text=q[:100])
+
+
+@api.get("/personal/{profile_id}", response=StaffDetailOut)
+def staff_detail(request, profile_id: int):
+    _check(request)
+    profile = get_object_or_404(selectors.visible_staff(request.user), pk=profile_id)
+    one = StaffProfile.objects.filter(pk=profile.pk)
+    compliance = []
+    for requirement in selectors.requirements_for_profile(profile):
+        row = selectors.compliance_queryset(requirement, one).first()
+        if row is None:
+            continue
+        until = None if row.held_until in (None, selectors.NEVER) else row.held_until
+        compliance.append(
+            {
+                "requirement": requirement.pk,
+                "course": requirement.course.title,
+                "status": row.compliance,
+                "valid_until": until,
+                "due_on": row.due_on,
+            }
+        )
+    profile.compliance = compliance
+    return profile
+
+
+@api.get("/cumplimiento", response=list[RequirementTotalsOut])
+def compliance_totals(request, unidad: str | None = None):
+    _check(request)
+    staff = _staff(request, unidad)
+    out = []
+    for requirement in Requirement.objects.filter(active=True).select_related("course", "unit"):
+        totals = selectors.compliance_totals(requirement, staff)
+        out.append({"requirement": requirement.pk, "course": requirement.course.title, **totals})
+    return out
