@@ -201,8 +201,11 @@ def course_owners_replace(*, course_id: int, old_user_id: int, new_user_id: int)
     else:
         rows.filter(user_id=old_user_id).update(user_id=new_user_id)
 
+    successor = get_user_model().objects.get(pk=new_user_id)
+
     def change(course: CoursePage) -> None:
-        owner_ids = [pk for pk in course.owners.values_list("pk", flat=True) if pk != old_user_id]
-        course.owners.set([*owner_ids, *([] if new_user_id in owner_ids else [new_user_id])])
+        # Instances, not ids: modelcluster writes a list of ids straight to the live table.
+        kept = [user for user in course.owners.all() if user.pk not in (old_user_id, new_user_id)]
+        course.owners.set([*kept, successor])
 
     page_revisions_update(page=CoursePage(pk=course_id), change=change)

@@ -290,9 +290,9 @@ def _replace_in_relation(field: str, old: StaffProfile, new: StaffProfile):
     """A change for `page_revisions_update`: `old` replaced by `new` in a page's m2m field."""
 
     def change(page) -> None:
+        # Instances, not ids: modelcluster writes a list of ids straight to the live table.
         related = getattr(page, field)
-        kept = [p.pk for p in related.all() if p.pk != old.pk]
-        related.set([*kept, *([] if new.pk in kept else [new.pk])])
+        related.set([*(p for p in related.all() if p.pk not in (old.pk, new.pk)), new])
 
     return change
 
