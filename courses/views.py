@@ -1,7 +1,7 @@
 """Views of the courses app: thin, they validate, call a service or selector, and render.
 
-The catalogue, course and lesson pages are Wagtail pages (models.py); their data objects below
-load lazily, so that a cached fragment costs no query at all.
+The catalogue, course and lesson pages are Wagtail pages (models.py); what they show is in
+presentation.py.
 """
 
 import csv
