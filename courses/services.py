@@ -13,7 +13,7 @@ from core.audit import audit_log
 from .cache import bump_learner_version
 from .completion import requirements
 from .models import CoursePage, Enrolment, LessonPage, LessonProgress
-from .signals import course_completed, enrolment_created
+from .signals import course_completed
 
 User = get_user_model()
 
@@ -101,7 +101,6 @@ def enrolment_create(
             user=assigned_by,
             data={"learner": learner.pk, "course": course.pk, "due_date": str(due_date or "")},
         )
-    enrolment_created.send(sender=Enrolment, enrolment=enrolment)
     return enrolment
 
 

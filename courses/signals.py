@@ -4,6 +4,3 @@ from django.dispatch import Signal
 # receiver writing to the database (certificates' outbox) commits or rolls back with it.
 # kwargs: enrolment (courses.Enrolment)
 course_completed = Signal()
-
-# Sent when an enrolment is created (self or assigned). kwargs: enrolment
-enrolment_created = Signal()

@@ -472,16 +472,6 @@ def experts_directory(*, query: str = "") -> list[Expert]:
     return experts
 
 
-def kb_pages_for_staff(profile) -> dict:
-    """What a member of staff owns in the knowledge base and courses (the handover checklist)."""
-    return {
-        "systems_owned": list(SystemPage.objects.filter(owners=profile).order_by("title")),
-        "systems_backed_up": list(SystemPage.objects.filter(backups=profile).order_by("title")),
-        "articles_owned": list(ArticlePage.objects.filter(content_owner=profile).order_by("title")),
-        "courses_owned": list(CoursePage.objects.filter(owners=profile.user_id).order_by("title")),
-    }
-
-
 def page_base(page_id: int) -> Page:
     return Page.objects.get(pk=page_id)
 

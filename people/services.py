@@ -433,7 +433,7 @@ def requirements_assign(
 
     Idempotent: a second run enrols nobody. The due date is D days after the latest of the
     hire, the move into the unit and the requirement itself (never before today)."""
-    reqs = Requirement.objects.filter(active=True).select_related("course", "unit")
+    reqs = selectors.active_requirements()
     if requirement_id is not None:
         reqs = reqs.filter(pk=requirement_id)
     today = timezone.localdate()
@@ -466,7 +466,7 @@ def recertification_run(*, today: date | None = None) -> int:
     validity starts again. Earlier cycles and certificates stay as history. Idempotent."""
     today = today or timezone.localdate()
     renewed = 0
-    for requirement in Requirement.objects.filter(active=True).select_related("course", "unit"):
+    for requirement in selectors.active_requirements():
         if not requirement.course.live:
             continue
         for profile in (

@@ -91,7 +91,7 @@ def _visible_profile(request, pk: int) -> StaffProfile:
 
 
 def _requirements():
-    return list(Requirement.objects.filter(active=True).select_related("course", "unit"))
+    return list(selectors.active_requirements())
 
 
 STATUS_BADGES = {
