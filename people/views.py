@@ -12,7 +12,6 @@ from django.core.paginator import Paginator
 from django.db.models import Count, Q
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -508,9 +507,9 @@ def import_template(request, fmt):
     if not request.user.is_authenticated or not request.user.has_perm("people.import_staff"):
         raise PermissionDenied
     rows = importing.template_rows()
-    if fmt == "xlsx":
-        return exports.xlsx_response("plantilla-personal.xlsx", rows[0], rows[1:])
-    return exports.stream_csv("plantilla-personal.csv", rows[0], rows[1:])
+    return exports.spreadsheet_response(
+        fmt=fmt, name="plantilla-personal", header=rows[0], rows=rows[1:]
+    )
 
 
 # --- requirements and coverage --------------------------------------------------------------
@@ -640,9 +639,9 @@ def export_matrix(request, fmt):
     status = status if status in Compliance.ALL else ""
     rows = exports.matrix_rows(staff, requirements, status)
     name = f"cumplimiento-{timezone.localdate().isoformat()}"
-    if fmt == "xlsx":
-        return exports.xlsx_response(f"{name}.xlsx", exports.matrix_header(), rows)
-    return exports.stream_csv(f"{name}.csv", exports.matrix_header(), rows)
+    return exports.spreadsheet_response(
+        fmt=fmt, name=name, header=exports.matrix_header(), rows=rows
+    )
 
 
 @hr_permission("people.use_hr")
@@ -652,20 +651,17 @@ def export_transcripts(request, fmt):
         staff = staff.filter(pk=request.GET["persona"])
     rows = exports.transcript_rows(staff)
     name = f"historial-{timezone.localdate().isoformat()}"
-    if fmt == "xlsx":
-        return exports.xlsx_response(f"{name}.xlsx", exports.transcript_header(), rows)
-    return exports.stream_csv(f"{name}.csv", exports.transcript_header(), rows)
+    return exports.spreadsheet_response(
+        fmt=fmt, name=name, header=exports.transcript_header(), rows=rows
+    )
 
 
 @hr_permission("people.manage_hr")
 def export_aggregate(request):
     staff = _export_staff(request)
-    return exports.stream_csv(
-        f"capacitacion-agregada-{timezone.localdate().isoformat()}.csv",
-        exports.aggregate_header(),
-        exports.aggregate_rows(staff),
+    return exports.spreadsheet_response(
+        fmt="csv",
+        name=f"capacitacion-agregada-{timezone.localdate().isoformat()}",
+        header=exports.aggregate_header(),
+        rows=exports.aggregate_rows(staff),
     )
-
-
-def url_for_unit(unit: OrgUnit) -> str:
-    return reverse("people:dashboard") + f"?unidad={unit.code}"
