@@ -43,10 +43,11 @@ test: $(STAMP) messages ## run the whole suite (SQLite; browser tests need Debia
 test-services: $(STAMP) messages ## the suite against PostgreSQL, Redis and a real Celery worker (CI)
 	RELEVO_REQUIRE_SERVICES=1 $(PY) -m pytest -n $(PYTEST_WORKERS) -q $(PYTEST_ARGS)
 
-lint: $(STAMP) ## ruff, formatting and the import layers
+lint: $(STAMP) ## ruff, formatting, the import layers and the templates (djlint, pyproject [tool.djlint])
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
 	$(VENV)/bin/lint-imports
+	$(VENV)/bin/djlint . --lint
 
 format: $(STAMP)
 	$(VENV)/bin/ruff check --fix .
