@@ -10,7 +10,7 @@ from django.contrib.auth import get_user_model
 from django.contrib.contenttypes.models import ContentType
 from django.db.models import Count, F, Q, QuerySet
 from django.utils import timezone
-from wagtail.models import Page, Revision
+from wagtail.models import Revision
 
 from core.roles import Role, has_role
 from courses.models import CoursePage
@@ -470,10 +470,6 @@ def experts_directory(*, query: str = "") -> list[Expert]:
         experts.append(Expert(person=person, systems=systems, topics=person_topics))
     experts.sort(key=lambda e: (-len(e.systems), e.person.name.lower()))
     return experts
-
-
-def page_base(page_id: int) -> Page:
-    return Page.objects.get(pk=page_id)
 
 
 def related_systems_for_course(course) -> list[dict]:
