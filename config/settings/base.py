@@ -9,10 +9,11 @@ at start-up with a message that says what to set (see `_refuse_insecure_producti
 from pathlib import Path
 
 import environ
-import structlog
 from celery.schedules import crontab
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
+
+from config.log_setup import logging_settings, structlog_configure
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
 
@@ -443,52 +444,14 @@ CONTENT_SECURITY_POLICY = {
 # --- Logging ------------------------------------------------------------------------------
 
 LOG_JSON = env.bool("LOG_JSON", default=not DEBUG)
-_shared_log_processors = [
-    structlog.contextvars.merge_contextvars,
-    structlog.processors.TimeStamper(fmt="iso"),
-    structlog.stdlib.add_logger_name,
-    structlog.stdlib.add_log_level,
-]
-LOGGING = {
-    "version": 1,
-    "disable_existing_loggers": False,
-    "formatters": {
-        "structured": {
-            "()": structlog.stdlib.ProcessorFormatter,
-            "processors": [
-                structlog.stdlib.ProcessorFormatter.remove_processors_meta,
-                structlog.processors.JSONRenderer()
-                if LOG_JSON
-                else structlog.dev.ConsoleRenderer(colors=False),
-            ],
-            "foreign_pre_chain": _shared_log_processors,
-        },
-    },
-    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "structured"}},
-    "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="INFO")},
-    "loggers": {
-        "django.db.backends": {"level": "WARNING"},
-        "django_structlog": {"level": env.str("REQUEST_LOG_LEVEL", default="WARNING")},
-        # Wagtail's background-task runner logs every task at INFO: noise, not information.
-        "django_tasks": {"level": "WARNING"},
-        "wagtail": {"level": "WARNING" if DEBUG else "INFO"},
-    },
-}
-DJANGO_STRUCTLOG_CELERY_ENABLED = True
-
-structlog.configure(
-    processors=[
-        structlog.stdlib.filter_by_level,
-        *_shared_log_processors,
-        structlog.stdlib.PositionalArgumentsFormatter(),
-        structlog.processors.StackInfoRenderer(),
-        structlog.processors.format_exc_info,
-        structlog.stdlib.ProcessorFormatter.wrap_for_formatter,
-    ],
-    logger_factory=structlog.stdlib.LoggerFactory(),
-    wrapper_class=structlog.stdlib.BoundLogger,
-    cache_logger_on_first_use=True,
+LOGGING = logging_settings(
+    json=LOG_JSON,
+    level=env.str("LOG_LEVEL", default="INFO"),
+    request_level=env.str("REQUEST_LOG_LEVEL", default="WARNING"),
+    debug=DEBUG,
 )
+DJANGO_STRUCTLOG_CELERY_ENABLED = True
+structlog_configure()
 
 # --- Relevo -------------------------------------------------------------------------------
 
