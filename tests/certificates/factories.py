@@ -1,5 +1,7 @@
 """Completed enrolments for the certificates tests; courses come from tests/factories.py."""
 
+from itertools import count
+
 from django.utils import timezone
 
 from courses.models import CoursePage, Enrolment, LessonPage
@@ -7,12 +9,14 @@ from courses.services import enrolment_create, lesson_complete
 from tests import factories
 from tests.factories import catalogue as course_index  # noqa: F401 (re-exported)
 
+_numbers = count(1)
+
 
 def make_course(
     *, title: str | None = None, hours=8, validity_months=None, lessons=1
 ) -> CoursePage:
     return factories.make_course(
-        title=title or "Interoperabilidad y datos abiertos",
+        title=title or f"Interoperabilidad y datos abiertos {next(_numbers)}",
         summary="Curso de prueba.",
         estimated_hours=hours,
         validity_months=validity_months,
