@@ -43,10 +43,11 @@ test: $(STAMP) messages ## run the whole suite (SQLite; browser tests need Debia
 test-services: $(STAMP) messages ## the suite against PostgreSQL, Redis and a real Celery worker (CI)
 	RELEVO_REQUIRE_SERVICES=1 $(PY) -m pytest -n $(PYTEST_WORKERS) -q $(PYTEST_ARGS)
 
-lint: $(STAMP) ## ruff, formatting and the import layers
+lint: $(STAMP) ## ruff, formatting, the import layers and the templates (djlint, pyproject [tool.djlint])
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
 	$(VENV)/bin/lint-imports
+	$(VENV)/bin/djlint . --lint
 
 format: $(STAMP)
 	$(VENV)/bin/ruff check --fix .
@@ -83,7 +84,10 @@ test-e2e: $(STAMP) messages ## only the browser tests (Playwright + Debian's chr
 test-integration: $(STAMP) messages ## only the real-worker tests (needs DATABASE_URL on PostgreSQL and CELERY_BROKER_URL on Redis)
 	RELEVO_REQUIRE_SERVICES=1 $(PY) -m pytest -n $(PYTEST_WORKERS) -q -m integration tests $(PYTEST_ARGS)
 
+upgrade-check: $(STAMP) ## the demo seeded at an earlier commit (BASE=a9ac106) migrates forward and serves
+	BASE=$(or $(BASE),a9ac106) .ci/upgrade-check
+
 outbox-sweep: $(STAMP) ## send outbox messages the broker never received (what beat runs every minute)
 	$(DEMO_ENV) $(PY) manage.py outbox_sweep
 
-.PHONY: test-integration outbox-sweep messages-app messages-core
+.PHONY: test-integration upgrade-check outbox-sweep messages-app messages-core

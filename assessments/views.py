@@ -2,21 +2,20 @@
 
 from __future__ import annotations
 
-import csv
 from collections.abc import Iterator
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.db.models import Q
-from django.http import Http404, HttpResponseRedirect, JsonResponse, StreamingHttpResponse
+from django.http import Http404, HttpResponseRedirect, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from core.api import Role, has_role
+from core.api import Role, csv_response, has_role
 
 from . import presentation, selectors, services
 from .forms import InvalidPost, responses_from_post
@@ -226,7 +225,7 @@ def quiz_attempts(request, quiz_id: int):
     learner_id = int(learner_id) if learner_id and learner_id.isdigit() else None
     attempts = selectors.quiz_attempts(quiz=quiz, learner_id=learner_id)
     if request.GET.get("format") == "csv":
-        return _csv_response(f"intentos-{quiz.pk}.csv", _attempt_rows(attempts))
+        return csv_response(f"intentos-{quiz.pk}.csv", _attempt_header(), _attempt_rows(attempts))
     return render(
         request,
         "assessments/quiz_attempts.html",
@@ -269,7 +268,9 @@ def quiz_statistics(request, quiz_id: int):
     quiz = _managed_quiz(request, quiz_id)
     attempts, items = quiz_item_statistics(quiz)
     if request.GET.get("format") == "csv":
-        return _csv_response(f"estadisticas-{quiz.pk}.csv", _statistics_rows(items))
+        return csv_response(
+            f"estadisticas-{quiz.pk}.csv", _statistics_header(), _statistics_rows(items)
+        )
     return render(
         request,
         "assessments/statistics.html",
@@ -291,30 +292,8 @@ def quiz_regrade(request, quiz_id: int):
 # --- CSV ----------------------------------------------------------------------------------
 
 
-class _Echo:
-    def write(self, value):
-        return value
-
-
-def _safe(value) -> str:
-    text = "" if value is None else str(value)
-    # A cell starting with = + - @ would run as a formula in a spreadsheet.
-    return "'" + text if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text
-
-
-def _csv_response(filename: str, rows: Iterator[list]) -> StreamingHttpResponse:
-    writer = csv.writer(_Echo())
-    response = StreamingHttpResponse(
-        ("\ufeff" if i == 0 else "") + writer.writerow([_safe(v) for v in row])
-        for i, row in enumerate(rows)
-    )
-    response["Content-Type"] = "text/csv; charset=utf-8"
-    response["Content-Disposition"] = f'attachment; filename="{filename}"'
-    return response
-
-
-def _attempt_rows(attempts) -> Iterator[list]:
-    yield [
+def _attempt_header() -> list[str]:
+    return [
         _("Learner"),
         _("E-mail"),
         _("Attempt"),
@@ -323,6 +302,9 @@ def _attempt_rows(attempts) -> Iterator[list]:
         _("Score (%)"),
         _("Passed"),
     ]
+
+
+def _attempt_rows(attempts) -> Iterator[list]:
     for a in attempts.iterator(chunk_size=1000):
         yield [
             a.learner.get_full_name(),
@@ -337,8 +319,8 @@ def _attempt_rows(attempts) -> Iterator[list]:
         ]
 
 
-def _statistics_rows(items) -> Iterator[list]:
-    yield [
+def _statistics_header() -> list[str]:
+    return [
         _("Question"),
         _("Type"),
         _("Responses"),
@@ -347,6 +329,9 @@ def _statistics_rows(items) -> Iterator[list]:
         _("Flags"),
         _("Counts per answer"),
     ]
+
+
+def _statistics_rows(items) -> Iterator[list]:
     for item in items:
         yield [
             item.title,

@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING
 from django.db.models import QuerySet
 
 from . import audit, cache, demo, outbox, pages, roles
+from .exports import csv_response, escape_cell, spreadsheet_response, xlsx_response
 from .models import HomePage, OutboxMessage, User
 from .roles import Role
 
@@ -29,8 +30,10 @@ __all__ = [
     "audit_log",
     "bump_cache_version",
     "cache_version",
+    "csv_response",
     "demo_account_ensure",
     "demo_user",
+    "escape_cell",
     "has_role",
     "home_page",
     "outbox_enqueue",
@@ -38,7 +41,9 @@ __all__ = [
     "outbox_pending",
     "outbox_record_error",
     "page_revisions_update",
+    "spreadsheet_response",
     "user_roles",
+    "xlsx_response",
 ]
 
 DEMO_ACCOUNTS = demo.DEMO_ACCOUNTS

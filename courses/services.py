@@ -11,7 +11,7 @@ from django.utils.translation import gettext as _
 from core.api import audit_log, page_revisions_update
 
 from .cache import bump_learner_version
-from .hooks import course_completed, enrolment_created, requirements
+from .hooks import course_completed, requirements
 from .models import CoursePage, Enrolment, LessonPage, LessonProgress
 
 User = get_user_model()
@@ -96,7 +96,6 @@ def enrolment_create(
             user=assigned_by,
             data={"learner": learner.pk, "course": course.pk, "due_date": str(due_date or "")},
         )
-    enrolment_created.send(sender=Enrolment, enrolment=enrolment)
     return enrolment
 
 

@@ -4,12 +4,10 @@ The catalogue, course and lesson pages are Wagtail pages (models.py); what they 
 presentation.py.
 """
 
-import csv
-
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import Http404, HttpResponseRedirect, StreamingHttpResponse
+from django.http import Http404, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, render
 from django.template.loader import render_to_string
 from django.utils import timezone
@@ -17,6 +15,8 @@ from django.utils.text import slugify
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 from wagtail.views import serve as wagtail_serve
+
+from core.api import csv_response
 
 from .cache import cached_public_page, learner_fragment, lesson_route
 from .hooks import my_learning_panels
@@ -162,23 +162,9 @@ def report(request, course_id: int):
     return render(request, "courses/report.html", {"report": course_report(course)})
 
 
-class _Echo:
-    def write(self, value):
-        return value
-
-
-def _csv_safe(value) -> str:
-    """Neutralise spreadsheet formulas (CSV injection)."""
-    text = "" if value is None else str(value)
-    if text[:1] in {"=", "+", "-", "@", "\t", "\r"}:
-        return "'" + text
-    return text
-
-
 @login_required
 def report_csv(request, course_id: int):
     course = _report_course(request, course_id)
-    writer = csv.writer(_Echo())
     header = [
         _("Learner"),
         _("E-mail"),
@@ -192,12 +178,11 @@ def report_csv(request, course_id: int):
     ]
 
     def rows():
-        yield writer.writerow(header)
         for enrolment in course_report_rows(course):
-            yield writer.writerow(
+            yield (
                 [
-                    _csv_safe(enrolment.learner.get_full_name()),
-                    _csv_safe(enrolment.learner.email),
+                    enrolment.learner.get_full_name(),
+                    enrolment.learner.email,
                     enrolment.cycle,
                     enrolment.get_source_display(),
                     enrolment.get_status_display(),
@@ -210,7 +195,4 @@ def report_csv(request, course_id: int):
                 ]
             )
 
-    response = StreamingHttpResponse(rows(), content_type="text/csv; charset=utf-8")
-    filename = f"informe-{slugify(course.slug)}.csv"
-    response["Content-Disposition"] = f'attachment; filename="{filename}"'
-    return response
+    return csv_response(f"informe-{slugify(course.slug)}.csv", header, rows())

@@ -10,11 +10,11 @@ from django.contrib.auth import get_user_model
 from django.contrib.contenttypes.models import ContentType
 from django.db.models import Count, F, Q, QuerySet
 from django.utils import timezone
-from wagtail.models import Page, Revision
+from wagtail.models import Revision
 
 from certificates import api as certificates_api
 from core.api import Role, has_role
-from courses.api import CoursePage, CourseVisibility, live_courses
+from courses.api import CourseVisibility, live_courses
 from people.api import StaffStatus
 
 from .models import ArticlePage, Handover, SystemPage
@@ -448,20 +448,6 @@ def experts_directory(*, query: str = "") -> list[Expert]:
         experts.append(Expert(person=person, systems=systems, topics=person_topics))
     experts.sort(key=lambda e: (-len(e.systems), e.person.name.lower()))
     return experts
-
-
-def kb_pages_for_staff(profile) -> dict:
-    """What a member of staff owns in the knowledge base and courses (the handover checklist)."""
-    return {
-        "systems_owned": list(SystemPage.objects.filter(owners=profile).order_by("title")),
-        "systems_backed_up": list(SystemPage.objects.filter(backups=profile).order_by("title")),
-        "articles_owned": list(ArticlePage.objects.filter(content_owner=profile).order_by("title")),
-        "courses_owned": list(CoursePage.objects.filter(owners=profile.user_id).order_by("title")),
-    }
-
-
-def page_base(page_id: int) -> Page:
-    return Page.objects.get(pk=page_id)
 
 
 def related_systems_for_course(course) -> list[dict]:

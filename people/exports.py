@@ -1,74 +1,23 @@
 """Streaming exports: the compliance matrix, transcripts and an anonymised aggregate.
 
-Rows come from database iterators and go straight to the response (CSV) or to a write-only
-workbook on disk (XLSX), so memory stays flat however many rows there are. Every text cell is
-escaped against formula injection.
+Rows come from database iterators; core.exports streams them as CSV or XLSX (flat memory,
+formula-injection escaping).
 """
 
 from __future__ import annotations
 
-import csv
-import tempfile
 from collections.abc import Iterable, Iterator
 
 from django.db.models import Count, QuerySet
 from django.db.models.functions import TruncMonth
-from django.http import FileResponse, StreamingHttpResponse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from core.api import escape_cell, spreadsheet_response  # noqa: F401 (people's exports)
 from courses.api import Enrolment, EnrolmentStatus
 
 from . import selectors
 from .models import Requirement, StaffProfile
-
-FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
-
-
-def escape_cell(value) -> object:
-    if value is None:
-        return ""
-    if isinstance(value, str) and value.startswith(FORMULA_PREFIXES):
-        return "'" + value
-    return value
-
-
-class _Echo:
-    def write(self, value):
-        return value
-
-
-def stream_csv(filename: str, header: list[str], rows: Iterable[list]) -> StreamingHttpResponse:
-    writer = csv.writer(_Echo())
-
-    def generate() -> Iterator[str]:
-        yield "\ufeff"  # Excel opens UTF-8 with accents correctly only with a BOM
-        yield writer.writerow(header)
-        for row in rows:
-            yield writer.writerow([escape_cell(v) for v in row])
-
-    response = StreamingHttpResponse(generate(), content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = f'attachment; filename="{filename}"'
-    return response
-
-
-def xlsx_response(filename: str, header: list[str], rows: Iterable[list]) -> FileResponse:
-    from openpyxl import Workbook
-
-    workbook = Workbook(write_only=True)
-    sheet = workbook.create_sheet()
-    sheet.append(header)
-    for row in rows:
-        sheet.append([escape_cell(v) for v in row])
-    handle = tempfile.TemporaryFile(suffix=".xlsx")  # noqa: SIM115 (closed by the response)
-    workbook.save(handle)
-    handle.seek(0)
-    return FileResponse(
-        handle,
-        as_attachment=True,
-        filename=filename,
-        content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-    )
 
 
 def matrix_header() -> list[str]:

@@ -68,10 +68,6 @@ def active_staff() -> QuerySet[StaffProfile]:
     )
 
 
-def units_subtree(unit: OrgUnit) -> QuerySet[OrgUnit]:
-    return OrgUnit.objects.filter(path__startswith=unit.path).order_by("path")
-
-
 def _paths_q(paths: list[str], field: str) -> Q:
     q = Q(pk__in=[])
     for path in paths:
@@ -119,7 +115,8 @@ def top_units(user) -> list[OrgUnit]:
     return roots
 
 
-def requirements_in_scope_of(unit: OrgUnit | None = None) -> QuerySet[Requirement]:
+def active_requirements() -> QuerySet[Requirement]:
+    """The requirements HR has switched on, with what every compliance page shows of them."""
     return Requirement.objects.filter(active=True).select_related("course", "unit")
 
 
@@ -430,7 +427,7 @@ def _awaiting_certificate(course_id: int) -> Q:
 
 
 def requirements_for_profile(profile: StaffProfile) -> list[Requirement]:
-    reqs = Requirement.objects.filter(active=True).select_related("course", "unit")
+    reqs = active_requirements()
     out = []
     for req in reqs:
         if req.scope == Requirement.Scope.UNIT and req.unit_id:

@@ -293,6 +293,33 @@ def sessions_end(*, user_ids: Iterable[int]) -> int:
     return deleted
 
 
+def staff_status_change(
+    profile: StaffProfile, *, status: str, end_date: date | None, today: date
+) -> None:
+    """The status rule shared by `staff_status_set` and the staff import, in memory (the caller
+    saves one row or many in bulk): left keeps the given, the known or today's last day;
+    leaving keeps the given or the known last day; active has none."""
+    profile.status = status
+    if status == StaffProfile.Status.LEFT:
+        profile.end_date = end_date or profile.end_date or today
+    elif status == StaffProfile.Status.LEAVING:
+        profile.end_date = end_date or profile.end_date
+    else:
+        profile.end_date = None
+
+
+def account_follow_status(account, *, status: str) -> str | None:
+    """Deactivate the account of someone who left, reactivate it for anyone else, in memory.
+    Returns "deactivated", "reactivated" or None (nothing to change)."""
+    if status == StaffProfile.Status.LEFT and account.is_active:
+        account.is_active = False
+        return "deactivated"
+    if status != StaffProfile.Status.LEFT and not account.is_active:
+        account.is_active = True
+        return "reactivated"
+    return None
+
+
 @transaction.atomic
 def staff_status_set(
     *, profile: StaffProfile, status: str, end_date: date | None = None, user=None
@@ -310,22 +337,14 @@ def staff_status_set(
     old_status = profile.status
     if old_status == status and (end_date is None or end_date == profile.end_date):
         return profile
-    profile.status = status
-    if status == StaffProfile.Status.LEFT:
-        profile.end_date = end_date or profile.end_date or timezone.localdate()
-    elif status == StaffProfile.Status.LEAVING:
-        profile.end_date = end_date
-    else:
-        profile.end_date = None
+    staff_status_change(profile, status=status, end_date=end_date, today=timezone.localdate())
     profile.save(update_fields=["status", "end_date", "updated_at"])
     account = profile.user
-    if status == StaffProfile.Status.LEFT and account.is_active:
-        account.is_active = False
+    account_change = account_follow_status(account, status=status)
+    if account_change is not None:
         account.save(update_fields=["is_active"])
+    if account_change == "deactivated":
         transaction.on_commit(lambda: sessions_end(user_ids=[account.pk]))
-    elif status != StaffProfile.Status.LEFT and not account.is_active:
-        account.is_active = True
-        account.save(update_fields=["is_active"])
     audit_log(
         instance=profile,
         action="people.staff_status_changed",
@@ -430,7 +449,7 @@ def requirements_assign(
 
     Idempotent: a second run enrols nobody. The due date is D days after the latest of the
     hire, the move into the unit and the requirement itself (never before today)."""
-    reqs = Requirement.objects.filter(active=True).select_related("course", "unit")
+    reqs = selectors.active_requirements()
     if requirement_id is not None:
         reqs = reqs.filter(pk=requirement_id)
     today = timezone.localdate()
@@ -463,7 +482,7 @@ def recertification_run(*, today: date | None = None) -> int:
     validity starts again. Earlier cycles and certificates stay as history. Idempotent."""
     today = today or timezone.localdate()
     renewed = 0
-    for requirement in Requirement.objects.filter(active=True).select_related("course", "unit"):
+    for requirement in selectors.active_requirements():
         if not requirement.course.live:
             continue
         for profile in (

@@ -9,9 +9,11 @@ at start-up with a message that says what to set (see `_refuse_insecure_producti
 from pathlib import Path
 
 import environ
-import structlog
+from celery.schedules import crontab
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
+
+from config.log_setup import logging_settings, structlog_configure
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
 
@@ -320,10 +322,49 @@ CELERY_BROKER_TRANSPORT_OPTIONS = {
     "visibility_timeout": env.int("CELERY_VISIBILITY_TIMEOUT", default=300),
 }
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
+# A broker outage must not stall a request: publishing gives up quickly and the outbox sweep
+# (core.outbox) sends the message later.
+CELERY_BROKER_CONNECTION_TIMEOUT = 2
+CELERY_TASK_PUBLISH_RETRY_POLICY = {
+    "max_retries": 1,
+    "interval_start": 0,
+    "interval_step": 0.2,
+    "interval_max": 0.2,
+}
+# One queue name per deployment (or per test worker: tests/integration runs a real worker on
+# its own queue so that parallel test processes never take each other's tasks).
+CELERY_TASK_DEFAULT_QUEUE = env.str("CELERY_TASK_DEFAULT_QUEUE", default="celery")
 CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
-# Every periodic job lives here; each is also a management command (eager mode never fires beat).
+# Every periodic job lives here, one entry each; each is also a management command (eager mode
+# never fires beat).
 CELERY_BEAT_SCHEDULE: dict[str, dict] = {
-    "core-outbox-sweep": {"task": "core.tasks.outbox_sweep", "schedule": 60.0},
+    # How often beat sends what the broker never received; the production-stack test shortens it.
+    "core-outbox-sweep": {
+        "task": "core.tasks.outbox_sweep",
+        "schedule": env.float("OUTBOX_SWEEP_SECONDS", default=60.0),
+    },
+    "assessments-expire-attempts": {
+        "task": "assessments.tasks.attempts_expire_overdue",
+        "schedule": 60.0,
+    },
+    # Knowledge base: weekly review reminders (Mondays 07:00), daily overdue-handover reminders.
+    "knowledge-base-review-reminders": {
+        "task": "knowledge_base.tasks.send_review_reminders",
+        "schedule": crontab(minute=0, hour=7, day_of_week=1),
+    },
+    "knowledge-base-handover-reminders": {
+        "task": "knowledge_base.tasks.send_handover_reminders",
+        "schedule": crontab(minute=30, hour=7),
+    },
+    # People (HR): the daily compliance job (assign, renew, remind) and HR's weekly digest.
+    "people-daily-compliance": {
+        "task": "people.tasks.daily_compliance",
+        "schedule": crontab(hour=6, minute=15),
+    },
+    "people-weekly-digest": {
+        "task": "people.tasks.weekly_digest",
+        "schedule": crontab(hour=7, minute=0, day_of_week=1),
+    },
 }
 
 # --- Wagtail ------------------------------------------------------------------------------
@@ -338,6 +379,22 @@ WAGTAILSEARCH_BACKENDS = {
         "AUTO_UPDATE": True,
     }
 }
+# Very large sites: OpenSearch or Elasticsearch through Wagtail's own backends (SEARCH_BACKEND =
+# opensearch2, opensearch3, elasticsearch8, elasticsearch9; install the matching client). The
+# default stays PostgreSQL full-text search with the Spanish configuration (docs/deployment.md).
+SEARCH_BACKEND = env.str("SEARCH_BACKEND", default="database")
+if SEARCH_BACKEND != "database":
+    WAGTAILSEARCH_BACKENDS["default"] = {
+        "BACKEND": f"wagtail.search.backends.{SEARCH_BACKEND}",
+        "URLS": env.list("SEARCH_URLS", default=["http://127.0.0.1:9200"]),
+        "INDEX_PREFIX": env.str("SEARCH_INDEX_PREFIX", default="relevo_"),
+        "TIMEOUT": env.int("SEARCH_TIMEOUT", default=5),
+        "AUTO_UPDATE": True,
+        # Spanish stemming and stop words for every field without its own analyzer.
+        "INDEX_SETTINGS": {
+            "settings": {"analysis": {"analyzer": {"default": {"type": "spanish"}}}}
+        },
+    }
 WAGTAILADMIN_RICH_TEXT_EDITORS = {
     "default": {"WIDGET": "wagtail.admin.rich_text.DraftailRichTextArea"},
 }
@@ -347,6 +404,8 @@ WAGTAILEMBEDS_RESPONSIVE_HTML = True
 WAGTAIL_ALLOW_UNICODE_SLUGS = False
 WAGTAILMEDIA = {"MEDIA_MODEL": "wagtailmedia.Media"}
 WAGTAILMARKDOWN = {"autodownload_fontawesome": False, "allowed_tags": [], "extensions": []}
+# An approved workflow publishes even when the approver (a system owner) lacks publish rights.
+WAGTAIL_FINISH_WORKFLOW_ACTION = "knowledge_base.workflows.publish_approved"
 
 # --- Security -----------------------------------------------------------------------------
 
@@ -385,52 +444,14 @@ CONTENT_SECURITY_POLICY = {
 # --- Logging ------------------------------------------------------------------------------
 
 LOG_JSON = env.bool("LOG_JSON", default=not DEBUG)
-_shared_log_processors = [
-    structlog.contextvars.merge_contextvars,
-    structlog.processors.TimeStamper(fmt="iso"),
-    structlog.stdlib.add_logger_name,
-    structlog.stdlib.add_log_level,
-]
-LOGGING = {
-    "version": 1,
-    "disable_existing_loggers": False,
-    "formatters": {
-        "structured": {
-            "()": structlog.stdlib.ProcessorFormatter,
-            "processors": [
-                structlog.stdlib.ProcessorFormatter.remove_processors_meta,
-                structlog.processors.JSONRenderer()
-                if LOG_JSON
-                else structlog.dev.ConsoleRenderer(colors=False),
-            ],
-            "foreign_pre_chain": _shared_log_processors,
-        },
-    },
-    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "structured"}},
-    "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="INFO")},
-    "loggers": {
-        "django.db.backends": {"level": "WARNING"},
-        "django_structlog": {"level": env.str("REQUEST_LOG_LEVEL", default="WARNING")},
-        # Wagtail's background-task runner logs every task at INFO: noise, not information.
-        "django_tasks": {"level": "WARNING"},
-        "wagtail": {"level": "WARNING" if DEBUG else "INFO"},
-    },
-}
-DJANGO_STRUCTLOG_CELERY_ENABLED = True
-
-structlog.configure(
-    processors=[
-        structlog.stdlib.filter_by_level,
-        *_shared_log_processors,
-        structlog.stdlib.PositionalArgumentsFormatter(),
-        structlog.processors.StackInfoRenderer(),
-        structlog.processors.format_exc_info,
-        structlog.stdlib.ProcessorFormatter.wrap_for_formatter,
-    ],
-    logger_factory=structlog.stdlib.LoggerFactory(),
-    wrapper_class=structlog.stdlib.BoundLogger,
-    cache_logger_on_first_use=True,
+LOGGING = logging_settings(
+    json=LOG_JSON,
+    level=env.str("LOG_LEVEL", default="INFO"),
+    request_level=env.str("REQUEST_LOG_LEVEL", default="WARNING"),
+    debug=DEBUG,
 )
+DJANGO_STRUCTLOG_CELERY_ENABLED = True
+structlog_configure()
 
 # --- Relevo -------------------------------------------------------------------------------
 
@@ -444,8 +465,16 @@ CERTIFICATE_SIGNING_P12_PASSWORD = env.str("CERTIFICATE_SIGNING_P12_PASSWORD", d
 CERTIFICATE_DEV_KEY_DIR = Path(
     env.str("CERTIFICATE_DEV_KEY_DIR", default=str(BASE_DIR / "var" / "dev-keys"))
 )
+# Allow the self-signed development key outside DEBUG (never in production); unset = DEBUG or
+# the test settings. Public verification requests per minute and address.
+CERTIFICATE_ALLOW_DEV_KEY = env.bool("CERTIFICATE_ALLOW_DEV_KEY", default=None)
+CERTIFICATE_VERIFY_RATE_LIMIT_PER_MINUTE = env.int(
+    "CERTIFICATE_VERIFY_RATE_LIMIT_PER_MINUTE", default=30
+)
 COMPLIANCE_EXPIRING_WINDOW_DAYS = env.int("COMPLIANCE_EXPIRING_WINDOW_DAYS", default=30)
 HEALTHCHECK_TIMEOUT_SECONDS = env.float("HEALTHCHECK_TIMEOUT_SECONDS", default=1.0)
+# The benchmark's bare yardstick view (bench/urls.py): never enabled in a real deployment.
+BENCHMARK_ENDPOINTS = env.bool("BENCHMARK_ENDPOINTS", default=False)
 
 
 def _refuse_insecure_production() -> None:
@@ -476,74 +505,3 @@ def _refuse_insecure_production() -> None:
 
 
 _refuse_insecure_production()
-
-# A broker outage must not stall a request: publishing gives up quickly and the outbox sweep
-# (core.outbox) sends the message later.
-CELERY_BROKER_CONNECTION_TIMEOUT = 2
-CELERY_TASK_PUBLISH_RETRY_POLICY = {
-    "max_retries": 1,
-    "interval_start": 0,
-    "interval_step": 0.2,
-    "interval_max": 0.2,
-}
-# One queue name per deployment (or per test worker: tests/integration runs a real worker on
-# its own queue so that parallel test processes never take each other's tasks).
-CELERY_TASK_DEFAULT_QUEUE = env.str("CELERY_TASK_DEFAULT_QUEUE", default="celery")
-CELERY_BEAT_SCHEDULE["assessments-expire-attempts"] = {
-    "task": "assessments.tasks.attempts_expire_overdue",
-    "schedule": 60.0,
-}
-
-# Knowledge base: weekly review reminders (Mondays 07:00) and daily overdue-handover reminders.
-from celery.schedules import crontab  # noqa: E402
-
-CELERY_BEAT_SCHEDULE["knowledge-base-review-reminders"] = {
-    "task": "knowledge_base.tasks.send_review_reminders",
-    "schedule": crontab(minute=0, hour=7, day_of_week=1),
-}
-CELERY_BEAT_SCHEDULE["knowledge-base-handover-reminders"] = {
-    "task": "knowledge_base.tasks.send_handover_reminders",
-    "schedule": crontab(minute=30, hour=7),
-}
-# An approved workflow publishes even when the approver (a system owner) lacks publish rights.
-WAGTAIL_FINISH_WORKFLOW_ACTION = "knowledge_base.workflows.publish_approved"
-# Certificates: allow the self-signed development key outside DEBUG (never in production);
-# unset = DEBUG or the test settings. Public verification requests per minute and address.
-CERTIFICATE_ALLOW_DEV_KEY = env.bool("CERTIFICATE_ALLOW_DEV_KEY", default=None)
-CERTIFICATE_VERIFY_RATE_LIMIT_PER_MINUTE = env.int(
-    "CERTIFICATE_VERIFY_RATE_LIMIT_PER_MINUTE", default=30
-)
-
-# People (HR): the daily compliance job (assign, renew, remind) and HR's weekly digest.
-CELERY_BEAT_SCHEDULE["people-daily-compliance"] = {
-    "task": "people.tasks.daily_compliance",
-    "schedule": crontab(hour=6, minute=15),
-}
-CELERY_BEAT_SCHEDULE["people-weekly-digest"] = {
-    "task": "people.tasks.weekly_digest",
-    "schedule": crontab(hour=7, minute=0, day_of_week=1),
-}
-
-# The benchmark's bare yardstick view (bench/urls.py): never enabled in a real deployment.
-BENCHMARK_ENDPOINTS = env.bool("BENCHMARK_ENDPOINTS", default=False)
-# How often beat runs the outbox sweep (seconds); the production-stack test shortens it.
-CELERY_BEAT_SCHEDULE["core-outbox-sweep"]["schedule"] = env.float(
-    "OUTBOX_SWEEP_SECONDS", default=60.0
-)
-
-# Very large sites: OpenSearch or Elasticsearch through Wagtail's own backends (SEARCH_BACKEND =
-# opensearch2, opensearch3, elasticsearch8, elasticsearch9; install the matching client). The
-# default stays PostgreSQL full-text search with the Spanish configuration (docs/deployment.md).
-SEARCH_BACKEND = env.str("SEARCH_BACKEND", default="database")
-if SEARCH_BACKEND != "database":
-    WAGTAILSEARCH_BACKENDS["default"] = {
-        "BACKEND": f"wagtail.search.backends.{SEARCH_BACKEND}",
-        "URLS": env.list("SEARCH_URLS", default=["http://127.0.0.1:9200"]),
-        "INDEX_PREFIX": env.str("SEARCH_INDEX_PREFIX", default="relevo_"),
-        "TIMEOUT": env.int("SEARCH_TIMEOUT", default=5),
-        "AUTO_UPDATE": True,
-        # Spanish stemming and stop words for every field without its own analyzer.
-        "INDEX_SETTINGS": {
-            "settings": {"analysis": {"analyzer": {"default": {"type": "spanish"}}}}
-        },
-    }

@@ -2,6 +2,9 @@ import factory
 
 from assessments import grading, services
 from assessments.models import QuestionCategory, Quiz, QuizRandomSlot, QuizSlot
+from tests import factories
+from tests.factories import home_page as _home_page  # noqa: F401 (re-exported)
+from tests.factories import with_mfa  # noqa: F401 (re-exported)
 
 SAMPLE_DATA = {
     grading.SINGLE: {
@@ -73,51 +76,5 @@ def add_random_slot(quiz, category, count, include_subcategories=True):
 
 
 def make_course(*, owners=(), lessons=1, title="Seguridad de la información"):
-    """A live course (under the catalogue) with `lessons` live lessons. Until courses ships its
-    own factories, built with Wagtail's tree API directly."""
-
-    from courses.models import CourseIndexPage, CoursePage, LessonPage
-
-    index = CourseIndexPage.objects.first()
-    if index is None:
-        index = _home_page().add_child(instance=CourseIndexPage(title="Cursos", slug="cursos"))
-    course = index.add_child(
-        instance=CoursePage(
-            title=title, slug=f"curso-{CoursePage.objects.count() + 1}", summary="Resumen"
-        )
-    )
-    for user in owners:
-        course.owners.add(user)
-    course.save()
-    for i in range(lessons):
-        course.add_child(instance=LessonPage(title=f"Lección {i + 1}", slug=f"leccion-{i + 1}"))
-    return course
-
-
-def with_mfa(user):
-    """Administrators and HR must have a second factor before using the site (core middleware)."""
-    from allauth.mfa.models import Authenticator
-
-    Authenticator.objects.get_or_create(
-        user=user, type=Authenticator.Type.TOTP, defaults={"data": {"secret": "x"}}
-    )
-    return user
-
-
-def _home_page():
-    """The site's home page; transactional (browser) tests flush the migrated page tree, so it
-    is rebuilt when missing."""
-    from wagtail.models import Locale, Page, Site
-
-    home = Page.objects.filter(depth=2).first()
-    if home is not None:
-        return home
-    from core.models import HomePage
-
-    Locale.objects.get_or_create(language_code="es")
-    root = Page.get_first_root_node() or Page.add_root(instance=Page(title="Root", slug="root"))
-    home = root.add_child(instance=HomePage(title="Relevo", slug="home"))
-    Site.objects.update_or_create(
-        is_default_site=True, defaults={"root_page": home, "hostname": "localhost"}
-    )
-    return home
+    """A live course under the catalogue with `lessons` live lessons."""
+    return factories.make_course(title=title, owners=owners, lessons=lessons)

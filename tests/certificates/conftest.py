@@ -12,14 +12,8 @@ def _certificate_settings(settings, tmp_path_factory):
 
 @pytest.fixture
 def with_mfa():
-    """HR and administrators must have a second factor before using the site."""
-    from allauth.mfa.models import Authenticator
-
-    def give(user):
-        Authenticator.objects.get_or_create(
-            user=user, type=Authenticator.Type.TOTP, defaults={"data": {"secret": "x"}}
-        )
-        return user
+    """Give a user a second factor (HR and administrators need one to use the site)."""
+    from tests.factories import with_mfa as give
 
     return give
 

@@ -306,27 +306,16 @@ def certificates_landed() -> bool:
 
 def make_course(slug: str, lessons: int = 2):
     """A public course of a few lessons, completed when every lesson is done."""
-    from wagtail.models import Site
+    from tests.factories import make_course as build
 
-    from courses.models import CourseIndexPage, CoursePage, LessonPage
-
-    index = CourseIndexPage.objects.first()
-    if index is None:
-        home = Site.objects.get(is_default_site=True).root_page
-        index = home.add_child(instance=CourseIndexPage(title="Cursos", slug="cursos"))
-    course = index.add_child(
-        instance=CoursePage(
-            title=f"Curso {slug}",
-            slug=slug,
-            summary="Curso de la prueba de integración.",
-            visibility="public",
-            completion_rule="all_lessons",
-        )
+    course = build(
+        title=f"Curso {slug}",
+        slug=slug,
+        summary="Curso de la prueba de integración.",
+        visibility="public",
+        lessons=lessons,
     )
-    lesson_ids = [
-        course.add_child(instance=LessonPage(title=f"Lección {i}", slug=f"leccion-{i}")).pk
-        for i in range(1, lessons + 1)
-    ]
+    lesson_ids = list(course.get_children().order_by("path").values_list("pk", flat=True))
     return course, lesson_ids
 
 

@@ -1,6 +1,7 @@
 import pytest
 
 from core.roles import Role
+from tests.factories import make_course
 
 from .factories import make_profile
 
@@ -22,21 +23,8 @@ def outsider(db):
 
 @pytest.fixture
 def course_factory(db):
-    from core.models import HomePage
-    from courses.models import CourseIndexPage, CoursePage
-
     def make(title="Curso de interoperabilidad", owners=(), **kwargs):
-        index = CourseIndexPage.objects.first()
-        if index is None:
-            index = CourseIndexPage(title="Cursos", slug="cursos")
-            HomePage.objects.get().add_child(instance=index)
-        course = CoursePage(
-            title=title, summary=kwargs.pop("summary", "Resumen del curso."), **kwargs
-        )
-        index.add_child(instance=course)
-        course.owners.set(list(owners))
-        course.save_revision().publish()
-        course.refresh_from_db()
-        return course
+        kwargs.setdefault("summary", "Resumen del curso.")
+        return make_course(title=title, owners=owners, lessons=0, revision=True, **kwargs)
 
     return make

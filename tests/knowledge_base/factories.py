@@ -1,5 +1,5 @@
-"""Factories for the knowledge base tests (staff profiles live in people; kept local so these
-tests do not depend on another app's test helpers)."""
+"""Builders for the knowledge base tests: systems and articles (pages), units and custodians
+(the shared tests/factories.py underneath)."""
 
 import itertools
 from datetime import timedelta
@@ -9,7 +9,7 @@ from django.utils import timezone
 from core.roles import Role
 from knowledge_base.models import ArticlePage, KnowledgeIndexPage, SystemPage
 from people.models import OrgUnit, StaffProfile
-from tests.core.factories import UserFactory
+from tests.factories import StaffFactory, UserFactory, publish
 
 _counter = itertools.count(1)
 
@@ -28,21 +28,12 @@ def make_unit(name: str = "Dirección de Tecnologías", head=None) -> OrgUnit:
 
 
 def make_profile(*roles, unit=None, status=StaffProfile.Status.ACTIVE, manager=None, **user_kwargs):
-    user = UserFactory(roles=list(roles) or [Role.LEARNER], **user_kwargs)
-    return StaffProfile.objects.create(
-        user=user,
-        employee_id=f"17{next(_counter):08d}",
+    return StaffFactory(
+        user=UserFactory(roles=list(roles) or [Role.LEARNER], **user_kwargs),
         unit=unit or make_unit(),
         status=status,
         manager=manager,
     )
-
-
-def publish(page, user=None):
-    revision = page.save_revision(user=user)
-    revision.publish(user=user, skip_permission_checks=True)
-    page.refresh_from_db()
-    return page
 
 
 def make_system(

@@ -6,9 +6,9 @@ from wagtail.documents.models import Document
 from wagtail.models import ReferenceIndex
 
 from core.roles import Role
-from courses.models import LessonPage
 from knowledge_base.models import ArticleAttachment
 from knowledge_base.selectors import related_systems_for_course
+from tests.factories import LessonPageFactory
 
 from .factories import make_article, make_profile, make_system
 
@@ -16,7 +16,8 @@ pytestmark = pytest.mark.django_db
 
 
 def _lesson_linking(course, article):
-    lesson = LessonPage(
+    lesson = LessonPageFactory(
+        parent=course,
         title="Lección enlazada",
         body=[
             (
@@ -25,7 +26,6 @@ def _lesson_linking(course, article):
             )
         ],
     )
-    course.add_child(instance=lesson)
     lesson.save_revision().publish()
     ReferenceIndex.create_or_update_for_object(lesson)
     return lesson

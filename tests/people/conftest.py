@@ -1,8 +1,8 @@
 import pytest
-from allauth.mfa.models import Authenticator
 
 from core.roles import Role
 from people.models import OrgUnit
+from tests.factories import with_mfa
 from tests.people.factories import StaffFactory, make_unit
 
 
@@ -18,11 +18,6 @@ def tree(db):
     return {
         unit.code: OrgUnit.objects.get(pk=unit.pk) for unit in (root, sub, dir_a, unit_a1, dir_b)
     }
-
-
-def with_mfa(user):
-    Authenticator.objects.create(user=user, type=Authenticator.Type.TOTP, data={"secret": "x"})
-    return user
 
 
 @pytest.fixture

@@ -2,53 +2,19 @@
 
 from datetime import date, timedelta
 
-import factory
 from django.utils import timezone
-from django.utils.text import slugify
 
-from core.models import HomePage
-from core.roles import Role
-from courses.models import CourseIndexPage, CoursePage, Enrolment
-from people.models import HRScope, OrgUnit, Requirement, StaffProfile
-from tests.core.factories import UserFactory
-
-
-def make_unit(code: str, parent: OrgUnit | None = None, name: str | None = None) -> OrgUnit:
-    name = name or f"Unidad {code}"
-    if parent is None:
-        return OrgUnit.add_root(code=code, name=name, kind=OrgUnit.Kind.INSTITUTION)
-    return OrgUnit.objects.get(pk=parent.pk).add_child(code=code, name=name, kind=OrgUnit.Kind.UNIT)
-
-
-class StaffFactory(factory.django.DjangoModelFactory):
-    class Meta:
-        model = StaffProfile
-
-    user = factory.SubFactory(UserFactory, roles=[Role.LEARNER])
-    employee_id = factory.Sequence(lambda n: f"17{n:08d}")
-    position = "Analista"
-    start_date = factory.LazyFunction(lambda: timezone.localdate() - timedelta(days=400))
-    placed_on = factory.LazyFunction(lambda: timezone.localdate() - timedelta(days=400))
-
-
-def course_index() -> CourseIndexPage:
-    index = CourseIndexPage.objects.first()
-    if index is None:
-        home = HomePage.objects.first()
-        index = home.add_child(instance=CourseIndexPage(title="Cursos", slug="cursos"))
-    return index
+from courses.models import CoursePage, Enrolment
+from people.models import HRScope, Requirement, StaffProfile
+from tests import factories
+from tests.factories import StaffFactory, make_unit  # noqa: F401 (re-exported)
+from tests.factories import catalogue as course_index  # noqa: F401 (re-exported)
 
 
 def make_course(title="Seguridad de la información", validity_months=12) -> CoursePage:
-    slug = slugify(title)[:40] + f"-{CoursePage.objects.count()}"
-    return course_index().add_child(
-        instance=CoursePage(
-            title=title,
-            slug=slug,
-            summary="Curso",
-            validity_months=validity_months,
-            completion_rule=CoursePage.CompletionRule.ALL_LESSONS,
-        )
+    """A live course without lessons (HR tests complete it by writing the enrolment)."""
+    return factories.make_course(
+        title=title, summary="Curso", validity_months=validity_months, lessons=0
     )
 
 
