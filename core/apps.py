@@ -8,7 +8,9 @@ class CoreConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self) -> None:
-        from . import audit, navigation  # noqa: F401  (signal receivers, built-in nav items)
+        from . import audit, navigation, tasks  # noqa: F401  (receivers, nav items, tasks by name)
+        from .outbox import outbox_receivers_connect
         from .roles import connect_role_receivers
 
         connect_role_receivers()
+        outbox_receivers_connect()
