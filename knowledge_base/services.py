@@ -251,6 +251,14 @@ def handover_propose(*, profile: StaffProfile) -> Handover | None:
         return Handover.objects.filter(profile=profile, status__in=Handover.OPEN_STATUSES).first()
 
 
+def handover_propose_for(*, profile_id: int) -> Handover | None:
+    """The outbox task's entry: propose a handover unless HR took the departure back."""
+    profile = StaffProfile.objects.filter(pk=profile_id).select_related("unit").first()
+    if profile is None or profile.status == StaffProfile.Status.ACTIVE:
+        return None  # gone, or marked active again before the task ran
+    return handover_propose(profile=profile)
+
+
 @transaction.atomic
 def handover_item_assign(
     *, item: HandoverItem, successor: StaffProfile, deadline: date | None, user

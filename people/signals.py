@@ -1,7 +1,9 @@
 """Announcements for the apps above people (the knowledge base proposes a handover).
 
-Both are sent from `transaction.on_commit`, so a receiver never sees a change that is later
-rolled back.
+Both are sent inside the transaction that makes the change. A receiver must not do its work
+there (an error would fail HR's request, and the work would be lost if it failed after the
+commit): it records a task with `core.outbox.outbox_enqueue`, which commits with the change,
+runs after commit, and is retried by the outbox sweep until it succeeds.
 """
 
 from django.dispatch import Signal
