@@ -9,10 +9,14 @@ class CertificatesConfig(AppConfig):
 
     def ready(self) -> None:
         from core.navigation import NavItem, register
+        from core.notifications import notification_attachment_register
         from core.roles import Role
 
         from . import receivers, tasks  # noqa: F401  (course_completed -> outbox; tasks registered for eager mode)
+        from .notifications import PDF_ATTACHMENT, certificate_pdf_attachment
         from .panels import register_panels
+
+        notification_attachment_register(name=PDF_ATTACHMENT, provider=certificate_pdf_attachment)
 
         register(
             NavItem(

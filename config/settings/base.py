@@ -324,6 +324,9 @@ CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
 # Every periodic job lives here; each is also a management command (eager mode never fires beat).
 CELERY_BEAT_SCHEDULE: dict[str, dict] = {
     "core-outbox-sweep": {"task": "core.tasks.outbox_sweep", "schedule": 60.0},
+    # Notifications (core.notifications): retries and rows never enqueued; digests hourly.
+    "core-notifications-send-due": {"task": "core.tasks.notifications_send_due", "schedule": 60.0},
+    "core-notifications-digest": {"task": "core.tasks.notifications_digest", "schedule": 3600.0},
 }
 
 # --- Wagtail ------------------------------------------------------------------------------
