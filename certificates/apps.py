@@ -8,11 +8,14 @@ class CertificatesConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self) -> None:
-        from core.api import Role
+        from core.api import Role, notification_attachment_register
         from core.hooks import NavItem, demo_seeder_register, nav_register
 
         from . import demo, receivers, tasks  # noqa: F401  (course_completed -> outbox; tasks registered for eager mode)
+        from .notifications import PDF_ATTACHMENT, certificate_pdf_attachment
         from .panels import register_panels
+
+        notification_attachment_register(name=PDF_ATTACHMENT, provider=certificate_pdf_attachment)
 
         nav_register(
             NavItem(

@@ -1,45 +1,54 @@
-"""E-mails to the learner, in the learner's own language, with the PDF attached."""
+"""E-mails to the learner, in the learner's own language, with the PDF attached: recorded
+through core.notifications in the transaction that issues, reissues or revokes."""
 
-import structlog
 from django.conf import settings
-from django.core.mail import EmailMessage
-from django.template.loader import render_to_string
 from django.utils import translation
 from django.utils.formats import date_format
 
+from core.api import notification_channel, notification_send, recipient_language
+
 from .models import Certificate
 
-logger = structlog.get_logger(__name__)
-
 EVENTS = {"issued", "reissued", "revoked"}
+PDF_ATTACHMENT = "certificate_pdf"
 
 
-def send_certificate_email(*, certificate_id: int, event: str) -> bool:
+def certificate_pdf_attachment(*, certificate_id: int) -> tuple[str, bytes, str] | None:
+    """The PDF at send time; None once it is gone (the holder was anonymised)."""
+    certificate = Certificate.objects.filter(pk=certificate_id).first()
+    if certificate is None or not certificate.pdf:
+        return None
+    with certificate.pdf.open("rb") as handle:
+        return f"certificado-{certificate.code}.pdf", handle.read(), "application/pdf"
+
+
+def certificate_notify(*, certificate: Certificate, event: str) -> bool:
+    """Record the learner's e-mail about this certificate (once per certificate and event)."""
     if event not in EVENTS:
         raise ValueError(event)
-    certificate = Certificate.objects.select_related("learner").filter(pk=certificate_id).first()
-    if certificate is None or not certificate.learner.email:
+    learner = certificate.learner
+    if not learner.email:
         return False
-    language = (certificate.learner.language or settings.LANGUAGE_CODE)[:2]
-    with translation.override(language if language in {"es", "en"} else "es"):
-        context = {
+    kind = f"certificates.{event}"
+    with translation.override(recipient_language(learner)):
+        completed_on = date_format(certificate.completed_on, "DATE_FORMAT")
+    row = notification_send(
+        kind=kind,
+        key=f"{kind}:{certificate.pk}",
+        recipient=learner,
+        template="certificates/email/certificate",
+        context={
             "certificate": certificate,
-            "name": certificate.learner.get_full_name() or certificate.learner.email,
+            "name": learner.get_full_name() or learner.email,
             "verification_url": certificate.verification_url(),
             "my_certificates_url": f"{settings.SITE_URL}/mis-certificados/",
-            "completed_on": date_format(certificate.completed_on, "DATE_FORMAT"),
+            "completed_on": completed_on,
             "event": event,
-        }
-        subject = render_to_string("certificates/email/subject.txt", context).strip()
-        body = render_to_string("certificates/email/body.txt", context)
-    message = EmailMessage(
-        subject=settings.ACCOUNT_EMAIL_SUBJECT_PREFIX + " ".join(subject.split()),
-        body=body,
-        to=[certificate.learner.email],
+            "subject_prefix": settings.ACCOUNT_EMAIL_SUBJECT_PREFIX,
+        },
+        channel=notification_channel(recipient=learner, kind=kind),
+        attachments=[]
+        if event == "revoked"
+        else [{"provider": PDF_ATTACHMENT, "certificate_id": certificate.pk}],
     )
-    if event != "revoked" and certificate.pdf:
-        with certificate.pdf.open("rb") as handle:
-            message.attach(f"certificado-{certificate.code}.pdf", handle.read(), "application/pdf")
-    message.send()
-    logger.info("certificate_email_sent", certificate=certificate.code, kind=event)
-    return True
+    return row is not None

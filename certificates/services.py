@@ -21,7 +21,7 @@ from . import credentials, rendering, signing
 from .codes import generate_code
 from .hooks import expiry_for, learner_display_name, learner_identifier
 from .models import Certificate, CertificatePdfHash, CertificateRegeneration
-from .notifications import send_certificate_email
+from .notifications import certificate_notify
 from .scores import final_score_for_enrolment
 
 logger = structlog.get_logger(__name__)
@@ -117,10 +117,7 @@ def certificate_issue(*, enrolment_id: int, notify: bool = True) -> Certificate:
                 data={"code": certificate.code, "enrolment": enrolment.pk},
             )
             if notify:
-                transaction.on_commit(
-                    lambda: send_certificate_email(certificate_id=certificate.pk, event="issued"),
-                    robust=True,
-                )
+                certificate_notify(certificate=certificate, event="issued")
             return certificate
     except IntegrityError:
         # Another worker issued it between our check and our insert: the constraint won.
@@ -162,10 +159,7 @@ def certificate_revoke(
         data={"code": certificate.code, "reason": reason},
     )
     if notify:
-        transaction.on_commit(
-            lambda: send_certificate_email(certificate_id=certificate.pk, event="revoked"),
-            robust=True,
-        )
+        certificate_notify(certificate=certificate, event="revoked")
     return certificate
 
 
@@ -202,9 +196,7 @@ def certificate_reissue(*, certificate: Certificate, by, reason: str) -> Certifi
             user=by,
             data={"code": new.code, "replaces": old.code, "reason": reason},
         )
-        transaction.on_commit(
-            lambda: send_certificate_email(certificate_id=new.pk, event="reissued"), robust=True
-        )
+        certificate_notify(certificate=new, event="reissued")
         return new
 
 

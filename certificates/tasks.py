@@ -5,7 +5,7 @@ from celery import shared_task
 from django.db import OperationalError
 from django.utils import timezone
 
-from core.api import outbox_record_error
+from core.api import outbox_id_of, outbox_record_failure
 
 from . import services
 from .models import Certificate, CertificateRegeneration
@@ -14,18 +14,11 @@ from .signing import SigningKeyUnavailable
 logger = structlog.get_logger(__name__)
 
 
-def _outbox_id(task) -> int | None:
-    request = task.request
-    value = getattr(request, "outbox_id", None) or (getattr(request, "headers", None) or {}).get(
-        "outbox_id"
-    )
-    return int(value) if value else None
-
-
 def _record_failure(task, exc: Exception) -> None:
-    outbox_id = _outbox_id(task)
-    if outbox_id:
-        outbox_record_error(message_id=outbox_id, error=str(exc))
+    # Every attempt's error, retries included (task_failure fires only on the last one).
+    message_id = outbox_id_of(task.request)
+    if message_id:
+        outbox_record_failure(message_id=message_id, error=exc)
 
 
 @shared_task(

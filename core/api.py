@@ -14,6 +14,15 @@ from django.db.models import QuerySet
 from . import audit, cache, demo, outbox, pages, roles
 from .exports import csv_response, escape_cell, spreadsheet_response, xlsx_response
 from .models import HomePage, OutboxMessage, User
+from .notifications import (
+    notification_attachment_register,
+    notification_channel,
+    notification_exists,
+    notification_send,
+    notifications_digest_enqueue,
+    recipient_language,
+)
+from .outbox import outbox_id_of, outbox_record_failure
 from .roles import Role
 
 if TYPE_CHECKING:
@@ -36,11 +45,18 @@ __all__ = [
     "escape_cell",
     "has_role",
     "home_page",
+    "notification_attachment_register",
+    "notification_channel",
+    "notification_exists",
+    "notification_send",
+    "notifications_digest_enqueue",
     "outbox_enqueue",
+    "outbox_id_of",
     "outbox_mark_completed",
     "outbox_pending",
-    "outbox_record_error",
+    "outbox_record_failure",
     "page_revisions_update",
+    "recipient_language",
     "spreadsheet_response",
     "user_roles",
     "xlsx_response",
@@ -72,11 +88,6 @@ def outbox_enqueue(*, task_name: str, kwargs: dict, dedupe_key: str | None = Non
 def outbox_mark_completed(*, message_id: int) -> None:
     """Mark an outbox message as done, so that the sweep does not send it again."""
     outbox.outbox_mark_completed(message_id=message_id)
-
-
-def outbox_record_error(*, message_id: int, error: str) -> None:
-    """Keep a task's last error on its outbox message (shown in the admin)."""
-    OutboxMessage.objects.filter(pk=message_id).update(last_error=error[:2000])
 
 
 def outbox_pending(*, task_name: str) -> QuerySet[OutboxMessage]:

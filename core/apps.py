@@ -8,9 +8,11 @@ class CoreConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self) -> None:
-        from . import audit, checks, demo, navigation  # noqa: F401  (receivers, checks, nav items)
+        from . import audit, checks, demo, navigation, tasks  # noqa: F401  (receivers, checks, nav items, tasks by name)
         from .hooks import demo_seeder_register
+        from .outbox import outbox_receivers_connect
         from .roles import connect_role_receivers
 
         connect_role_receivers()
+        outbox_receivers_connect()
         demo_seeder_register(self.label, demo.seed)

@@ -1,3 +1,4 @@
+from django.conf import settings
 from django.contrib.auth.models import AbstractUser, BaseUserManager
 from django.db import models
 from django.utils import timezone
@@ -106,3 +107,53 @@ class OutboxMessage(models.Model):
 
     def __str__(self) -> str:
         return f"{self.task_name} {self.kwargs}"
+
+
+class NotificationLog(models.Model):
+    """One notification to one person, written in the transaction of the change that causes it.
+
+    The unique key makes every producer idempotent (a second run of a job writes nothing new);
+    `core.notifications` sends the unsent e-mail rows after commit, one by one or grouped in
+    a digest, and marks each sent right after its delivery. Subject and body are rendered
+    when the row is written, in the recipient's language, so an in-site list can show them.
+    """
+
+    class Channel(models.TextChoices):
+        EMAIL = "email", _("E-mail")
+        SITE = "site", _("In the site")
+
+    key = models.CharField(_("key"), max_length=200, unique=True)
+    kind = models.CharField(_("kind"), max_length=50)
+    channel = models.CharField(
+        _("channel"), max_length=10, choices=Channel.choices, default=Channel.EMAIL
+    )
+    recipient = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("recipient"),
+        on_delete=models.CASCADE,
+        related_name="notifications",
+    )
+    template = models.CharField(max_length=200, blank=True)
+    subject = models.CharField(_("subject"), max_length=300, blank=True)
+    body = models.TextField(_("body"), blank=True)
+    attachments = models.JSONField(default=list, blank=True)
+    digest = models.BooleanField(
+        default=False, help_text="Sent grouped with the recipient's other rows of its kind."
+    )
+    created_at = models.DateTimeField(_("created"), default=timezone.now)
+    sent_at = models.DateTimeField(_("sent"), null=True, blank=True)
+    next_attempt_at = models.DateTimeField(default=timezone.now)
+    claimed_until = models.DateTimeField(null=True, blank=True)
+    attempts = models.PositiveIntegerField(_("attempts"), default=0)
+    last_error = models.TextField(_("last error"), blank=True)
+
+    class Meta:
+        verbose_name = _("notification")
+        verbose_name_plural = _("notifications")
+        indexes = [
+            models.Index(fields=["sent_at", "channel", "next_attempt_at"], name="notif_unsent"),
+            models.Index(fields=["recipient", "kind"], name="notif_recipient_kind"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.kind} → {self.recipient_id} ({self.key})"

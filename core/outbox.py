@@ -3,12 +3,17 @@
 `outbox_enqueue` writes an OutboxMessage in the caller's transaction. After commit it is sent
 to Celery; if the broker is down the message stays unsent and `outbox_sweep` (beat, every
 minute) sends it later. Tasks sent through here must be idempotent: they may run twice.
+
+A message is completed when its task succeeds, and keeps the error when it fails: both are
+Celery signal receivers that `CoreConfig.ready()` connects (`outbox_receivers_connect`), so
+they are live in every process that runs tasks, the web process in eager mode included.
 """
 
 from datetime import timedelta
 
 import structlog
 from celery import current_app
+from celery.signals import task_failure, task_success
 from django.db import transaction
 from django.utils import timezone
 
@@ -67,3 +72,42 @@ def outbox_sweep() -> int:
     for message_id in pending.order_by("pk").values_list("pk", flat=True)[:1000]:
         sent += outbox_send(message_id=message_id)
     return sent
+
+
+def outbox_id_of(request) -> int | None:
+    """The outbox message a running task was sent for, if any.
+
+    `outbox_send` passes `headers={"outbox_id": ...}`. A worker copies custom message headers
+    onto the request (`request.outbox_id`); eager mode (`Task.apply`) keeps them in
+    `request.headers` only. Both are read so completion is recorded in either mode.
+    """
+    if request is None:
+        return None
+    value = getattr(request, "outbox_id", None)
+    if value is None:
+        value = (getattr(request, "headers", None) or {}).get("outbox_id")
+    return int(value) if value is not None else None
+
+
+def outbox_record_failure(*, message_id: int, error: BaseException | str) -> None:
+    OutboxMessage.objects.filter(pk=message_id, completed_at__isnull=True).update(
+        last_error=str(error)[:2000]
+    )
+
+
+def _complete_on_success(sender=None, **kwargs) -> None:
+    message_id = outbox_id_of(getattr(sender, "request", None))
+    if message_id:
+        outbox_mark_completed(message_id=message_id)
+
+
+def _record_on_failure(sender=None, exception=None, **kwargs) -> None:
+    message_id = outbox_id_of(getattr(sender, "request", None))
+    if message_id:
+        outbox_record_failure(message_id=message_id, error=exception or "task failed")
+
+
+def outbox_receivers_connect() -> None:
+    """Connect the receivers that complete (or annotate) outbox messages; idempotent."""
+    task_success.connect(_complete_on_success, weak=False, dispatch_uid="core.outbox.success")
+    task_failure.connect(_record_on_failure, weak=False, dispatch_uid="core.outbox.failure")

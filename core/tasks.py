@@ -1,7 +1,8 @@
-from celery import shared_task
-from celery.signals import task_success
+"""Celery tasks of core: thin, taking ids (the outbox sweep and the notification sender)."""
 
-from .outbox import outbox_mark_completed
+from celery import shared_task
+
+from . import notifications
 from .outbox import outbox_sweep as run_outbox_sweep
 
 
@@ -10,23 +11,19 @@ def outbox_sweep() -> int:
     return run_outbox_sweep()
 
 
-def outbox_id_of(request) -> int | None:
-    """The outbox message a running task was sent for, if any.
-
-    `outbox_send` passes `headers={"outbox_id": ...}`. A worker copies custom message headers
-    onto the request (`request.outbox_id`); eager mode (`Task.apply`) keeps them in
-    `request.headers` only. Both are read so completion is recorded in either mode.
-    """
-    if request is None:
-        return None
-    value = getattr(request, "outbox_id", None)
-    if value is None:
-        value = (getattr(request, "headers", None) or {}).get("outbox_id")
-    return int(value) if value is not None else None
+@shared_task(name="core.tasks.notification_deliver", ignore_result=True)
+def notification_deliver(notification_id: int) -> bool:
+    """Enqueued after the commit that recorded the row; a failure is retried by the beat job."""
+    return notifications.notification_deliver(notification_id=notification_id)
 
 
-@task_success.connect
-def _complete_outbox_message(sender=None, **kwargs):
-    outbox_id = outbox_id_of(getattr(sender, "request", None))
-    if outbox_id:
-        outbox_mark_completed(message_id=outbox_id)
+@shared_task(name="core.tasks.notifications_send_due", ignore_result=True)
+def notifications_send_due() -> int:
+    """Beat, every minute: rows never enqueued (broker down) or past their retry backoff."""
+    return notifications.notifications_send_due()
+
+
+@shared_task(name="core.tasks.notifications_digest", ignore_result=True)
+def notifications_digest() -> int:
+    """After each producing job, and by beat: one e-mail per recipient and kind."""
+    return notifications.notifications_digest_send()

@@ -11,9 +11,9 @@ from people.api import StaffStatus
 
 from .cache import bump_search_version
 from .models import ArticlePage, SystemPage
-from .services import handover_propose
 
 NOTIFY_TASK = "knowledge_base.tasks.notify_article_changed"
+HANDOVER_PROPOSE_TASK = "knowledge_base.tasks.propose_handover"
 
 
 def _content_changed(revision) -> bool:
@@ -38,12 +38,15 @@ def article_published(sender, instance, revision=None, **kwargs):
 
 
 def staff_status_changed(sender, profile=None, old_status=None, new_status=None, **kwargs):
+    """Sent in HR's transaction: record the handover proposal in the outbox. It runs after
+    commit in a task; if the knowledge base fails there, HR's change stands and the sweep
+    retries the proposal (handover_propose is idempotent)."""
     if (
         profile is not None
         and new_status == StaffStatus.LEAVING
         and old_status != StaffStatus.LEAVING
     ):
-        handover_propose(profile=profile)
+        outbox_enqueue(task_name=HANDOVER_PROPOSE_TASK, kwargs={"profile_id": profile.pk})
 
 
 def connect() -> None:

@@ -8,19 +8,26 @@ from datetime import date, timedelta
 import structlog
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.mail import send_mail
-from django.db import IntegrityError, transaction
-from django.utils import timezone, translation
+from django.db import transaction
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from wagtail.models import Page, ReferenceIndex
 
-from core.api import Role, audit_log, has_role, page_revisions_update
+from core.api import (
+    Role,
+    audit_log,
+    has_role,
+    notification_channel,
+    notification_send,
+    notifications_digest_enqueue,
+    page_revisions_update,
+)
 from courses import api as courses_api
 from courses.api import CoursePage, LessonPage
 from people.api import StaffProfile, StaffStatus, units_with_head
 
 from .cache import bump_search_version
-from .models import ArticlePage, Handover, HandoverItem, ReminderLog, SystemPage
+from .models import ArticlePage, Handover, HandoverItem, SystemPage
 from .selectors import can_mark_reviewed
 
 logger = structlog.get_logger(__name__)
@@ -80,16 +87,31 @@ def _review_recipient(article: ArticlePage, heads: dict[int, StaffProfile]):
     return None
 
 
-def _claim_reminder(kind: str, object_key: str, recipient, period: str) -> bool:
-    """True the first time this reminder is recorded for the period (a second run skips it)."""
-    try:
-        with transaction.atomic():
-            ReminderLog.objects.create(
-                kind=kind, object_key=object_key, recipient=recipient, period=period
-            )
-    except IntegrityError:
-        return False
-    return True
+def _notify(
+    *,
+    kind: str,
+    object_key: str,
+    recipient,
+    period: str,
+    template: str,
+    context: dict,
+    digest: bool = False,
+) -> bool:
+    """Record one notification; True the first time for this object, recipient and period
+    (the key is the one of the ReminderLog rows it replaced, migrated)."""
+    kind = f"kb.{kind}"
+    return (
+        notification_send(
+            kind=kind,
+            key=f"{kind}:{object_key}:{recipient.pk}:{period}",
+            recipient=recipient,
+            template=f"knowledge_base/email/{template}",
+            context={**context, "site_url": settings.SITE_URL},
+            channel=notification_channel(recipient=recipient, kind=kind),
+            digest=digest,
+        )
+        is not None
+    )
 
 
 def _period(today: date) -> str:
@@ -97,19 +119,11 @@ def _period(today: date) -> str:
     return f"{year}-W{week:02d}"
 
 
-def _send(recipient, subject: str, lines: list[str]) -> None:
-    send_mail(
-        subject=subject,
-        message="\n".join(lines),
-        from_email=settings.DEFAULT_FROM_EMAIL,
-        recipient_list=[recipient.email],
-    )
-
-
 @transaction.atomic
 def review_reminders_send(*, today: date | None = None) -> int:
-    """Weekly: one e-mail per person listing the articles whose review is overdue.
-    Idempotent within an ISO week. Returns the number of e-mails sent."""
+    """Weekly: one e-mail per person listing the articles whose review is overdue (a digest of
+    one notification per article, sent after commit). Idempotent within an ISO week. Returns
+    how many people are notified."""
     today = today or timezone.localdate()
     period = _period(today)
     stale = (
@@ -127,24 +141,24 @@ def review_reminders_send(*, today: date | None = None) -> int:
             logger.warning("kb_review_reminder_no_recipient", article_id=article.pk)
             continue
         by_recipient[recipient].append(article)
-    sent = 0
+    notified = 0
     for recipient, articles in by_recipient.items():
         fresh = [
-            a for a in articles if _claim_reminder("review", f"article:{a.pk}", recipient, period)
+            article
+            for article in articles
+            if _notify(
+                kind="review",
+                object_key=f"article:{article.pk}",
+                recipient=recipient,
+                period=period,
+                template="review",
+                context={"article": article},
+                digest=True,
+            )
         ]
-        if not fresh:
-            continue
-        with translation.override(recipient.language or settings.LANGUAGE_CODE):
-            lines = [_("These knowledge base articles are past their review date:"), ""]
-            for article in fresh:
-                lines.append(
-                    f"- {article.title} ({_('due')} {article.review_due_on:%d/%m/%Y}): "
-                    f"{settings.SITE_URL}{article.url or ''}"
-                )
-            lines += ["", _("Open each one, check it is still true and press “Mark as reviewed”.")]
-            _send(recipient, _("Articles to review in Relevo"), lines)
-        sent += 1
-    return sent
+        notified += bool(fresh)
+    notifications_digest_enqueue()
+    return notified
 
 
 # --- Handover -----------------------------------------------------------------------------
@@ -242,6 +256,14 @@ def handover_propose(*, profile: StaffProfile) -> Handover | None:
         return handover_start(profile=profile, started_by=None, reason=Handover.Reason.LEAVING)
     except ValidationError:
         return Handover.objects.filter(profile=profile, status__in=Handover.OPEN_STATUSES).first()
+
+
+def handover_propose_for(*, profile_id: int) -> Handover | None:
+    """The outbox task's entry: propose a handover unless HR took the departure back."""
+    profile = StaffProfile.objects.filter(pk=profile_id).select_related("unit").first()
+    if profile is None or profile.status == StaffProfile.Status.ACTIVE:
+        return None  # gone, or marked active again before the task ran
+    return handover_propose(profile=profile)
 
 
 @transaction.atomic
@@ -399,19 +421,20 @@ def handover_reminders_send(*, today: date | None = None) -> int:
     for item in overdue_items:
         by_successor[item.successor.user].append(item)
     for recipient, items in by_successor.items():
-        fresh = [i for i in items if _claim_reminder("handover_item", str(i.pk), recipient, period)]
-        if not fresh:
-            continue
-        with translation.override(recipient.language or settings.LANGUAGE_CODE):
-            lines = [_("You have handover items waiting for your acceptance:"), ""]
-            lines += [
-                f"- {item.page.title} ({item.get_kind_display()}) — "
-                f"{item.handover.profile.user.get_full_name()}"
-                for item in fresh
-            ]
-            lines += ["", f"{settings.SITE_URL}/conocimiento/traspasos/"]
-            _send(recipient, _("Handover waiting for you in Relevo"), lines)
-        sent += 1
+        fresh = [
+            item
+            for item in items
+            if _notify(
+                kind="handover_item",
+                object_key=str(item.pk),
+                recipient=recipient,
+                period=period,
+                template="handover_item",
+                context={"item": item},
+                digest=True,
+            )
+        ]
+        sent += bool(fresh)
     overdue_handovers = Handover.objects.filter(
         status__in=Handover.OPEN_STATUSES, deadline__lt=today
     ).select_related("started_by", "profile__user", "profile__manager__user")
@@ -419,24 +442,16 @@ def handover_reminders_send(*, today: date | None = None) -> int:
         recipient = handover.started_by or (
             handover.profile.manager.user if handover.profile.manager else None
         )
-        if recipient is None or not _claim_reminder(
-            "handover", str(handover.pk), recipient, period
+        if recipient is not None and _notify(
+            kind="handover",
+            object_key=str(handover.pk),
+            recipient=recipient,
+            period=period,
+            template="handover",
+            context={"handover": handover},
         ):
-            continue
-        with translation.override(recipient.language or settings.LANGUAGE_CODE):
-            _send(
-                recipient,
-                _("Overdue handover in Relevo"),
-                [
-                    _("The handover of %(name)s is past its deadline (%(date)s).")
-                    % {
-                        "name": handover.profile.user.get_full_name(),
-                        "date": handover.deadline.strftime("%d/%m/%Y"),
-                    },
-                    f"{settings.SITE_URL}/conocimiento/traspasos/{handover.pk}/",
-                ],
-            )
-        sent += 1
+            sent += 1
+    notifications_digest_enqueue()
     return sent
 
 
@@ -472,21 +487,12 @@ def article_change_notify(*, article_id: int, revision_id: int) -> int:
         return 0
     sent = 0
     for owner, courses in course_owners_referencing(article).items():
-        if not _claim_reminder("article_changed", f"revision:{revision_id}", owner, "once"):
-            continue
-        with translation.override(owner.language or settings.LANGUAGE_CODE):
-            _send(
-                owner,
-                _("An article linked from your course changed: %(title)s")
-                % {"title": article.title},
-                [
-                    _("The knowledge base article “%(title)s” was updated.")
-                    % {"title": article.title},
-                    _("It is linked from lessons of: %(courses)s.")
-                    % {"courses": ", ".join(sorted(courses))},
-                    _("Check that the lessons still agree with it."),
-                    f"{settings.SITE_URL}{article.url or ''}",
-                ],
-            )
-        sent += 1
+        sent += _notify(
+            kind="article_changed",
+            object_key=f"revision:{revision_id}",
+            recipient=owner,
+            period="once",
+            template="article_changed",
+            context={"article": article, "courses": ", ".join(sorted(courses))},
+        )
     return sent

@@ -16,3 +16,10 @@ def send_review_reminders() -> int:
 @shared_task(name="knowledge_base.tasks.send_handover_reminders", ignore_result=True)
 def send_handover_reminders() -> int:
     return services.handover_reminders_send()
+
+
+@shared_task(name="knowledge_base.tasks.propose_handover", ignore_result=True)
+def propose_handover(profile_id: int) -> int | None:
+    """Sent through the outbox when HR marks someone as leaving; idempotent."""
+    handover = services.handover_propose_for(profile_id=profile_id)
+    return handover.pk if handover else None

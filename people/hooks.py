@@ -1,8 +1,10 @@
 """The hooks people offers to the apps above it (the knowledge base proposes a handover).
 People imports nothing from them.
 
-Signals (both sent from `transaction.on_commit`, so a receiver never sees a change that is later
-rolled back):
+Signals, both sent inside the transaction that makes the change. A receiver must not do its
+work there (an error would fail HR's request, and work started after the commit could be lost):
+it records a task with `core.api.outbox_enqueue`, which commits with the change, runs after
+commit, and is retried by the outbox sweep until it succeeds.
 
 - `staff_status_changed` (kwargs: profile, old_status, new_status): HR changed a person's
   status (`people.api.StaffStatus`), e.g. announced them as leaving.

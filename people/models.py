@@ -219,37 +219,3 @@ class StaffImport(models.Model):
 
     def __str__(self) -> str:
         return self.filename
-
-
-class ReminderLog(models.Model):
-    """One row per reminder sent: the unique key makes a second run of the job a no-op."""
-
-    class Kind(models.TextChoices):
-        EXPIRY_30 = "expiry_30", _("30 days before expiry")
-        EXPIRY_7 = "expiry_7", _("7 days before expiry")
-        EXPIRY_0 = "expiry_0", _("Expiry day")
-        OVERDUE = "overdue", _("Overdue")
-        DIGEST = "digest", _("Weekly HR digest")
-
-    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
-    requirement = models.ForeignKey(
-        Requirement, null=True, blank=True, on_delete=models.CASCADE, related_name="+"
-    )
-    kind = models.CharField(max_length=10, choices=Kind.choices)
-    bucket = models.DateField(help_text="The expiry date, due date or week the reminder is for.")
-    sent_at = models.DateTimeField(default=timezone.now)
-
-    class Meta:
-        constraints = [
-            models.UniqueConstraint(
-                fields=["user", "requirement", "kind", "bucket"], name="reminder_unique"
-            ),
-            models.UniqueConstraint(
-                fields=["user", "kind", "bucket"],
-                condition=models.Q(requirement__isnull=True),
-                name="reminder_unique_without_requirement",
-            ),
-        ]
-
-    def __str__(self) -> str:
-        return f"{self.kind} {self.user_id} {self.bucket}"

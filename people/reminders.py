@@ -1,8 +1,9 @@
-"""Reminder e-mails: learners (and their manager) 30, 7 and 0 days before a certification
-expires and when a required training is overdue; HR a weekly digest.
+"""Reminder e-mails: learners 30, 7 and 0 days before a certification expires and when a
+required training is overdue; their manager one digest of the team's reminders per run; HR a
+weekly digest.
 
-ReminderLog's unique key (person, requirement, kind, date bucket) makes every run idempotent:
-the log row is written in the same transaction as the decision to send.
+Every reminder is a `core.notifications` row whose key (kind, person, requirement, date
+bucket) makes a second run a no-op; it is sent after commit and retried until delivered.
 """
 
 from __future__ import annotations
@@ -12,25 +13,45 @@ from datetime import date, timedelta
 import structlog
 from django.conf import settings
 from django.contrib.auth import get_user_model
-from django.core.mail import send_mail
-from django.db import IntegrityError, transaction
-from django.template.loader import render_to_string
-from django.utils import timezone, translation
+from django.db import models, transaction
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
-from core.api import Role
+from core.api import (
+    Role,
+    notification_channel,
+    notification_exists,
+    notification_send,
+    notifications_digest_enqueue,
+)
 
 from . import selectors
-from .models import ReminderLog, Requirement
+from .models import Requirement
 from .selectors import Compliance
 
 logger = structlog.get_logger(__name__)
 User = get_user_model()
 
+
+class ReminderKind(models.TextChoices):
+    EXPIRY_30 = "expiry_30", _("30 days before expiry")
+    EXPIRY_7 = "expiry_7", _("7 days before expiry")
+    EXPIRY_0 = "expiry_0", _("Expiry day")
+    OVERDUE = "overdue", _("Overdue")
+    DIGEST = "digest", _("Weekly HR digest")
+
+
 EXPIRY_KINDS = [
-    (30, ReminderLog.Kind.EXPIRY_30),
-    (7, ReminderLog.Kind.EXPIRY_7),
-    (0, ReminderLog.Kind.EXPIRY_0),
+    (30, ReminderKind.EXPIRY_30),
+    (7, ReminderKind.EXPIRY_7),
+    (0, ReminderKind.EXPIRY_0),
 ]
+TEAM_KIND = "people.team"  # the manager's digest of their reports' reminders
+
+
+def reminder_key(*, kind: str, user_id: int, requirement_id: int | None, bucket: date) -> str:
+    """The key of a reminder (the same as the ReminderLog rows it replaced, migrated)."""
+    return f"people.{kind}:{user_id}:{requirement_id or '-'}:{bucket.isoformat()}"
 
 
 def course_url(course) -> str:
@@ -38,32 +59,32 @@ def course_url(course) -> str:
     return url if url.startswith("http") else settings.SITE_URL + url
 
 
-def _log_once(*, user_id: int, requirement: Requirement | None, kind: str, bucket: date) -> bool:
-    try:
-        with transaction.atomic():
-            ReminderLog.objects.create(
-                user_id=user_id, requirement=requirement, kind=kind, bucket=bucket
-            )
-    except IntegrityError:
+def _remind(*, profile, requirement, kind: str, bucket: date, template: str, context) -> bool:
+    """Record the learner's reminder and, the first time only, its line in the manager's
+    digest. False when this reminder was recorded before."""
+    user = profile.user
+    row = notification_send(
+        kind=f"people.{kind}",
+        key=reminder_key(kind=kind, user_id=user.pk, requirement_id=requirement.pk, bucket=bucket),
+        recipient=user,
+        template=template,
+        context=context,
+        channel=notification_channel(recipient=user, kind=f"people.{kind}"),
+    )
+    if row is None:
         return False
+    manager = profile.manager.user if profile.manager_id else None
+    if manager is not None and manager.is_active and manager.email:
+        notification_send(
+            kind=TEAM_KIND,
+            key=f"{TEAM_KIND}:{manager.pk}:{row.key}",
+            recipient=manager,
+            template="people/email/team",
+            context={**context, "reminder": kind},
+            channel=notification_channel(recipient=manager, kind=TEAM_KIND),
+            digest=True,
+        )
     return True
-
-
-def _send(*, user, template: str, context: dict, cc_user=None) -> None:
-    language = user.language or settings.LANGUAGE_CODE
-    with translation.override(language):
-        subject = render_to_string(f"people/email/{template}_subject.txt", context).strip()
-        body = render_to_string(f"people/email/{template}_body.txt", context)
-    send_mail(subject, body, None, [user.email])
-    if cc_user is not None and cc_user.is_active and cc_user.email:
-        with translation.override(cc_user.language or settings.LANGUAGE_CODE):
-            subject = render_to_string(
-                f"people/email/{template}_subject.txt", {**context, "for_manager": True}
-            ).strip()
-            body = render_to_string(
-                f"people/email/{template}_body.txt", {**context, "for_manager": True}
-            )
-        send_mail(subject, body, None, [cc_user.email])
 
 
 def _reminder_kind(days_left: int) -> str | None:
@@ -74,8 +95,10 @@ def _reminder_kind(days_left: int) -> str | None:
     return None
 
 
+@transaction.atomic
 def reminders_send(*, today: date | None = None) -> int:
-    """Send the reminders due today; returns how many were sent (a second run sends none)."""
+    """Record the reminders due today (sent after commit, managers' digests included);
+    returns how many learners' reminders were recorded (a second run records none)."""
     today = today or timezone.localdate()
     sent = 0
     for requirement in Requirement.objects.filter(active=True).select_related("course", "unit"):
@@ -89,16 +112,14 @@ def reminders_send(*, today: date | None = None) -> int:
         for profile in expiring.iterator(1000):
             days_left = (profile.held_until - today).days
             kind = _reminder_kind(days_left)
-            if kind is None or not _log_once(
-                user_id=profile.user_id,
+            if kind is None:
+                continue
+            sent += _remind(
+                profile=profile,
                 requirement=requirement,
                 kind=kind,
                 bucket=profile.held_until,
-            ):
-                continue
-            _send(
-                user=profile.user,
-                template="expiry",
+                template="people/email/expiry",
                 context={
                     "profile": profile,
                     "course": requirement.course,
@@ -106,23 +127,17 @@ def reminders_send(*, today: date | None = None) -> int:
                     "expires_on": profile.held_until,
                     "days_left": days_left,
                 },
-                cc_user=profile.manager.user if profile.manager_id else None,
             )
-            sent += 1
         # Overdue: once a week while it lasts (bucket: the Monday of this week).
         week = today - timedelta(days=today.weekday())
         overdue = base.filter(compliance__in=[Compliance.OVERDUE, Compliance.EXPIRED])
         for profile in overdue.iterator(1000):
-            if not _log_once(
-                user_id=profile.user_id,
+            sent += _remind(
+                profile=profile,
                 requirement=requirement,
-                kind=ReminderLog.Kind.OVERDUE,
+                kind=ReminderKind.OVERDUE,
                 bucket=week,
-            ):
-                continue
-            _send(
-                user=profile.user,
-                template="overdue",
+                template="people/email/overdue",
                 context={
                     "profile": profile,
                     "course": requirement.course,
@@ -130,10 +145,9 @@ def reminders_send(*, today: date | None = None) -> int:
                     "due_on": profile.due_on,
                     "expired_on": profile.held_until,
                 },
-                cc_user=profile.manager.user if profile.manager_id else None,
             )
-            sent += 1
-    logger.info("people_reminders_sent", count=sent)
+    notifications_digest_enqueue()
+    logger.info("people_reminders_recorded", count=sent)
     return sent
 
 
@@ -146,6 +160,7 @@ def digest_context(user) -> dict:
     return {"rows": rows, "forecasts": forecasts, "site_url": settings.SITE_URL}
 
 
+@transaction.atomic
 def hr_digest_send(*, today: date | None = None) -> int:
     """The weekly digest to every HR officer (their scope only). Once per week."""
     today = today or timezone.localdate()
@@ -153,10 +168,20 @@ def hr_digest_send(*, today: date | None = None) -> int:
     sent = 0
     officers = User.objects.filter(groups__name=Role.HR.value, is_active=True).distinct()
     for officer in officers:
-        if not _log_once(
-            user_id=officer.pk, requirement=None, kind=ReminderLog.Kind.DIGEST, bucket=week
-        ):
-            continue
-        _send(user=officer, template="digest", context={**digest_context(officer), "week": week})
-        sent += 1
+        key = reminder_key(
+            kind=ReminderKind.DIGEST, user_id=officer.pk, requirement_id=None, bucket=week
+        )
+        if notification_exists(key=key):
+            continue  # the digest's context is costly: do not build it again
+        sent += (
+            notification_send(
+                kind=f"people.{ReminderKind.DIGEST}",
+                key=key,
+                recipient=officer,
+                template="people/email/digest",
+                context={**digest_context(officer), "week": week},
+                channel=notification_channel(recipient=officer, kind="people.digest"),
+            )
+            is not None
+        )
     return sent

@@ -1,6 +1,7 @@
 """Writes of the HR app. Each service is one transaction; validation comes before any save.
 
-Signals for the apps above (knowledge base handovers) are sent after commit.
+Signals for the apps above (knowledge base handovers) are sent inside the transaction; their
+receivers only record work in the outbox, which runs it after commit and retries it.
 """
 
 from __future__ import annotations
@@ -261,18 +262,14 @@ def _snapshot(profile: StaffProfile) -> dict:
 
 
 def _announce_move(profile: StaffProfile, old_unit: OrgUnit, new_unit: OrgUnit) -> None:
-    transaction.on_commit(
-        lambda: staff_moved.send(
-            sender=StaffProfile, profile=profile, old_unit=old_unit, new_unit=new_unit
-        )
-    )
+    # Sent inside the change's transaction: receivers record their reaction in the outbox
+    # (it commits with the change, or not at all) and do the work in a task that retries.
+    staff_moved.send(sender=StaffProfile, profile=profile, old_unit=old_unit, new_unit=new_unit)
 
 
 def _announce_status(profile: StaffProfile, old_status: str, new_status: str) -> None:
-    transaction.on_commit(
-        lambda: staff_status_changed.send(
-            sender=StaffProfile, profile=profile, old_status=old_status, new_status=new_status
-        )
+    staff_status_changed.send(
+        sender=StaffProfile, profile=profile, old_status=old_status, new_status=new_status
     )
 
 

@@ -84,3 +84,19 @@ def learner(make_user):
     from core.roles import Role
 
     return make_user(Role.LEARNER)
+
+
+@pytest.fixture
+def flaky_smtp(settings):
+    """`flaky_smtp({2})`: the second e-mail delivery of the test fails (a dropped SMTP
+    connection), every other one is delivered to `mail.outbox`."""
+    from tests.core.flaky_mail import FlakyBackend
+
+    settings.EMAIL_BACKEND = "tests.core.flaky_mail.FlakyBackend"
+    FlakyBackend.attempts = 0
+
+    def fail_on(numbers):
+        FlakyBackend.fail_on = set(numbers)
+
+    yield fail_on
+    FlakyBackend.fail_on = set()

@@ -365,6 +365,9 @@ CELERY_BEAT_SCHEDULE: dict[str, dict] = {
         "task": "people.tasks.weekly_digest",
         "schedule": crontab(hour=7, minute=0, day_of_week=1),
     },
+    # Notifications (core.notifications): retries and rows never enqueued; digests hourly.
+    "core-notifications-send-due": {"task": "core.tasks.notifications_send_due", "schedule": 60.0},
+    "core-notifications-digest": {"task": "core.tasks.notifications_digest", "schedule": 3600.0},
 }
 
 # --- Wagtail ------------------------------------------------------------------------------

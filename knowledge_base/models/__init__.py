@@ -1,7 +1,7 @@
 """Knowledge base models: pages (index, system, article), the approval task, handovers and
 reminder bookkeeping. Re-exported here so that `knowledge_base.models.X` keeps working."""
 
-from .handover import Handover, HandoverItem, ReminderLog
+from .handover import Handover, HandoverItem
 from .pages import (
     ArticleAttachment,
     ArticlePage,
@@ -24,7 +24,6 @@ __all__ = [
     "HandoverItem",
     "InteroperabilityService",
     "KnowledgeIndexPage",
-    "ReminderLog",
     "SystemEnvironment",
     "SystemOwnerApprovalTask",
     "SystemPage",

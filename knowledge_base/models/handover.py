@@ -111,25 +111,3 @@ class HandoverItem(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()}: {self.page_id}"
-
-
-class ReminderLog(models.Model):
-    """One row per reminder sent, so that a weekly job run twice sends nothing twice."""
-
-    kind = models.CharField(max_length=30)
-    object_key = models.CharField(max_length=100)
-    recipient = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+"
-    )
-    period = models.CharField(max_length=20)
-    sent_at = models.DateTimeField(default=timezone.now)
-
-    class Meta:
-        constraints = [
-            models.UniqueConstraint(
-                fields=["kind", "object_key", "recipient", "period"], name="kb_reminder_once"
-            )
-        ]
-
-    def __str__(self) -> str:
-        return f"{self.kind} {self.object_key} → {self.recipient_id} ({self.period})"

@@ -125,17 +125,35 @@ def test_an_unfinished_enrolment_gets_no_certificate(learner, course):
     assert not Certificate.objects.exists()
 
 
-def test_the_email_is_in_the_learners_language(make_user, issue, mailoutbox):
+def test_the_email_is_in_the_learners_language(
+    make_user, issue, mailoutbox, django_capture_on_commit_callbacks
+):
     from core.roles import Role
 
     english = make_user(Role.LEARNER, language="en")
-    certificate = issue(english)
-    mailoutbox.clear()
-    from certificates.notifications import send_certificate_email
-
-    send_certificate_email(certificate_id=certificate.pk, event="issued")
-    assert "Your certificate for" in mailoutbox[0].subject
+    with django_capture_on_commit_callbacks(execute=True):
+        certificate = issue(english)
+    assert len(mailoutbox) == 1
+    assert mailoutbox[0].subject.startswith("[Relevo] Your certificate for")
     assert "Congratulations" in mailoutbox[0].body
+    assert mailoutbox[0].attachments[0][0] == f"certificado-{certificate.code}.pdf"
+
+
+def test_the_email_of_an_issue_rolled_back_is_never_sent(
+    learner, course, mailoutbox, django_capture_on_commit_callbacks
+):
+    from core.models import NotificationLog
+
+    with (
+        django_capture_on_commit_callbacks(execute=True),
+        pytest.raises(RuntimeError),
+        transaction.atomic(),
+    ):
+        services.certificate_issue(enrolment_id=completed_enrolment(learner, course).pk)
+        assert NotificationLog.objects.filter(kind="certificates.issued").count() == 1
+        raise RuntimeError("the issuing transaction fails")
+    assert not NotificationLog.objects.exists()
+    assert mailoutbox == []
 
 
 def test_without_a_key_in_production_nothing_is_issued_and_admins_see_why(

@@ -7,8 +7,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from core.models import OutboxMessage
-from core.outbox import outbox_enqueue, outbox_sweep
-from core.tasks import outbox_id_of
+from core.outbox import outbox_enqueue, outbox_id_of, outbox_sweep
 
 pytestmark = pytest.mark.django_db
 
@@ -161,3 +160,51 @@ def test_failing_task_is_not_marked_completed(django_capture_on_commit_callbacks
     message.refresh_from_db()
     assert message.completed_at is None
     assert "boom" in message.last_error
+
+
+def test_a_fresh_process_connects_the_outbox_receivers_without_importing_tasks_itself():
+    """The web process never imports core.tasks on its own: AppConfig.ready() must connect the
+    receivers that complete and annotate outbox messages (else an issued certificate's message
+    stays open and the sweep sends it again)."""
+    import os
+    import subprocess
+    import sys
+
+    from django.conf import settings
+
+    script = (
+        "import django; django.setup()\n"
+        "from celery.signals import task_failure, task_success\n"
+        "from core.outbox import _complete_on_success, _record_on_failure\n"
+        "assert _complete_on_success in [r for _k, r in task_success.receivers]\n"
+        "assert _record_on_failure in [r for _k, r in task_failure.receivers]\n"
+        "print('connected')\n"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", script],
+        cwd=settings.BASE_DIR,
+        env={**os.environ, "DJANGO_SETTINGS_MODULE": "config.settings.test"},
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert result.returncode == 0, result.stderr
+    assert "connected" in result.stdout
+
+
+def test_the_outbox_message_of_an_issued_certificate_is_completed(
+    django_capture_on_commit_callbacks, make_user
+):
+    from certificates.models import Certificate
+    from certificates.selectors import pending_issuances
+    from core.roles import Role
+    from tests.certificates.factories import complete_course, make_course
+
+    learner = make_user(Role.LEARNER)
+    with django_capture_on_commit_callbacks(execute=True):
+        enrolment = complete_course(learner, make_course())
+    assert Certificate.objects.filter(enrolment=enrolment).count() == 1
+    message = OutboxMessage.objects.get(dedupe_key=f"certificate:{enrolment.pk}")
+    assert message.completed_at is not None
+    assert not pending_issuances().exists()
+    assert outbox_sweep() == 0  # nothing is sent again

@@ -1,3 +1,4 @@
+import io
 from datetime import timedelta
 
 import pytest
@@ -133,37 +134,103 @@ def test_bad_input_is_refused_with_spanish_message(hr, leaving_owner):
     assert HandoverItem.objects.get(pk=item.pk).successor is None
 
 
-def test_leaving_signal_receiver_proposes_a_handover(leaving_owner):
+def test_leaving_signal_receiver_proposes_a_handover(
+    leaving_owner, django_capture_on_commit_callbacks
+):
     owner = leaving_owner[0]
-    receivers.staff_status_changed(
-        sender=None, profile=owner, old_status="active", new_status="leaving"
-    )
-    receivers.staff_status_changed(
-        sender=None, profile=owner, old_status="active", new_status="leaving"
-    )
+    StaffProfile.objects.filter(pk=owner.pk).update(status=StaffProfile.Status.LEAVING)
+    with django_capture_on_commit_callbacks(execute=True):
+        receivers.staff_status_changed(
+            sender=None, profile=owner, old_status="active", new_status="leaving"
+        )
+        assert not Handover.objects.exists()  # recorded in the outbox, run after commit
+    with django_capture_on_commit_callbacks(execute=True):
+        receivers.staff_status_changed(
+            sender=None, profile=owner, old_status="active", new_status="leaving"
+        )
     handover = Handover.objects.get()
     assert handover.status == Handover.Status.PROPOSED and handover.items.count() == 4
 
 
-def test_people_signal_is_connected_when_available(leaving_owner):
-    signals = pytest.importorskip("people.hooks")
+def test_people_signal_is_connected(leaving_owner, django_capture_on_commit_callbacks):
+    from people import hooks as signals
+
     owner = leaving_owner[0]
-    signals.staff_status_changed.send(
-        sender=StaffProfile, profile=owner, old_status="active", new_status="leaving"
-    )
+    StaffProfile.objects.filter(pk=owner.pk).update(status=StaffProfile.Status.LEAVING)
+    with django_capture_on_commit_callbacks(execute=True):
+        signals.staff_status_changed.send(
+            sender=StaffProfile, profile=owner, old_status="active", new_status="leaving"
+        )
     assert Handover.objects.filter(profile=owner).exists()
 
 
-def test_overdue_handover_reminders(hr, leaving_owner):
+def _mark_leaving(client, hr, owner):
+    from allauth.mfa.models import Authenticator
+
+    Authenticator.objects.get_or_create(
+        user=hr.user, type=Authenticator.Type.TOTP, defaults={"data": {}}
+    )
+    client.force_login(hr.user)
+    return client.post(
+        f"/talento-humano/personal/{owner.pk}/estado/",
+        {"status": "leaving", "end_date": (timezone.localdate() + timedelta(days=20)).isoformat()},
+    )
+
+
+def test_a_knowledge_base_error_does_not_fail_hr_and_the_sweep_creates_the_handover(
+    client, hr, leaving_owner, monkeypatch, django_capture_on_commit_callbacks
+):
+    from django.core.management import call_command
+
+    from core.models import OutboxMessage
+    from knowledge_base import services
+
+    owner = leaving_owner[0]
+
+    def broken(**kwargs):
+        raise RuntimeError("knowledge base unavailable")
+
+    with monkeypatch.context() as patch:
+        patch.setattr(services, "handover_start", broken)
+        with django_capture_on_commit_callbacks(execute=True):
+            response = _mark_leaving(client, hr, owner)
+    assert response.status_code == 302  # HR's request succeeded
+    owner.refresh_from_db()
+    assert owner.status == StaffProfile.Status.LEAVING
+    assert not Handover.objects.exists()
+    message = OutboxMessage.objects.get(task_name=receivers.HANDOVER_PROPOSE_TASK)
+    assert message.completed_at is None
+    assert "knowledge base unavailable" in message.last_error
+    # The sweep (beat, every minute) retries once the knowledge base works again.
+    with django_capture_on_commit_callbacks(execute=True):
+        call_command("outbox_sweep", stdout=io.StringIO())
+    handover = Handover.objects.get(profile=owner)
+    assert handover.status == Handover.Status.PROPOSED and handover.items.count() == 4
+    message.refresh_from_db()
+    assert message.completed_at is not None
+
+
+def test_a_departure_taken_back_before_the_task_runs_proposes_nothing(hr, leaving_owner):
+    from knowledge_base.tasks import propose_handover
+
+    owner = leaving_owner[0]
+    assert owner.status == StaffProfile.Status.ACTIVE
+    assert propose_handover.apply(kwargs={"profile_id": owner.pk}).get() is None
+    assert not Handover.objects.exists()
+
+
+def test_overdue_handover_reminders(hr, leaving_owner, django_capture_on_commit_callbacks):
     owner = leaving_owner[0]
     successor = make_profile(Role.CUSTODIAN)
     handover = handover_start(profile=owner, started_by=hr.user)
     item = handover.items.first()
     handover_item_assign(item=item, successor=successor, deadline=None, user=hr.user)
     later = handover.deadline + timedelta(days=1)
-    assert handover_reminders_send(today=later) == 2
-    assert {m.to[0] for m in mail.outbox} == {successor.user.email, hr.user.email}
-    assert handover_reminders_send(today=later) == 0
+    with django_capture_on_commit_callbacks(execute=True):
+        assert handover_reminders_send(today=later) == 2
+        assert handover_reminders_send(today=later) == 0
+    assert sorted(m.to[0] for m in mail.outbox) == sorted([successor.user.email, hr.user.email])
+    assert item.page.title in next(m for m in mail.outbox if m.to == [successor.user.email]).body
 
 
 def test_handover_views_flow(client, hr, leaving_owner, outsider):

@@ -106,18 +106,28 @@ def test_my_reviews_bounded_queries(client, custodian, django_assert_max_num_que
         client.get(reverse("knowledge_base:my_reviews"))
 
 
-def test_reminder_goes_to_owner_once_a_week(custodian):
+def _remind(capture, **kwargs) -> int:
+    with capture(execute=True):
+        return review_reminders_send(**kwargs)
+
+
+def test_reminder_goes_to_owner_once_a_week(custodian, django_capture_on_commit_callbacks):
     make_article(title="Procedimiento vencido", owner=custodian, stale=True)
     make_article(title="Procedimiento al día", owner=custodian)
-    assert review_reminders_send() == 1
+    assert _remind(django_capture_on_commit_callbacks) == 1
     assert mail.outbox[0].to == [custodian.user.email]
     assert "Procedimiento vencido" in mail.outbox[0].body
     assert "Procedimiento al día" not in mail.outbox[0].body
-    assert review_reminders_send() == 0  # idempotent within the week
-    assert review_reminders_send(today=timezone.localdate() + timedelta(days=7)) == 1
+    assert _remind(django_capture_on_commit_callbacks) == 0  # idempotent within the week
+    assert len(mail.outbox) == 1
+    next_week = timezone.localdate() + timedelta(days=7)
+    assert _remind(django_capture_on_commit_callbacks, today=next_week) == 1
+    assert len(mail.outbox) == 2
 
 
-def test_reminder_goes_to_backup_when_owner_left_then_unit_head():
+def test_reminder_goes_to_backup_when_owner_left_then_unit_head(
+    django_capture_on_commit_callbacks,
+):
     head = make_profile(Role.LEARNER)
     unit = make_unit(head=head)
     owner = make_profile(Role.CUSTODIAN, unit=unit, status=StaffProfile.Status.LEFT)
@@ -125,15 +135,50 @@ def test_reminder_goes_to_backup_when_owner_left_then_unit_head():
     system = make_system(owners=[owner], backups=[backup])
     make_article(owner=owner, systems=[system], stale=True)
     orphan = make_article(owner=owner, stale=True)
-    review_reminders_send()
+    _remind(django_capture_on_commit_callbacks)
     recipients = {m.to[0]: m.body for m in mail.outbox}
     assert set(recipients) == {backup.user.email, head.user.email}
     assert orphan.title in recipients[head.user.email]
 
 
-def test_management_command_and_beat_entry(custodian):
+def test_one_email_per_person_lists_all_their_articles(
+    custodian, django_capture_on_commit_callbacks
+):
+    titles = [f"Procedimiento vencido {n}" for n in range(3)]
+    for title in titles:
+        make_article(title=title, owner=custodian, stale=True)
+    assert _remind(django_capture_on_commit_callbacks) == 1
+    assert len(mail.outbox) == 1
+    assert mail.outbox[0].subject == "Artículos por revisar en Relevo"
+    assert all(title in mail.outbox[0].body for title in titles)
+
+
+def test_smtp_failure_on_the_second_of_three_reminders_all_delivered_once_after_retry(
+    flaky_smtp, django_capture_on_commit_callbacks
+):
+    from core.models import NotificationLog
+    from core.notifications import notifications_digest_send
+
+    flaky_smtp({2})
+    owners = [make_profile(Role.CUSTODIAN) for _ in range(3)]
+    for owner in owners:
+        make_article(owner=owner, stale=True)
+    assert _remind(django_capture_on_commit_callbacks) == 3
+    assert len(mail.outbox) == 2
+    failed = NotificationLog.objects.get(sent_at__isnull=True)
+    assert "Connection unexpectedly closed" in failed.last_error
+    assert _remind(django_capture_on_commit_callbacks) == 0  # the job again sends nothing
+    assert len(mail.outbox) == 2
+    later = failed.next_attempt_at + timedelta(seconds=1)
+    assert notifications_digest_send(now=later) == 1
+    assert notifications_digest_send(now=later) == 0
+    assert sorted(m.to[0] for m in mail.outbox) == sorted(o.user.email for o in owners)
+
+
+def test_management_command_and_beat_entry(custodian, django_capture_on_commit_callbacks):
     make_article(owner=custodian, stale=True)
-    call_command("kb_review_reminders")
+    with django_capture_on_commit_callbacks(execute=True):
+        call_command("kb_review_reminders")
     assert len(mail.outbox) == 1
     tasks = {entry["task"] for entry in settings.CELERY_BEAT_SCHEDULE.values()}
     assert "knowledge_base.tasks.send_review_reminders" in tasks
