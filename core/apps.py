@@ -9,6 +9,8 @@ class CoreConfig(AppConfig):
 
     def ready(self) -> None:
         from . import audit, navigation  # noqa: F401  (signal receivers, built-in nav items)
+        from .accounts import connect_account_receivers
         from .roles import connect_role_receivers
 
         connect_role_receivers()
+        connect_account_receivers()

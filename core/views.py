@@ -1,13 +1,18 @@
+from urllib.parse import urlencode
+
+from allauth.core import ratelimit
 from django.conf import settings
 from django.contrib.auth.decorators import login_required
 from django.http import HttpResponseRedirect, JsonResponse
-from django.shortcuts import render
+from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_POST
 
 from . import health
+from .accounts import safe_local_url
 from .navigation import dashboard_links
 from .roles import Role, user_roles
 
@@ -83,3 +88,67 @@ def permission_denied(request, exception=None):
         {"message": _("You do not have permission to see this page.")},
         status=403,
     )
+
+
+def too_many_requests(request, exception=None):
+    return render(request, "429.html", status=429)
+
+
+# --- One door: every other sign-in path leads to allauth's ----------------------------------
+
+
+def _redirect_keeping_next(request, url_name: str):
+    url = reverse(url_name)
+    next_url = safe_local_url(request.GET.get("next"))
+    if next_url:
+        url += "?" + urlencode({"next": next_url})
+    return redirect(url)
+
+
+def login_redirect(request, *args, **kwargs):
+    """Wagtail's admin login, its front-end login for private pages and Django admin's login
+    never check a password: allauth's sign-in does, with its rate limits and second factor.
+    Answers any method with a redirect (a POSTed password is never read)."""
+    return _redirect_keeping_next(request, "account_login")
+
+
+def password_reset_redirect(request, *args, **kwargs):
+    return _redirect_keeping_next(request, "account_reset_password")
+
+
+def password_change_redirect(request, *args, **kwargs):
+    return _redirect_keeping_next(request, "account_change_password")
+
+
+def _limit_shared_password(view, *, key_kwarg: str):
+    """Wagtail's shared passwords (page and document-collection view restrictions) are
+    password checks too: failures are counted per address and per restriction like sign-ins
+    (ACCOUNT_RATE_LIMITS["view_restriction_password"]), and a right password clears them."""
+
+    def limited(request, *args, **kwargs):
+        key = f"view-restriction-{kwargs[key_kwarg]}"
+        action = "view_restriction_password"
+        if request.method == "POST" and not ratelimit.consume(request, action=action, key=key):
+            return too_many_requests(request)
+        response = view(request, *args, **kwargs)
+        if request.method == "POST" and response.status_code == 302:
+            ratelimit.clear(request, action=action, key=key)
+        return response
+
+    return limited
+
+
+def page_password(request, page_view_restriction_id: int, page_id: int):
+    from wagtail.views import authenticate_with_password
+
+    return authenticate_with_password(request, page_view_restriction_id, page_id)
+
+
+def document_password(request, restriction_id: int):
+    from wagtail.documents.views.serve import authenticate_with_password
+
+    return authenticate_with_password(request, restriction_id)
+
+
+page_password = _limit_shared_password(page_password, key_kwarg="page_view_restriction_id")
+document_password = _limit_shared_password(document_password, key_kwarg="restriction_id")

@@ -91,9 +91,9 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "core.middleware.UserLanguageMiddleware",
     "allauth.account.middleware.AccountMiddleware",
+    "django.contrib.messages.middleware.MessageMiddleware",
     "core.middleware.RequireMFAMiddleware",
     "core.middleware.AdminAccessMiddleware",
-    "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
     "django_structlog.middlewares.RequestMiddleware",
@@ -244,8 +244,12 @@ AUTH_PASSWORD_VALIDATORS = [
 LOGIN_URL = "account_login"
 LOGIN_REDIRECT_URL = "core:dashboard"
 LOGOUT_REDIRECT_URL = "/"
+# One door: allauth signs everyone in (config/urls.py redirects the other login screens).
 WAGTAILADMIN_LOGIN_URL = "account_login"
+WAGTAIL_FRONTEND_LOGIN_URL = "/cuenta/login/"
 WAGTAIL_PASSWORD_RESET_ENABLED = False
+# Passwords are changed at /cuenta/password/change/ (rate-limited), not in Wagtail's account.
+WAGTAIL_PASSWORD_MANAGEMENT_ENABLED = False
 WAGTAILUSERS_PASSWORD_ENABLED = True
 
 ACCOUNT_ADAPTER = "core.accounts.AccountAdapter"
@@ -263,6 +267,10 @@ ACCOUNT_RATE_LIMITS = {
     "login": "30/m/ip",
     "reset_password": "20/m/ip,5/m/key",
     "signup": "20/m/ip",
+    # Password checks of people already signed in, and Wagtail's shared page passwords.
+    "reauthenticate": "5/m/user,20/h/user",
+    "change_password": "5/m/user,20/h/user",
+    "view_restriction_password": "10/m/ip,20/h/key",
 }
 ACCOUNT_EMAIL_SUBJECT_PREFIX = "[Relevo] "
 MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
