@@ -6,6 +6,7 @@ at start-up with a message that says what to set (see `_refuse_insecure_producti
 `config.settings.test` only adjusts this module for the test suite.
 """
 
+import re
 from pathlib import Path
 
 import environ
@@ -456,6 +457,33 @@ COMPLIANCE_EXPIRING_WINDOW_DAYS = env.int("COMPLIANCE_EXPIRING_WINDOW_DAYS", def
 HEALTHCHECK_TIMEOUT_SECONDS = env.float("HEALTHCHECK_TIMEOUT_SECONDS", default=1.0)
 
 
+# Words and shapes of the keys that appear in this repository (docs/production.env.example,
+# demo, tests, bench): public, so never a deployment's secret. tests/core/test_settings.py
+# checks that every SECRET_KEY written in a tracked file is refused.
+_PLACEHOLDER_SECRET_KEY_MARKERS = (
+    "change-me",
+    "changeme",
+    "replace-me",
+    "example",
+    "insecure",
+    "do-not-use",
+    "test-only",
+    "local-stack",
+    "secret-key",
+)
+
+
+def secret_key_is_placeholder(key: str) -> bool:
+    lowered = key.lower()
+    return (
+        key == DEMO_SECRET_KEY
+        or len(key) < 50
+        or any(marker in lowered for marker in _PLACEHOLDER_SECRET_KEY_MARKERS)
+        or re.search(r"(.)\1{7,}", key) is not None  # "xxxxxxxx": padding, not randomness
+        or len(set(key)) < 20
+    )
+
+
 def _refuse_insecure_production() -> None:
     """With DEBUG off, stop at start-up on values that would make the deployment unsafe."""
     if DEBUG:
@@ -465,13 +493,10 @@ def _refuse_insecure_production() -> None:
         problems.append(
             "SECRET_KEY is not set: generate one with `python -c 'import secrets; print(secrets.token_urlsafe(64))'`."
         )
-    elif (
-        SECRET_KEY == DEMO_SECRET_KEY
-        or SECRET_KEY.startswith("django-insecure")
-        or len(SECRET_KEY) < 50
-    ):
+    elif secret_key_is_placeholder(SECRET_KEY):
         problems.append(
-            "SECRET_KEY is the demo key or shorter than 50 characters: set a long random value."
+            "SECRET_KEY is the demo key, a placeholder or a value published in the repository, "
+            "or shorter than 50 characters: set a long random value."
         )
     if not ALLOWED_HOSTS or "*" in ALLOWED_HOSTS:
         problems.append("ALLOWED_HOSTS must list the site's host names (not '*').")
