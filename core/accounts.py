@@ -17,12 +17,16 @@ from allauth.mfa.models import Authenticator
 from allauth.mfa.utils import is_mfa_enabled
 from allauth.socialaccount.adapter import DefaultSocialAccountAdapter
 from django.conf import settings
+from django.contrib.auth import get_user_model
 from django.core.cache import cache
 from django.db import transaction
+from django.db.models import F
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext as _
 
-from .roles import user_roles
+from .audit import audit_log
+from .roles import Role, has_role, user_roles
 
 # The kinds of authenticator that make a second factor (recovery codes only back them up).
 SECOND_FACTOR_TYPES = (Authenticator.Type.TOTP, Authenticator.Type.WEBAUTHN)
@@ -113,3 +117,62 @@ def connect_account_receivers() -> None:
     )
     post_save.connect(forget_second_factor_state, sender=Authenticator, dispatch_uid="core-mfa-s")
     post_delete.connect(forget_second_factor_state, sender=Authenticator, dispatch_uid="core-mfa-d")
+
+
+# --- Ending sessions and resetting a lost authenticator -------------------------------------
+
+
+class AccountSecurityError(Exception):
+    """A refused account-security action; the message is for the person who asked."""
+
+
+def _bump_session_epoch(user) -> None:
+    get_user_model().objects.filter(pk=user.pk).update(session_epoch=F("session_epoch") + 1)
+    if hasattr(user, "refresh_from_db"):  # request.user is a lazy object around the row
+        user.refresh_from_db(fields=["session_epoch"])
+
+
+@transaction.atomic
+def sessions_end_all(*, user, actor) -> None:
+    """End every session of `user` on every device, the caller's own included when the actor
+    is the person. Django checks each session's hash against the user row on every request,
+    and the hash includes the session epoch, so raising it ends them all at once."""
+    if actor.pk != user.pk and not has_role(actor, Role.ADMIN):
+        raise AccountSecurityError(_("Only an administrator can end another person's sessions."))
+    _bump_session_epoch(user)
+    audit_log(
+        instance=user,
+        action="relevo.sessions_ended",
+        user=actor,
+        data={"by_administrator": actor.pk != user.pk},
+    )
+
+
+@transaction.atomic
+def authenticators_reset(*, user, actor, reason: str) -> list[str]:
+    """An administrator removes the second factor (app, keys, recovery codes) of a person who
+    lost it, with a written reason, and ends that person's sessions. Audited. The person sets
+    up a new one at their next sign-in when their role requires it. Returns the removed
+    authenticator types."""
+    reason = (reason or "").strip()
+    if not has_role(actor, Role.ADMIN):
+        raise AccountSecurityError(_("Only an administrator can reset a second factor."))
+    if actor.pk == user.pk:
+        raise AccountSecurityError(
+            _("You cannot reset your own second factor: ask another administrator.")
+        )
+    if len(reason) < 10:
+        raise AccountSecurityError(_("Write the reason (at least 10 characters)."))
+    authenticators = Authenticator.objects.select_for_update().filter(user=user)
+    types = sorted({a.type for a in authenticators})
+    if not types:
+        raise AccountSecurityError(_("This person has no second factor to reset."))
+    authenticators.delete()
+    _bump_session_epoch(user)
+    audit_log(
+        instance=user,
+        action="relevo.authenticators_reset",
+        user=actor,
+        data={"reason": reason, "types": types},
+    )
+    return types
