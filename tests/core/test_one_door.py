@@ -223,3 +223,18 @@ def test_reauthentication_is_rate_limited(client, learner):
     response = client.post("/cuenta/reauthenticate/", {"password": PASSWORD})
     assert response.status_code == 429
     assert "Demasiados intentos" in response.content.decode()
+
+
+def test_document_collection_password_is_rate_limited(client):
+    from wagtail.models import Collection, CollectionViewRestriction
+
+    restriction = CollectionViewRestriction.objects.create(
+        collection=Collection.get_first_root_node(),
+        restriction_type=CollectionViewRestriction.PASSWORD,
+        password="clave-compartida",
+    )
+    url = f"/documentos/authenticate_with_password/{restriction.pk}/"
+    for _attempt in range(10):
+        assert client.post(url, {"password": "adivinanza", "return_url": "/"}).status_code == 200
+    response = client.post(url, {"password": "clave-compartida", "return_url": "/"})
+    assert response.status_code == 429
