@@ -112,7 +112,11 @@ def _redirect_keeping_next(request, url_name: str):
 def login_redirect(request, *args, **kwargs):
     """Wagtail's admin login, its front-end login for private pages and Django admin's login
     never check a password: allauth's sign-in does, with its rate limits and second factor.
-    Answers any method with a redirect (a POSTed password is never read)."""
+    Answers any method with a redirect (a POSTed password is never read). A person already
+    signed in is sent here only when that person lacks access (Django admin, a private page
+    for some groups): the 403 page, not a loop through the sign-in page."""
+    if request.user.is_authenticated:
+        return permission_denied(request)
     return _redirect_keeping_next(request, "account_login")
 
 

@@ -276,6 +276,9 @@ ACCOUNT_RATE_LIMITS = {
 ACCOUNT_EMAIL_SUBJECT_PREFIX = "[Relevo] "
 MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
 MFA_TOTP_ISSUER = "Relevo"
+# A "trusted browser" would skip the code without recording a second factor in the session,
+# and core.middleware requires that record: keep it off.
+MFA_TRUST_ENABLED = False
 # Roles that must have a second factor before using the site (core.middleware.RequireMFAMiddleware).
 MFA_REQUIRED_FOR_ROLES = env.list(
     "MFA_REQUIRED_FOR_ROLES", default=[] if DEBUG else ["Administrador", "Talento humano"]

@@ -238,3 +238,11 @@ def test_document_collection_password_is_rate_limited(client):
         assert client.post(url, {"password": "adivinanza", "return_url": "/"}).status_code == 200
     response = client.post(url, {"password": "clave-compartida", "return_url": "/"})
     assert response.status_code == 429
+
+
+def test_a_signed_in_person_without_access_gets_the_403_page_not_a_loop(client, learner):
+    client.force_login(learner)
+    response = client.get("/django-admin/", follow=True)
+    assert response.status_code == 403
+    assert len(response.redirect_chain) == 1
+    assert "Acceso denegado" in response.content.decode()
