@@ -58,7 +58,10 @@ lock: $(STAMP) ## re-pin requirements.lock from pyproject.toml
 	$(VENV)/bin/uv pip compile pyproject.toml --extra dev -o requirements.lock --python-version 3.11
 
 check-deploy: $(STAMP) ## Django's deployment checklist under the documented production environment
-	env $$(grep -v '^#' docs/production.env.example | xargs) $(PY) manage.py check --deploy --fail-level WARNING
+	@# The example's SECRET_KEY is a placeholder that production refuses: use a fresh one.
+	env $$(grep -v -e '^#' -e '^SECRET_KEY=' docs/production.env.example | xargs) \
+		SECRET_KEY=$$($(PY) -c 'import secrets; print(secrets.token_urlsafe(64))') \
+		$(PY) manage.py check --deploy --fail-level WARNING
 
 bench: $(STAMP) messages ## the benchmark on PostgreSQL + Redis (never part of `make test`); SCALE=0.1 for a quick run
 	$(PY) -m bench.run --scale $(SCALE) $(BENCH_ARGS)

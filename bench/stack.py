@@ -7,6 +7,7 @@ exercise the same commands as docs/deployment.md and deploy/systemd/.
 import contextlib
 import hashlib
 import os
+import secrets
 import signal
 import socket
 import subprocess
@@ -78,6 +79,15 @@ def ensure_signing_key(var_dir: Path) -> Path:
     return path
 
 
+def local_secret_key(var_dir: Path) -> str:
+    """A random key kept with the stack's data (production refuses any key in the repository)."""
+    path = var_dir / "secret-key"
+    if not path.exists():
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(secrets.token_urlsafe(64))
+    return path.read_text().strip()
+
+
 def production_environment(
     *, database_url: str, redis_url: str, broker_url: str, var_dir: Path, **extra: str
 ) -> dict[str, str]:
@@ -87,7 +97,7 @@ def production_environment(
         **base,
         "DJANGO_SETTINGS_MODULE": "config.settings.base",
         "DEBUG": "0",
-        "SECRET_KEY": "relevo-local-stack-only-secret-key-" + "s" * 40,
+        "SECRET_KEY": local_secret_key(var_dir),
         "ALLOWED_HOSTS": "127.0.0.1,localhost,testserver",
         # Plain HTTP on the loopback: no TLS proxy in front of it.
         "SECURE_SSL_REDIRECT": "0",

@@ -9,10 +9,12 @@ class CoreConfig(AppConfig):
 
     def ready(self) -> None:
         from . import audit, checks, demo, navigation, tasks  # noqa: F401  (receivers, checks, nav items, tasks by name)
+        from .accounts import connect_account_receivers
         from .hooks import demo_seeder_register
         from .outbox import outbox_receivers_connect
         from .roles import connect_role_receivers
 
         connect_role_receivers()
+        connect_account_receivers()
         outbox_receivers_connect()
         demo_seeder_register(self.label, demo.seed)

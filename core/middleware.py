@@ -1,10 +1,20 @@
+from urllib.parse import urlencode
+
 from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth import logout
 from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils import translation
 from django.utils.cache import patch_vary_headers
+from django.utils.translation import gettext as _
 
-from .roles import user_roles
+from .accounts import (
+    has_second_factor,
+    mfa_required_for,
+    safe_local_url,
+    session_passed_second_factor,
+)
 from .views import permission_denied
 
 
@@ -37,33 +47,42 @@ class UserLanguageMiddleware:
 
 
 class RequireMFAMiddleware:
-    """Users in the roles of settings.MFA_REQUIRED_FOR_ROLES must set up a second factor
-    before they can use anything but the account pages."""
+    """No one with a second factor is signed in until this session has passed it.
 
-    allowed_prefixes = ("/cuenta/", "/healthz", "/static/", "/media/", "/i18n/", "/verificar/")
+    - A person who has turned on an authenticator, or whose role requires one
+      (settings.MFA_REQUIRED_FOR_ROLES) and has it, but whose session did not pass it (a
+      session opened before the authenticator existed, or by any path other than allauth's
+      sign-in) is signed out and sent to `/cuenta/login/?next=...`, where allauth asks for the
+      code. Not even the account pages stay open: they could turn the second factor off.
+    - A person whose role requires a second factor and has none yet may use only the account
+      pages, to set it up.
+    """
+
+    setup_prefixes = ("/cuenta/", "/healthz", "/static/", "/media/", "/i18n/", "/verificar/")
 
     def __init__(self, get_response):
         self.get_response = get_response
 
     def __call__(self, request):
-        required = set(settings.MFA_REQUIRED_FOR_ROLES)
         user = getattr(request, "user", None)
-        if (
-            required
-            and user is not None
-            and user.is_authenticated
-            and not request.path.startswith(self.allowed_prefixes)
-            and user_roles(user) & required
-            and not _has_mfa(user)
-        ):
+        if user is None or not user.is_authenticated:
+            return self.get_response(request)
+        if has_second_factor(user):
+            if not session_passed_second_factor(request, user):
+                return _sign_out_to_second_factor(request)
+        elif mfa_required_for(user) and not request.path.startswith(self.setup_prefixes):
             return redirect(reverse("mfa_activate_totp") + "?next=" + request.get_full_path())
         return self.get_response(request)
 
 
-def _has_mfa(user) -> bool:
-    from allauth.mfa.models import Authenticator
-
-    return Authenticator.objects.filter(user=user, type=Authenticator.Type.TOTP).exists()
+def _sign_out_to_second_factor(request):
+    next_url = safe_local_url(request.get_full_path()) if request.method == "GET" else ""
+    logout(request)
+    messages.warning(request, _("Sign in again with your second factor to continue."))
+    login_url = reverse("account_login")
+    if next_url and next_url != login_url:
+        login_url += "?" + urlencode({"next": next_url})
+    return redirect(login_url)
 
 
 class AdminAccessMiddleware:

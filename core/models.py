@@ -2,6 +2,7 @@ from django.conf import settings
 from django.contrib.auth.models import AbstractUser, BaseUserManager
 from django.db import models
 from django.utils import timezone
+from django.utils.crypto import salted_hmac
 from django.utils.translation import gettext_lazy as _
 from wagtail.admin.panels import FieldPanel
 from wagtail.fields import RichTextField
@@ -45,6 +46,10 @@ class User(AbstractUser):
         blank=True,
         help_text=_("The language the site, e-mails and reminders use for this person."),
     )
+    # Raised to end every session of the person at once (core.accounts.sessions_end_all):
+    # it is part of the hash Django checks against each session on every request, so it
+    # works whatever the session engine (cached sessions included).
+    session_epoch = models.PositiveIntegerField(_("session epoch"), default=0, editable=False)
 
     USERNAME_FIELD = "email"
     REQUIRED_FIELDS = []
@@ -61,6 +66,17 @@ class User(AbstractUser):
 
     def get_full_name(self) -> str:
         return f"{self.first_name} {self.last_name}".strip()
+
+    def _get_session_auth_hash(self, secret=None):
+        if not self.session_epoch:
+            # Sessions opened before epochs existed stay valid.
+            return super()._get_session_auth_hash(secret=secret)
+        return salted_hmac(
+            "core.User.session_auth_hash",
+            f"{self.password}:{self.session_epoch}",
+            secret=secret,
+            algorithm="sha256",
+        ).hexdigest()
 
 
 class HomePage(Page):

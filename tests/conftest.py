@@ -19,6 +19,13 @@ def _reachable(url: str, default_port: int) -> bool:
         return False
 
 
+def pytest_configure(config):
+    # force_login leaves the records of a complete allauth sign-in (tests/core/signin.py).
+    from tests.core import signin
+
+    signin.install()
+
+
 def pytest_sessionstart(session):
     if os.environ.get("RELEVO_REQUIRE_SERVICES") != "1":
         return

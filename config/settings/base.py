@@ -6,6 +6,7 @@ at start-up with a message that says what to set (see `_refuse_insecure_producti
 `config.settings.test` only adjusts this module for the test suite.
 """
 
+import re
 from pathlib import Path
 
 import environ
@@ -93,9 +94,9 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "core.middleware.UserLanguageMiddleware",
     "allauth.account.middleware.AccountMiddleware",
+    "django.contrib.messages.middleware.MessageMiddleware",
     "core.middleware.RequireMFAMiddleware",
     "core.middleware.AdminAccessMiddleware",
-    "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
     "django_structlog.middlewares.RequestMiddleware",
@@ -246,8 +247,12 @@ AUTH_PASSWORD_VALIDATORS = [
 LOGIN_URL = "account_login"
 LOGIN_REDIRECT_URL = "core:dashboard"
 LOGOUT_REDIRECT_URL = "/"
+# One door: allauth signs everyone in (config/urls.py redirects the other login screens).
 WAGTAILADMIN_LOGIN_URL = "account_login"
+WAGTAIL_FRONTEND_LOGIN_URL = "/cuenta/login/"
 WAGTAIL_PASSWORD_RESET_ENABLED = False
+# Passwords are changed at /cuenta/password/change/ (rate-limited), not in Wagtail's account.
+WAGTAIL_PASSWORD_MANAGEMENT_ENABLED = False
 WAGTAILUSERS_PASSWORD_ENABLED = True
 
 ACCOUNT_ADAPTER = "core.accounts.AccountAdapter"
@@ -265,10 +270,17 @@ ACCOUNT_RATE_LIMITS = {
     "login": "30/m/ip",
     "reset_password": "20/m/ip,5/m/key",
     "signup": "20/m/ip",
+    # Password checks of people already signed in, and Wagtail's shared page passwords.
+    "reauthenticate": "5/m/user,20/h/user",
+    "change_password": "5/m/user,20/h/user",
+    "view_restriction_password": "10/m/ip,20/h/key",
 }
 ACCOUNT_EMAIL_SUBJECT_PREFIX = "[Relevo] "
 MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
 MFA_TOTP_ISSUER = "Relevo"
+# A "trusted browser" would skip the code without recording a second factor in the session,
+# and core.middleware requires that record: keep it off.
+MFA_TRUST_ENABLED = False
 # Roles that must have a second factor before using the site (core.middleware.RequireMFAMiddleware).
 MFA_REQUIRED_FOR_ROLES = env.list(
     "MFA_REQUIRED_FOR_ROLES", default=[] if DEBUG else ["Administrador", "Talento humano"]
@@ -480,6 +492,33 @@ HEALTHCHECK_TIMEOUT_SECONDS = env.float("HEALTHCHECK_TIMEOUT_SECONDS", default=1
 BENCHMARK_ENDPOINTS = env.bool("BENCHMARK_ENDPOINTS", default=False)
 
 
+# Words and shapes of the keys that appear in this repository (docs/production.env.example,
+# demo, tests, bench): public, so never a deployment's secret. tests/core/test_settings.py
+# checks that every SECRET_KEY written in a tracked file is refused.
+_PLACEHOLDER_SECRET_KEY_MARKERS = (
+    "change-me",
+    "changeme",
+    "replace-me",
+    "example",
+    "insecure",
+    "do-not-use",
+    "test-only",
+    "local-stack",
+    "secret-key",
+)
+
+
+def secret_key_is_placeholder(key: str) -> bool:
+    lowered = key.lower()
+    return (
+        key == DEMO_SECRET_KEY
+        or len(key) < 50
+        or any(marker in lowered for marker in _PLACEHOLDER_SECRET_KEY_MARKERS)
+        or re.search(r"(.)\1{7,}", key) is not None  # "xxxxxxxx": padding, not randomness
+        or len(set(key)) < 20
+    )
+
+
 def _refuse_insecure_production() -> None:
     """With DEBUG off, stop at start-up on values that would make the deployment unsafe."""
     if DEBUG:
@@ -489,13 +528,10 @@ def _refuse_insecure_production() -> None:
         problems.append(
             "SECRET_KEY is not set: generate one with `python -c 'import secrets; print(secrets.token_urlsafe(64))'`."
         )
-    elif (
-        SECRET_KEY == DEMO_SECRET_KEY
-        or SECRET_KEY.startswith("django-insecure")
-        or len(SECRET_KEY) < 50
-    ):
+    elif secret_key_is_placeholder(SECRET_KEY):
         problems.append(
-            "SECRET_KEY is the demo key or shorter than 50 characters: set a long random value."
+            "SECRET_KEY is the demo key, a placeholder or a value published in the repository, "
+            "or shorter than 50 characters: set a long random value."
         )
     if not ALLOWED_HOSTS or "*" in ALLOWED_HOSTS:
         problems.append("ALLOWED_HOSTS must list the site's host names (not '*').")

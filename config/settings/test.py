@@ -5,8 +5,10 @@ runs on SQLite (default) and on PostgreSQL with Redis (`.ci/run`).
 """
 
 import os
+import secrets
 
-os.environ.setdefault("SECRET_KEY", "test-only-secret-key-" + "x" * 40)
+# A fresh key per test run: every key written in the repository is refused with DEBUG off.
+os.environ.setdefault("SECRET_KEY", secrets.token_urlsafe(64))
 os.environ.setdefault("ALLOWED_HOSTS", "testserver,localhost,127.0.0.1")
 os.environ.setdefault("SECURE_SSL_REDIRECT", "0")
 os.environ.setdefault("SESSION_COOKIE_SECURE", "0")
