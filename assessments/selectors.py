@@ -4,9 +4,65 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from django.db.models import Prefetch, QuerySet
+from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet
 
+from courses.selectors import owned_courses
+
+from . import rules
 from .models import Attempt, AttemptAnswer, GradingMethod, Question, QuestionCategory, Quiz
+
+# --- Who sees what (the querysets behind assessments.rules) --------------------------------
+
+
+def _owns_course(user, field: str) -> Q:
+    """`field` (a course foreign key) points to a course the user owns: an EXISTS subquery,
+    so listings need no DISTINCT."""
+    from courses.models import CoursePage
+
+    owned = CoursePage.owners.through.objects.filter(coursepage_id=OuterRef(field), user_id=user.pk)
+    return Q(Exists(owned))
+
+
+def categories_visible_to(user) -> QuerySet[QuestionCategory]:
+    """Shared categories and those of the user's courses (administrators: all)."""
+    categories = QuestionCategory.objects.select_related("course")
+    if rules.is_admin(user):
+        return categories
+    if not rules.is_trainer(user):
+        return categories.none()
+    return categories.filter(Q(course__isnull=True) | _owns_course(user, "course_id"))
+
+
+def categories_editable_by(user) -> QuerySet[QuestionCategory]:
+    categories = QuestionCategory.objects.select_related("course")
+    if rules.is_admin(user):
+        return categories
+    if not rules.is_trainer(user):
+        return categories.none()
+    return categories.filter(_owns_course(user, "course_id"))
+
+
+def questions_visible_to(user) -> QuerySet[Question]:
+    return Question.objects.filter(category__in=categories_visible_to(user).values("pk"))
+
+
+def questions_editable_by(user) -> QuerySet[Question]:
+    return Question.objects.filter(category__in=categories_editable_by(user).values("pk"))
+
+
+def quizzes_managed_by(user) -> QuerySet[Quiz]:
+    """The quizzes of the user's courses and their own drafts outside any course."""
+    quizzes = Quiz.objects.select_related("course")
+    if rules.is_admin(user):
+        return quizzes
+    if not rules.is_trainer(user):
+        return quizzes.none()
+    return quizzes.filter(_owns_course(user, "course_id") | Q(course__isnull=True, created_by=user))
+
+
+def courses_for_quizzes(user):
+    """The courses a user may put quizzes and question categories in."""
+    return owned_courses(user)
 
 
 def category_tree() -> dict[int, QuestionCategory]:

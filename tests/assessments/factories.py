@@ -121,3 +121,15 @@ def _home_page():
         is_default_site=True, defaults={"root_page": home, "hostname": "localhost"}
     )
     return home
+
+
+def enrolled_quiz(learners, n=3, **quiz_kwargs):
+    """A quiz in a course the learners are enrolled in: only such quizzes (or a trainer's
+    own draft, as a preview) can be taken from the site."""
+    from courses.services import enrolment_create
+
+    course = make_course(title=quiz_kwargs.pop("course_title", "Seguridad de la información"))
+    quiz = quiz_with_questions(n, course=course, **quiz_kwargs)
+    for learner in learners if isinstance(learners, list | tuple) else [learners]:
+        enrolment_create(learner=learner, course=course)
+    return quiz
