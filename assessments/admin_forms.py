@@ -71,7 +71,14 @@ class QuizAdminForm(WagtailAdminModelForm):
                 item = getattr(form, "cleaned_data", {}).get(field)
                 if item is None or form.cleaned_data.get("DELETE"):
                     continue
-                if not user.has_perm("assessments.view_bank_item", item):
+                reach = (
+                    selectors.category_descendant_ids([item.pk])
+                    if name == "random_slots" and form.cleaned_data.get("include_subcategories")
+                    else None
+                )
+                if not user.has_perm("assessments.view_bank_item", item) or (
+                    reach and selectors.categories_hidden_from(user, reach)
+                ):
                     form.add_error(
                         field, _("This question bank belongs to a course you do not own.")
                     )

@@ -101,7 +101,9 @@ def question_export(request):
         return redirect("assessments_admin:import")
     category = get_object_or_404(QuestionCategory, pk=form.cleaned_data["category"].pk)
     text = category_to_gift(
-        category_id=category.pk, include_subcategories=form.cleaned_data["include_subcategories"]
+        category_id=category.pk,
+        include_subcategories=form.cleaned_data["include_subcategories"],
+        user=request.user,
     )
     response = HttpResponse(text, content_type="text/plain; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="preguntas-{category.pk}.gift.txt"'

@@ -60,6 +60,13 @@ def quizzes_managed_by(user) -> QuerySet[Quiz]:
     return quizzes.filter(_owns_course(user, "course_id") | Q(course__isnull=True, created_by=user))
 
 
+def categories_hidden_from(user, category_ids: Iterable[int]) -> set[int]:
+    """Which of these categories the user may not see (a draw with subcategories of a shared
+    category can reach other courses' banks)."""
+    ids = set(category_ids)
+    return ids - set(categories_visible_to(user).filter(pk__in=ids).values_list("pk", flat=True))
+
+
 def courses_for_quizzes(user):
     """The courses a user may put quizzes and question categories in."""
     return owned_courses(user)
@@ -89,8 +96,14 @@ def category_descendant_ids(category_ids: Iterable[int]) -> set[int]:
     return result
 
 
-def questions_for_export(*, category_id: int, include_subcategories: bool = True) -> list[Question]:
+def questions_for_export(
+    *, category_id: int, include_subcategories: bool = True, user=None
+) -> list[Question]:
+    """The questions of a category (and its subcategories); with `user`, only those of the
+    categories they may see: a shared category may hold subcategories of other courses."""
     ids = category_descendant_ids([category_id]) if include_subcategories else {category_id}
+    if user is not None:
+        ids = set(categories_visible_to(user).filter(pk__in=ids).values_list("pk", flat=True))
     tree = category_tree()
     questions = list(Question.objects.filter(category_id__in=ids).order_by("category_id", "pk"))
     for question in questions:

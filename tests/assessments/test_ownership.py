@@ -328,3 +328,36 @@ def test_migration_assigns_unambiguous_courses_and_leaves_the_rest_shared(make_u
     assert QuestionCategory.objects.get(pk=only_a.pk).course == course_a
     assert QuestionCategory.objects.get(pk=both.pk).course is None
     assert QuestionCategory.objects.get(pk=unused.pk).course is None
+
+
+class TestSharedParents:
+    """A shared category may hold subcategories of courses: reaching it must not reach them."""
+
+    @pytest.fixture
+    def nested(self, bank):
+        bank["category"].parent = bank["shared"]
+        bank["category"].save()
+        return bank
+
+    def test_export_of_a_shared_parent_leaves_out_other_courses(self, client, nested):
+        client.force_login(nested["stranger"])
+        response = client.get(
+            reverse("assessments_admin:export"),
+            {"category": nested["shared"].pk, "include_subcategories": "on"},
+        )
+        text = response.content.decode()
+        assert "Pregunta compartida" in text and "Pregunta secreta X" not in text
+        client.force_login(nested["owner"])
+        text = client.get(
+            reverse("assessments_admin:export"),
+            {"category": nested["shared"].pk, "include_subcategories": "on"},
+        ).content.decode()
+        assert "Pregunta secreta X" in text
+
+    def test_a_draw_with_subcategories_of_other_courses_is_refused(self, client, nested):
+        client.force_login(nested["stranger"])
+        post = quiz_post(random_slots=[nested["shared"].pk])
+        assert client.post(url("quiz", "add"), post).status_code == 200
+        assert not Quiz.objects.filter(title="Nueva").exists()
+        post.pop("random_slots-0-include_subcategories")
+        assert client.post(url("quiz", "add"), post).status_code == 302
