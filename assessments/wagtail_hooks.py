@@ -10,6 +10,7 @@ from wagtail.admin.filters import PopularTagsFilter, WagtailFilterSet
 from wagtail.admin.menu import MenuItem
 from wagtail.admin.panels import ObjectList
 from wagtail.snippets.models import register_snippet
+from wagtail.snippets.views.chooser import ChooseResultsView, ChooseView, SnippetChooserViewSet
 from wagtail.snippets.views.snippets import (
     CopyView,
     DeleteView,
@@ -95,6 +96,27 @@ class GuardedViewSetMixin:
         return guarded(InspectView, self.view_permission)
 
 
+def visible_chooser(selector):
+    """A snippet chooser (the quiz form's question and category pickers) listing only what
+    `selector(user)` returns."""
+
+    class Visible:
+        def get_object_list(self):
+            return selector(self.request.user)
+
+    class Choose(Visible, ChooseView):
+        pass
+
+    class Results(Visible, ChooseResultsView):
+        pass
+
+    class Chooser(SnippetChooserViewSet):
+        choose_view_class = Choose
+        choose_results_view_class = Results
+
+    return Chooser
+
+
 class QuestionCategoryViewSet(GuardedViewSetMixin, SnippetViewSet):
     model = QuestionCategory
     icon = "folder-open-1"
@@ -104,6 +126,7 @@ class QuestionCategoryViewSet(GuardedViewSetMixin, SnippetViewSet):
     view_permission = "assessments.view_bank_item"
     edit_permission = "assessments.edit_bank_item"
     edit_handler = ObjectList(QuestionCategory.panels, base_form_class=QuestionCategoryAdminForm)
+    chooser_viewset_class = visible_chooser(selectors.categories_visible_to)
 
     def get_queryset(self, request):
         return selectors.categories_visible_to(request.user)
@@ -151,6 +174,7 @@ class QuestionViewSet(GuardedViewSetMixin, SnippetViewSet):
     view_permission = "assessments.view_bank_item"
     edit_permission = "assessments.edit_bank_item"
     edit_handler = ObjectList(Question.panels, base_form_class=QuestionAdminForm)
+    chooser_viewset_class = visible_chooser(selectors.questions_visible_to)
 
     def get_queryset(self, request):
         return selectors.questions_visible_to(request.user).select_related("category")

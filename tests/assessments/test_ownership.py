@@ -131,6 +131,20 @@ class TestQuestionBank:
         html = client.get(url("question", "list")).content.decode()
         assert "Pregunta compartida" in html and "Pregunta secreta X" in html
 
+    @pytest.mark.parametrize("view", ["choose", "choose_results"])
+    def test_the_quiz_forms_pickers_list_only_usable_questions_and_categories(
+        self, client, bank, view
+    ):
+        client.force_login(bank["stranger"])
+        questions = client.get(
+            reverse(f"wagtailsnippetchoosers_assessments_question:{view}")
+        ).content.decode()
+        assert "Pregunta compartida" in questions and "Pregunta secreta X" not in questions
+        categories = client.get(
+            reverse(f"wagtailsnippetchoosers_assessments_questioncategory:{view}")
+        ).content.decode()
+        assert "Compartida" in categories and "Banco X" not in categories
+
     @pytest.mark.parametrize("action", ["edit", "delete", "copy", "history", "inspect", "usage"])
     def test_stranger_cannot_open_another_courses_question(self, client, bank, action):
         client.force_login(bank["stranger"])
