@@ -13,7 +13,7 @@ from wagtail.admin.views.generic.base import WagtailAdminTemplateMixin
 
 from . import formats, services
 from .exports import category_to_gift
-from .forms import ExportForm, ImportConfirmForm, ImportUploadForm
+from .forms import ExportForm, ImportConfirmCourseForm, ImportUploadCourseForm
 from .models import QuestionCategory, QuestionType
 
 
@@ -27,14 +27,17 @@ class QuestionImportView(WagtailAdminTemplateMixin, View):
 
     def get(self, request):
         return self.render_to_response(
-            self.get_context_data(upload_form=ImportUploadForm(), export_form=ExportForm())
+            self.get_context_data(
+                upload_form=ImportUploadCourseForm(user=request.user),
+                export_form=ExportForm(user=request.user),
+            )
         )
 
     def post(self, request):
         if "confirm" in request.POST:
             return self._confirm(request)
-        form = ImportUploadForm(request.POST, request.FILES)
-        context = {"upload_form": form, "export_form": ExportForm()}
+        form = ImportUploadCourseForm(request.POST, request.FILES, user=request.user)
+        context = {"upload_form": form, "export_form": ExportForm(user=request.user)}
         if form.is_valid():
             text = form.cleaned_data["text"]
             result = formats.parse(text, fmt=form.cleaned_data["format"])
@@ -52,8 +55,14 @@ class QuestionImportView(WagtailAdminTemplateMixin, View):
                     for q in result.questions
                 ],
                 counts=[(labels[t], n) for t, n in result.counts().items()],
-                confirm_form=ImportConfirmForm(
-                    initial={"text": text, "format": form.cleaned_data["format"], "category": base}
+                confirm_form=ImportConfirmCourseForm(
+                    user=request.user,
+                    initial={
+                        "text": text,
+                        "format": form.cleaned_data["format"],
+                        "category": base,
+                        "course": getattr(form.cleaned_data["course"], "pk", ""),
+                    },
                 )
                 if result.ok and result.questions
                 else None,
@@ -61,7 +70,7 @@ class QuestionImportView(WagtailAdminTemplateMixin, View):
         return self.render_to_response(self.get_context_data(**context))
 
     def _confirm(self, request):
-        form = ImportConfirmForm(request.POST)
+        form = ImportConfirmCourseForm(request.POST, user=request.user)
         if not form.is_valid():
             messages.error(request, _("The import could not be confirmed: upload the file again."))
             return redirect("assessments_admin:import")
@@ -70,6 +79,7 @@ class QuestionImportView(WagtailAdminTemplateMixin, View):
                 text=form.cleaned_data["text"],
                 fmt=form.cleaned_data["format"],
                 category_path=form.cleaned_data["category"],
+                course=form.cleaned_data["course"],
                 user=request.user,
             )
         except services.ImportFailed as exc:
@@ -85,13 +95,15 @@ class QuestionImportView(WagtailAdminTemplateMixin, View):
 
 @permission_required("assessments.view_question", raise_exception=True)
 def question_export(request):
-    form = ExportForm(request.GET)
+    form = ExportForm(request.GET, user=request.user)
     if not form.is_valid():
         messages.error(request, _("Choose a category to export."))
         return redirect("assessments_admin:import")
     category = get_object_or_404(QuestionCategory, pk=form.cleaned_data["category"].pk)
     text = category_to_gift(
-        category_id=category.pk, include_subcategories=form.cleaned_data["include_subcategories"]
+        category_id=category.pk,
+        include_subcategories=form.cleaned_data["include_subcategories"],
+        user=request.user,
     )
     response = HttpResponse(text, content_type="text/plain; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="preguntas-{category.pk}.gift.txt"'

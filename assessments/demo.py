@@ -11,6 +11,7 @@ from courses import api as courses_api
 
 from . import grading, services
 from .models import Attempt, QuestionCategory, Quiz, QuizRandomSlot
+from .selectors import category_descendant_ids
 
 HERE = Path(__file__).resolve().parent
 DEMO_ROOT = "Demo"
@@ -115,6 +116,11 @@ def seed(stdout) -> None:
     for words, name, _files, title in BANKS:
         category = _bank_category(name)
         course = _find_course(words)
+        if course is not None:
+            # Each bank belongs to its course: its trainers own the questions and answers.
+            QuestionCategory.objects.filter(
+                pk__in=category_descendant_ids([category.pk]), course__isnull=True
+            ).update(course=course)
         quizzes.append(_quiz(title, category, course, trainer))
     stdout.write(f"Assessments: {len(quizzes)} demo quizzes, banks under '{DEMO_ROOT}/'")
 

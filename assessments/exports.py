@@ -6,9 +6,9 @@ from . import formats
 from .selectors import questions_for_export
 
 
-def category_to_gift(*, category_id: int, include_subcategories: bool = True) -> str:
+def category_to_gift(*, category_id: int, include_subcategories: bool = True, user=None) -> str:
     questions = questions_for_export(
-        category_id=category_id, include_subcategories=include_subcategories
+        category_id=category_id, include_subcategories=include_subcategories, user=user
     )
     return formats.write_gift(
         [

@@ -258,8 +258,8 @@ def clean_response(qtype: str, data: dict, raw) -> dict | None:
         return {"value": value}
     if qtype in (SHORT, NUMERIC):
         text = raw.get("text")
-        if not isinstance(text, str) or len(text) > MAX_TEXT_RESPONSE:
-            raise InvalidResponse("text too long or missing")
+        if not isinstance(text, str) or len(text) > MAX_TEXT_RESPONSE or "\x00" in text:
+            raise InvalidResponse("text too long, missing or with a NUL character")
         text = text.strip()
         return {"text": text} if text else None
     if qtype == MATCHING:

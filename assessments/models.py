@@ -53,8 +53,25 @@ class QuestionCategory(models.Model):
         related_name="children",
     )
     description = models.TextField(_("description"), blank=True)
+    course = models.ForeignKey(
+        "courses.CoursePage",
+        verbose_name=_("course"),
+        null=True,
+        blank=True,
+        # A deleted course leaves its categories to the administrators (shared).
+        on_delete=models.SET_NULL,
+        related_name="question_categories",
+        help_text=_(
+            "The course whose trainers own these questions. Empty: a shared category, which "
+            "every trainer may read and use and only administrators edit."
+        ),
+    )
 
-    panels = [FieldPanel("name"), FieldPanel("parent"), FieldPanel("description")]
+    panels = [
+        FieldPanel("name"),
+        FieldRowPanel([FieldPanel("parent"), FieldPanel("course")]),
+        FieldPanel("description"),
+    ]
 
     class Meta:
         verbose_name = _("question category")
@@ -394,7 +411,8 @@ class Attempt(models.Model):
     deadline = models.DateTimeField(null=True, blank=True)
     submitted_at = models.DateTimeField(null=True, blank=True)
     submitted_by_timeout = models.BooleanField(default=False)
-    # [{"slot": 0, "version": 12, "points": "1.00", "order": ["c2", "c0", "c1"]}, ...]
+    # [{"slot": 0, "version": 12, "points": "1.00", "order": ["c2", "c0", "c1"],
+    #   "tokens": ["x7Qa-2Lm", ...]}, ...]  (see assessments/layout.py)
     layout = models.JSONField(default=list)
     points = models.DecimalField(max_digits=8, decimal_places=3, null=True, blank=True)
     max_points = models.DecimalField(max_digits=8, decimal_places=3, default=Decimal("0"))

@@ -8,16 +8,19 @@ only added by `review_questions`, after submission and as the review policy allo
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from decimal import Decimal
 
 from . import grading
+from .layout import tokens_by_key
 from .text import render_inline, render_text
 
 
 @dataclass
 class Option:
-    value: str
+    value: str  # what the form sends: the attempt's opaque token (or "true"/"false")
     html: str
     selected: bool = False
+    key: str = ""  # the internal key (choice id, matching option index): never rendered
     # Review only:
     correct: bool | None = None
     feedback: str = ""
@@ -27,7 +30,8 @@ class Option:
 class MatchRow:
     pair_id: str
     html: str
-    selected: str = ""
+    selected: str = ""  # the token of the chosen option
+    selected_key: str = ""
     correct_html: str = ""
     is_correct: bool | None = None
 
@@ -49,6 +53,11 @@ class QuestionView:
     feedback: list[str] = field(default_factory=list)
     general_feedback_html: str = ""
     correct_answer: str = ""
+
+    @property
+    def points_count(self) -> int:
+        """For ngettext ("1 punto", "2 puntos", "1,5 puntos"): plural rules take integers."""
+        return 1 if Decimal(self.points) == 1 else 2
 
     @property
     def field_name(self) -> str:
@@ -75,13 +84,18 @@ def _base(answer, entry: dict) -> QuestionView:
         answered=bool(answer.response),
     )
     fmt = version.stem_format
+    tokens = tokens_by_key(entry)
     if version.qtype in grading.CHOICE_TYPES:
         by_id = {c["id"]: c for c in version.data["choices"]}
         chosen = set(response.get("choices", []))
-        order = entry.get("order") or list(by_id)
         view.options = [
-            Option(value=cid, html=render_inline(by_id[cid]["text"], fmt), selected=cid in chosen)
-            for cid in order
+            Option(
+                value=tokens.get(cid, cid),
+                key=cid,
+                html=render_inline(by_id[cid]["text"], fmt),
+                selected=cid in chosen,
+            )
+            for cid in entry.get("order") or list(by_id)
             if cid in by_id
         ]
     elif version.qtype == grading.TRUEFALSE:
@@ -95,11 +109,17 @@ def _base(answer, entry: dict) -> QuestionView:
     elif version.qtype == grading.MATCHING:
         rights = grading.matching_rights(version.data)
         order = entry.get("order") or [str(i) for i in range(len(rights))]
-        view.options = [Option(value=i, html=render_inline(rights[int(i)], fmt)) for i in order]
+        view.options = [
+            Option(value=tokens.get(i, i), key=i, html=render_inline(rights[int(i)], fmt))
+            for i in order
+        ]
         given = response.get("pairs", {})
         view.rows = [
             MatchRow(
-                pair_id=p["id"], html=render_inline(p["left"], fmt), selected=given.get(p["id"], "")
+                pair_id=p["id"],
+                html=render_inline(p["left"], fmt),
+                selected=tokens.get(given[p["id"]], "") if given.get(p["id"]) else "",
+                selected_key=given.get(p["id"], ""),
             )
             for p in version.data["pairs"]
         ]
@@ -131,7 +151,7 @@ def review_questions(
             for option in view.options:
                 option.selected = False
             for row in view.rows:
-                row.selected = ""
+                row.selected = row.selected_key = ""
             view.text = ""
         views.append(view)
     return views
@@ -144,7 +164,7 @@ def _mark_correct(view: QuestionView, version) -> None:
         fractions = {c["id"]: float(c["fraction"]) for c in data["choices"]}
         best = max(fractions.values())
         for option in view.options:
-            fraction = fractions[option.value]
+            fraction = fractions[option.key]
             option.correct = fraction > 0 if version.qtype == grading.MULTIPLE else fraction == best
     elif version.qtype == grading.TRUEFALSE:
         for option in view.options:
@@ -157,5 +177,5 @@ def _mark_correct(view: QuestionView, version) -> None:
         for row in view.rows:
             row.correct_html = render_inline(by_pair[row.pair_id], fmt)
             row.is_correct = (
-                bool(row.selected) and rights[int(row.selected)] == by_pair[row.pair_id]
+                bool(row.selected_key) and rights[int(row.selected_key)] == by_pair[row.pair_id]
             )

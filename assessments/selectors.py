@@ -4,11 +4,69 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from django.db.models import Prefetch, QuerySet
+from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet
 
 from courses import api as courses_api
 
+from . import rules
 from .models import Attempt, AttemptAnswer, GradingMethod, Question, QuestionCategory, Quiz
+
+# --- Who sees what (the querysets behind assessments.rules) --------------------------------
+
+
+def _owns_course(user, field: str) -> Q:
+    """`field` (a course foreign key) points to a course the user owns: an EXISTS subquery,
+    so listings need no DISTINCT."""
+    return Q(Exists(courses_api.course_ownerships(user_id=user.pk, course_id=OuterRef(field))))
+
+
+def categories_visible_to(user) -> QuerySet[QuestionCategory]:
+    """Shared categories and those of the user's courses (administrators: all)."""
+    categories = QuestionCategory.objects.select_related("course")
+    if rules.is_admin(user):
+        return categories
+    if not rules.is_trainer(user):
+        return categories.none()
+    return categories.filter(Q(course__isnull=True) | _owns_course(user, "course_id"))
+
+
+def categories_editable_by(user) -> QuerySet[QuestionCategory]:
+    categories = QuestionCategory.objects.select_related("course")
+    if rules.is_admin(user):
+        return categories
+    if not rules.is_trainer(user):
+        return categories.none()
+    return categories.filter(_owns_course(user, "course_id"))
+
+
+def questions_visible_to(user) -> QuerySet[Question]:
+    return Question.objects.filter(category__in=categories_visible_to(user).values("pk"))
+
+
+def questions_editable_by(user) -> QuerySet[Question]:
+    return Question.objects.filter(category__in=categories_editable_by(user).values("pk"))
+
+
+def quizzes_managed_by(user) -> QuerySet[Quiz]:
+    """The quizzes of the user's courses and their own drafts outside any course."""
+    quizzes = Quiz.objects.select_related("course")
+    if rules.is_admin(user):
+        return quizzes
+    if not rules.is_trainer(user):
+        return quizzes.none()
+    return quizzes.filter(_owns_course(user, "course_id") | Q(course__isnull=True, created_by=user))
+
+
+def categories_hidden_from(user, category_ids: Iterable[int]) -> set[int]:
+    """Which of these categories the user may not see (a draw with subcategories of a shared
+    category can reach other courses' banks)."""
+    ids = set(category_ids)
+    return ids - set(categories_visible_to(user).filter(pk__in=ids).values_list("pk", flat=True))
+
+
+def courses_for_quizzes(user):
+    """The courses a user may put quizzes and question categories in."""
+    return courses_api.owned_courses(user=user)
 
 
 def category_tree() -> dict[int, QuestionCategory]:
@@ -35,8 +93,14 @@ def category_descendant_ids(category_ids: Iterable[int]) -> set[int]:
     return result
 
 
-def questions_for_export(*, category_id: int, include_subcategories: bool = True) -> list[Question]:
+def questions_for_export(
+    *, category_id: int, include_subcategories: bool = True, user=None
+) -> list[Question]:
+    """The questions of a category (and its subcategories); with `user`, only those of the
+    categories they may see: a shared category may hold subcategories of other courses."""
     ids = category_descendant_ids([category_id]) if include_subcategories else {category_id}
+    if user is not None:
+        ids = set(categories_visible_to(user).filter(pk__in=ids).values_list("pk", flat=True))
     tree = category_tree()
     questions = list(Question.objects.filter(category_id__in=ids).order_by("category_id", "pk"))
     for question in questions:

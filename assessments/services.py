@@ -22,6 +22,7 @@ from core.api import audit_log
 from courses.api import bump_learner_version
 
 from . import enrolments, formats, grading
+from .layout import layout_entry
 from .models import (
     Attempt,
     AttemptAnswer,
@@ -70,8 +71,9 @@ class ImportFailed(AssessmentError):
 # --- Question bank --------------------------------------------------------------------------
 
 
-def category_get_or_create_path(*, path: str) -> QuestionCategory:
-    """ "A/B/C" -> the category C under B under A, created as needed."""
+def category_get_or_create_path(*, path: str, course=None) -> QuestionCategory:
+    """ "A/B/C" -> the category C under B under A, created as needed; the categories it
+    creates belong to `course` (None: shared)."""
     names = [n.strip() for n in path.split("/") if n.strip()]
     if not names:
         raise AssessmentError(_("The category path is empty."))
@@ -79,7 +81,7 @@ def category_get_or_create_path(*, path: str) -> QuestionCategory:
     with transaction.atomic():
         for name in names:
             parent, _created = QuestionCategory.objects.get_or_create(
-                name=name[:120], parent=parent
+                name=name[:120], parent=parent, defaults={"course": course}
             )
     return parent
 
@@ -188,12 +190,22 @@ class ImportReport:
         return sum(self.counts.values())
 
 
-def questions_import(*, text: str, fmt: str, category_path: str = "", user=None) -> ImportReport:
+def questions_import(
+    *, text: str, fmt: str, category_path: str = "", user=None, course=None
+) -> ImportReport:
     """Import a GIFT or Aiken file: all of it or nothing.
 
-    Categories in the file (`$CATEGORY:`) are created under `category_path`. Any error (with
-    its line number) raises ImportFailed before anything is written.
+    Categories in the file (`$CATEGORY:`) are created under `category_path`, belonging to
+    `course` (None: shared). With a `user`, every category that receives questions must be
+    one they may edit (assessments.rules). Any error (with its line number) raises
+    ImportFailed before anything is written.
     """
+    if "\x00" in text or "\x00" in category_path:
+        # PostgreSQL cannot store NUL in text: refuse the file before anything else.
+        line = text[: text.find("\x00")].count("\n") + 1 if "\x00" in text else 1
+        raise ImportFailed(
+            [formats.ParseError(line, _("the file contains a NUL character, which is not text"))]
+        )
     result = formats.parse(text, fmt=fmt)
     errors = list(result.errors)
     base = formats.clean_category_path(category_path)
@@ -215,7 +227,22 @@ def questions_import(*, text: str, fmt: str, category_path: str = "", user=None)
         for parsed in result.questions:
             path = "/".join(p for p in (base, parsed.category) if p)
             if path not in categories:
-                categories[path] = category_get_or_create_path(path=path)
+                categories[path] = category_get_or_create_path(path=path, course=course)
+                if user is not None and not user.has_perm(
+                    "assessments.edit_bank_item", categories[path]
+                ):
+                    raise ImportFailed(
+                        [
+                            formats.ParseError(
+                                parsed.line,
+                                _(
+                                    "you cannot add questions to the category “%(category)s”: "
+                                    "it belongs to another course or is shared"
+                                )
+                                % {"category": path},
+                            )
+                        ]
+                    )
             question = question_create(
                 category=categories[path],
                 title=parsed.title,
@@ -319,22 +346,6 @@ def _draw_versions(quiz: Quiz, rng: random.Random) -> list[QuestionVersion]:
     return versions
 
 
-def _layout_entry(index: int, version: QuestionVersion, shuffle: bool, rng: random.Random) -> dict:
-    entry = {"slot": index, "version": version.pk, "points": str(version.points)}
-    if version.qtype in grading.CHOICE_TYPES:
-        order = [c["id"] for c in version.data["choices"]]
-        if shuffle:
-            rng.shuffle(order)
-        entry["order"] = order
-    elif version.qtype == grading.MATCHING:
-        order = [str(i) for i in range(len(grading.matching_rights(version.data)))]
-        rng.shuffle(
-            order
-        )  # the right-hand options are always shuffled, or the answer is their order
-        entry["order"] = order
-    return entry
-
-
 def attempt_start(
     *, quiz_id: int, user, now: datetime | None = None, seed: int | None = None
 ) -> Attempt:
@@ -355,7 +366,9 @@ def attempt_start(
     versions = _draw_versions(quiz, rng)
     if quiz.shuffle_questions:
         rng.shuffle(versions)
-    layout = [_layout_entry(i, v, quiz.shuffle_choices, rng) for i, v in enumerate(versions)]
+    layout = [
+        layout_entry(i, v, shuffle=quiz.shuffle_choices, rng=rng) for i, v in enumerate(versions)
+    ]
     deadline = None
     if quiz.time_limit_minutes:
         deadline = now + timedelta(minutes=quiz.time_limit_minutes)

@@ -24,7 +24,8 @@ def render_text(text: str, text_format: str) -> SafeString:
     elif text_format == "html":
         html = text
     else:
-        return linebreaks(escape(text))
+        # linebreaks() returns a plain str: unmarked, the template would escape its <p> again.
+        return mark_safe(linebreaks(escape(text)))
     return mark_safe(
         nh3.clean(
             html, tags=ALLOWED_TAGS, attributes=ALLOWED_ATTRIBUTES, link_rel="noopener noreferrer"

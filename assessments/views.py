@@ -7,12 +7,12 @@ from collections.abc import Iterator
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.db.models import Q
 from django.http import Http404, HttpResponseRedirect, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from core.api import Role, csv_response, has_role
@@ -23,6 +23,9 @@ from .item_statistics import quiz_item_statistics
 from .models import Attempt, Quiz
 
 MANAGE_PERMISSION = "assessments.manage_quiz"
+DRAFT_QUIZ_MESSAGE = gettext_lazy(
+    "This quiz is not part of any course yet: only its author can preview it."
+)
 
 
 def _error_page(
@@ -61,6 +64,8 @@ def my_quizzes(request):
 @require_GET
 def quiz_detail(request, quiz_id: int):
     quiz = get_object_or_404(Quiz.objects.select_related("course"), pk=quiz_id)
+    if not request.user.has_perm("assessments.start_quiz", quiz):
+        raise PermissionDenied(DRAFT_QUIZ_MESSAGE)
     attempts = list(selectors.learner_attempts(quiz=quiz, user=request.user))
     open_attempt = next((a for a in attempts if a.is_open), None)
     scores = [a.score for a in attempts if not a.is_open]
@@ -82,7 +87,13 @@ def quiz_detail(request, quiz_id: int):
 @login_required
 @require_POST
 def attempt_start(request, quiz_id: int):
-    quiz = get_object_or_404(Quiz, pk=quiz_id)
+    quiz = get_object_or_404(Quiz.objects.select_related("course"), pk=quiz_id)
+    if not request.user.has_perm("assessments.start_quiz", quiz):
+        return _error_page(
+            request,
+            services.QuizUnavailable(DRAFT_QUIZ_MESSAGE),
+            back_url=reverse("assessments:mine"),
+        )
     try:
         attempt = services.attempt_start(quiz_id=quiz.pk, user=request.user)
     except services.AssessmentError as error:
@@ -113,20 +124,22 @@ def attempt_page(request, attempt_uuid):
     answers = list(attempt.answers.all())
     if request.method == "POST":
         back = reverse("assessments:attempt", args=[attempt.uuid])
+        if request.POST.get("action") == "confirm":
+            # From the summary page: the answers were saved on the way there.
+            services.attempt_submit(attempt_uuid=attempt.uuid, user=request.user)
+            return redirect("assessments:result", attempt_uuid=attempt.uuid)
         try:
-            responses = responses_from_post(answers, request.POST)
+            responses = responses_from_post(attempt, answers, request.POST)
             services.attempt_save_answers(
                 attempt_uuid=attempt.uuid, user=request.user, responses=responses
             )
             if request.POST.get("action") == "submit":
                 services.attempt_submit(attempt_uuid=attempt.uuid, user=request.user)
                 return redirect("assessments:result", attempt_uuid=attempt.uuid)
-        except InvalidPost:
-            return _error_page(
-                request,
-                services.InvalidAnswer(_("A question that is not part of this attempt was sent.")),
-                back_url=back,
-            )
+            if request.POST.get("action") == "review":
+                return _summary_page(request, attempt)
+        except InvalidPost as error:
+            return _error_page(request, services.InvalidAnswer(error.message), back_url=back)
         except services.AssessmentError as error:
             return _error_page(request, error, back_url=back)
         messages.success(request, _("Your answers have been saved."))
@@ -143,6 +156,24 @@ def attempt_page(request, attempt_uuid):
     )
 
 
+def _summary_page(request, attempt: Attempt):
+    """Before submitting: how many questions are answered, which are not, and the final
+    button. Reached with the answers just saved, so going back loses nothing."""
+    answered = dict(attempt.answers.values_list("slot", "response"))
+    unanswered = [slot + 1 for slot, response in sorted(answered.items()) if not response]
+    return render(
+        request,
+        "assessments/attempt_summary.html",
+        {
+            "attempt": attempt,
+            "quiz": attempt.quiz,
+            "total": len(answered),
+            "unanswered": unanswered,
+            "answered_count": len(answered) - len(unanswered),
+        },
+    )
+
+
 @login_required
 @require_POST
 def attempt_autosave(request, attempt_uuid):
@@ -152,14 +183,12 @@ def attempt_autosave(request, attempt_uuid):
     except PermissionDenied as exc:
         return JsonResponse({"error": str(exc)}, status=403)
     try:
-        responses = responses_from_post(list(attempt.answers.all()), request.POST)
+        responses = responses_from_post(attempt, list(attempt.answers.all()), request.POST)
         services.attempt_save_answers(
             attempt_uuid=attempt.uuid, user=request.user, responses=responses
         )
-    except InvalidPost:
-        return JsonResponse(
-            {"error": _("A question that is not part of this attempt was sent.")}, status=400
-        )
+    except InvalidPost as error:
+        return JsonResponse({"error": error.message}, status=400)
     except services.AssessmentError as error:
         return JsonResponse({"error": error.message}, status=error.status)
     saved_at = timezone.localtime()
@@ -209,11 +238,7 @@ def _managed_quiz(request, quiz_id: int) -> Quiz:
 def manage(request):
     if not (has_role(request.user, Role.TRAINER, Role.ADMIN) or request.user.is_superuser):
         raise PermissionDenied(_("Only trainers can see quiz results."))
-    quizzes = Quiz.objects.select_related("course").order_by("title")
-    if not (request.user.is_superuser or has_role(request.user, Role.ADMIN)):
-        quizzes = quizzes.filter(
-            Q(course__owners=request.user) | Q(course__isnull=True, created_by=request.user)
-        ).distinct()
+    quizzes = selectors.quizzes_managed_by(request.user).order_by("title")
     return render(request, "assessments/manage.html", {"quizzes": quizzes})
 
 

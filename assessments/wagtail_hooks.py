@@ -1,18 +1,30 @@
+import django_filters
+from django import forms
 from django.core.exceptions import PermissionDenied
-from django.db.models import Q
+from django.db.models import Count
 from django.urls import include, path, reverse
 from django.utils.translation import gettext_lazy as _
+from taggit.models import Tag
 from wagtail import hooks
+from wagtail.admin.filters import PopularTagsFilter, WagtailFilterSet
 from wagtail.admin.menu import MenuItem
+from wagtail.admin.panels import ObjectList
 from wagtail.snippets.models import register_snippet
+from wagtail.snippets.views.chooser import ChooseResultsView, ChooseView, SnippetChooserViewSet
 from wagtail.snippets.views.snippets import (
+    CopyView,
     DeleteView,
     EditView,
+    HistoryView,
+    InspectView,
     SnippetViewSet,
     SnippetViewSetGroup,
+    UsageView,
 )
+from wagtail.snippets.views.snippets import CreateView as SnippetCreateView
 
-from . import admin_views, rules, services
+from . import admin_views, selectors, services
+from .admin_forms import QuestionAdminForm, QuestionCategoryAdminForm, QuizAdminForm
 from .models import Question, QuestionCategory, Quiz
 
 
@@ -24,57 +36,165 @@ def register_assessment_log_actions(actions):
     actions.register_action("assessments.quiz_regraded", _("Quiz regraded"), _("Quiz regraded"))
 
 
-class QuestionCategoryViewSet(SnippetViewSet):
+# Wagtail's Spanish "El %(model_name)s no puede ser creado" gets the gender of "pregunta" and
+# "evaluación" wrong: these say it without the model's name.
+CREATE_ERROR = _("It could not be created: correct the errors shown below.")
+SAVE_ERROR = _("The changes could not be saved: correct the errors shown below.")
+
+
+class CreateView(SnippetCreateView):
+    error_message = CREATE_ERROR
+
+
+def guarded(view_class, permission: str, **attributes):
+    """`view_class` refusing (403) an object the user lacks the object `permission` for.
+    Applied to every view that opens one object (edit, delete, copy, history, usage, inspect)."""
+
+    class Guarded(view_class):
+        def get_object(self, *args, **kwargs):
+            obj = super().get_object(*args, **kwargs)
+            if not self.request.user.has_perm(permission, obj):
+                raise PermissionDenied
+            return obj
+
+    for name, value in attributes.items():
+        setattr(Guarded, name, value)
+    Guarded.__name__ = f"Guarded{view_class.__name__}"
+    return Guarded
+
+
+class GuardedViewSetMixin:
+    """Object rules on every per-object view of a snippet viewset: `view_permission` to look
+    (inspect, usage), `edit_permission` to change (edit, delete, copy, history)."""
+
+    view_permission = ""
+    edit_permission = ""
+    add_view_class = CreateView
+
+    @property
+    def edit_view_class(self):
+        return guarded(EditView, self.edit_permission, error_message=SAVE_ERROR)
+
+    @property
+    def delete_view_class(self):
+        return guarded(DeleteView, self.edit_permission)
+
+    @property
+    def copy_view_class(self):
+        return guarded(CopyView, self.edit_permission, error_message=CREATE_ERROR)
+
+    @property
+    def history_view_class(self):
+        return guarded(HistoryView, self.edit_permission)
+
+    @property
+    def usage_view_class(self):
+        return guarded(UsageView, self.view_permission)
+
+    @property
+    def inspect_view_class(self):
+        return guarded(InspectView, self.view_permission)
+
+
+def visible_chooser(selector):
+    """A snippet chooser (the quiz form's question and category pickers) listing only what
+    `selector(user)` returns."""
+
+    class Visible:
+        def get_object_list(self):
+            return selector(self.request.user)
+
+    class Choose(Visible, ChooseView):
+        pass
+
+    class Results(Visible, ChooseResultsView):
+        pass
+
+    class Chooser(SnippetChooserViewSet):
+        choose_view_class = Choose
+        choose_results_view_class = Results
+
+    return Chooser
+
+
+class QuestionCategoryViewSet(GuardedViewSetMixin, SnippetViewSet):
     model = QuestionCategory
     icon = "folder-open-1"
     menu_label = _("Categories")
-    list_display = ["path_name", "description"]
+    list_display = ["path_name", "course", "description"]
     search_fields = ["name"]
+    view_permission = "assessments.view_bank_item"
+    edit_permission = "assessments.edit_bank_item"
+    edit_handler = ObjectList(QuestionCategory.panels, base_form_class=QuestionCategoryAdminForm)
+    chooser_viewset_class = visible_chooser(selectors.categories_visible_to)
+
+    def get_queryset(self, request):
+        return selectors.categories_visible_to(request.user)
 
 
-class QuestionViewSet(SnippetViewSet):
+class QuestionFilterSet(WagtailFilterSet):
+    """The bank's filters. `tags` is a ClusterTaggableManager, which django-filter cannot turn
+    into a filter by itself (the listing answered 500): it is filtered by tag name here."""
+
+    category = django_filters.ModelChoiceFilter(
+        label=_("Category"), queryset=lambda request: selectors.categories_visible_to(request.user)
+    )
+    tag = PopularTagsFilter(
+        label=_("Tag"),
+        field_name="tags__name",
+        choices=[],
+        widget=forms.CheckboxSelectMultiple,
+        use_subquery=True,
+    )
+
+    class Meta:
+        model = Question
+        fields = ["qtype", "category"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # Wagtail's popular_tags_for_model counts generic tagged items; the bank has its own
+        # through model (QuestionTag).
+        popular = (
+            Tag.objects.filter(assessments_questiontag_items__isnull=False)
+            .annotate(uses=Count("assessments_questiontag_items"))
+            .order_by("-uses", "name")[:30]
+        )
+        self.filters["tag"].extra["choices"] = [(tag.name, tag.name) for tag in popular]
+
+
+class QuestionViewSet(GuardedViewSetMixin, SnippetViewSet):
     model = Question
     icon = "help"
     menu_label = _("Question bank")
     list_display = ["title", "qtype", "category", "updated_at"]
-    list_filter = ["qtype", "category", "tags"]
+    filterset_class = QuestionFilterSet
     search_fields = ["title", "stem"]
+    inspect_view_enabled = True  # how trainers read a shared question they may not edit
+    view_permission = "assessments.view_bank_item"
+    edit_permission = "assessments.edit_bank_item"
+    edit_handler = ObjectList(Question.panels, base_form_class=QuestionAdminForm)
+    chooser_viewset_class = visible_chooser(selectors.questions_visible_to)
+
+    def get_queryset(self, request):
+        return selectors.questions_visible_to(request.user).select_related("category")
 
 
-class OwnQuizMixin:
-    """A trainer edits only the quizzes of the courses they own (administrators: all)."""
+class QuizViewSet(GuardedViewSetMixin, SnippetViewSet):
+    """A trainer sees and edits only the quizzes of the courses they own and their own drafts
+    (administrators: all)."""
 
-    def get_object(self, queryset=None):
-        quiz = super().get_object(queryset)
-        if not self.request.user.has_perm("assessments.manage_quiz", quiz):
-            raise PermissionDenied
-        return quiz
-
-
-class QuizEditView(OwnQuizMixin, EditView):
-    pass
-
-
-class QuizDeleteView(OwnQuizMixin, DeleteView):
-    pass
-
-
-class QuizViewSet(SnippetViewSet):
     model = Quiz
     icon = "tasks"
     menu_label = _("Quizzes")
     list_display = ["title", "course", "pass_mark", "max_attempts", "updated_at"]
     search_fields = ["title"]
-    edit_view_class = QuizEditView
-    delete_view_class = QuizDeleteView
+    view_permission = "assessments.manage_quiz"
+    edit_permission = "assessments.manage_quiz"
+    edit_handler = ObjectList(Quiz.panels, base_form_class=QuizAdminForm)
 
     def get_queryset(self, request):
-        quizzes = Quiz.objects.select_related("course")
-        if rules.is_admin(request.user):
-            return quizzes
-        return quizzes.filter(
-            Q(course__owners=request.user) | Q(course__isnull=True, created_by=request.user)
-        ).distinct()
+        return selectors.quizzes_managed_by(request.user)
 
 
 class PermissionMenuItem(MenuItem):

@@ -28,6 +28,7 @@ __all__ = [
     "bump_learner_version",
     "completion_evaluate",
     "course_owners_replace",
+    "course_ownerships",
     "current_enrolment",
     "enrolled_course_ids",
     "enrolment_create",
@@ -35,6 +36,7 @@ __all__ = [
     "learner_changed",
     "live_courses",
     "owned_course_ids",
+    "owned_courses",
 ]
 
 EnrolmentStatus = Enrolment.Status
@@ -112,6 +114,16 @@ def bump_learner_version(*, user_id: int | None) -> None:
 def learner_changed(sender, instance, **kwargs) -> None:
     """A receiver for rows shown on a learner's own pages (it reads `learner_id`)."""
     cache.learner_changed(sender, instance, **kwargs)
+
+
+def owned_courses(*, user) -> QuerySet[CoursePage]:
+    """The courses (published or not) the user owns, by title; administrators: every course."""
+    return selectors.owned_courses(user)
+
+
+def course_ownerships(*, user_id: int, course_id) -> QuerySet:
+    """The user's ownership rows of a course (`course_id` may be an OuterRef: for EXISTS)."""
+    return CoursePage.owners.through.objects.filter(coursepage_id=course_id, user_id=user_id)
 
 
 def owned_course_ids(*, user_id: int) -> list[int]:

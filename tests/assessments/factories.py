@@ -2,6 +2,7 @@ import factory
 
 from assessments import grading, services
 from assessments.models import QuestionCategory, Quiz, QuizRandomSlot, QuizSlot
+from courses.services import enrolment_create
 from tests import factories
 from tests.factories import home_page as _home_page  # noqa: F401 (re-exported)
 from tests.factories import with_mfa  # noqa: F401 (re-exported)
@@ -78,3 +79,13 @@ def add_random_slot(quiz, category, count, include_subcategories=True):
 def make_course(*, owners=(), lessons=1, title="Seguridad de la información"):
     """A live course under the catalogue with `lessons` live lessons."""
     return factories.make_course(title=title, owners=owners, lessons=lessons)
+
+
+def enrolled_quiz(learners, n=3, **quiz_kwargs):
+    """A quiz in a course the learners are enrolled in: only such quizzes (or a trainer's
+    own draft, as a preview) can be taken from the site."""
+    course = make_course(title=quiz_kwargs.pop("course_title", "Seguridad de la información"))
+    quiz = quiz_with_questions(n, course=course, **quiz_kwargs)
+    for learner in learners if isinstance(learners, list | tuple) else [learners]:
+        enrolment_create(learner=learner, course=course)
+    return quiz

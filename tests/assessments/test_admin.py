@@ -7,18 +7,12 @@ from django.urls import reverse
 from assessments import services
 from assessments.models import Question, QuestionCategory
 from core.roles import Role
-from tests.assessments.factories import make_question, quiz_with_questions
+from tests.assessments.factories import make_course, make_question, quiz_with_questions
 from tests.assessments.test_formats import SAMPLE
 
 pytestmark = pytest.mark.django_db
 
 IMPORT_URL = "/admin/evaluaciones/importar/"
-
-
-@pytest.fixture
-def trainer_client(client, make_user):
-    client.force_login(make_user(Role.TRAINER))
-    return client
 
 
 def upload(client, content: bytes, fmt="gift", category="Banco"):
@@ -28,6 +22,7 @@ def upload(client, content: bytes, fmt="gift", category="Banco"):
             "file": SimpleUploadedFile("banco.gift", content),
             "format": fmt,
             "category": category,
+            "course": client.course.pk,
             "preview": "1",
         },
     )
@@ -91,6 +86,7 @@ def test_editing_an_answered_question_in_the_admin_creates_a_version(trainer_cli
     quiz = quiz_with_questions(1)
     services.attempt_start(quiz_id=quiz.pk, user=learner)
     question = Question.objects.get()
+    QuestionCategory.objects.update(course=trainer_client.course)
     url = reverse("wagtailsnippets_assessments_question:edit", args=[question.pk])
     assert trainer_client.get(url).status_code == 200
     data = {
@@ -114,6 +110,7 @@ def test_editing_an_answered_question_in_the_admin_creates_a_version(trainer_cli
 
 def test_admin_refuses_answers_that_do_not_fit_the_type(trainer_client):
     question = make_question()
+    QuestionCategory.objects.update(course=trainer_client.course)
     url = reverse("wagtailsnippets_assessments_question:edit", args=[question.pk])
     data = {
         "title": "x",
@@ -132,8 +129,6 @@ def test_admin_refuses_answers_that_do_not_fit_the_type(trainer_client):
 
 
 def test_trainers_edit_only_the_quizzes_of_their_courses(client, make_user):
-    from tests.assessments.factories import make_course
-
     owner, other = make_user(Role.TRAINER), make_user(Role.TRAINER)
     quiz = quiz_with_questions(1, course=make_course(owners=[owner]), title="Final EGSI")
     edit = reverse("wagtailsnippets_assessments_quiz:edit", args=[quiz.pk])

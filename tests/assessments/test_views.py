@@ -8,10 +8,12 @@ from django.urls import reverse
 from django.utils import timezone
 
 from assessments import grading, services
+from assessments.layout import tokens_by_key
 from assessments.models import Attempt, AttemptAnswer
 from core.roles import Role
 from tests.assessments.factories import (
     QuizFactory,
+    enrolled_quiz,
     make_course,
     make_question,
     quiz_with_questions,
@@ -23,23 +25,31 @@ pytestmark = pytest.mark.django_db
 ALL_TYPES = list(grading.TYPES)
 
 
+def token(attempt, slot, key):
+    """The opaque value the attempt page shows for an option's internal key."""
+    attempt.refresh_from_db(fields=["layout"])
+    return tokens_by_key(next(e for e in attempt.layout if e["slot"] == slot))[key]
+
+
 def post_for(attempt, responses):
     """Form fields for {slot: response} as the attempt page would send them."""
     data = {}
+    attempt.refresh_from_db(fields=["layout"])
+    layout = {entry["slot"]: tokens_by_key(entry) for entry in attempt.layout}
     for answer in attempt.answers.select_related("version"):
         response = responses.get(answer.slot)
         if not response:
             continue
         name = f"q{answer.slot}"
         if "choices" in response:
-            data[name] = response["choices"]
+            data[name] = [layout[answer.slot][c] for c in response["choices"]]
         elif "value" in response:
             data[name] = "true" if response["value"] else "false"
         elif "text" in response:
             data[name] = response["text"]
         else:
             for pair, option in response["pairs"].items():
-                data[f"{name}-{pair}"] = option
+                data[f"{name}-{pair}"] = layout[answer.slot][option]
     return data
 
 
@@ -55,7 +65,7 @@ def correct_post(attempt):
 
 @pytest.fixture
 def started(client, learner):
-    quiz = quiz_with_questions(6, qtypes=ALL_TYPES)
+    quiz = enrolled_quiz(learner, 6, qtypes=ALL_TYPES)
     client.force_login(learner)
     response = client.post(reverse("assessments:start", args=[quiz.pk]))
     attempt = Attempt.objects.get(learner=learner)
@@ -87,7 +97,7 @@ class TestLearnerFlow:
         assert client.post(url, {**data, "action": "save"}).status_code == 302
         assert AttemptAnswer.objects.get(attempt=started, slot=0).response == {"choices": ["c1"]}
         page = client.get(url).content.decode()
-        assert 'value="c1" checked' in page
+        assert f'value="{token(started, 0, "c1")}" checked' in page
 
     def test_autosave_endpoint(self, client, started):
         url = reverse("assessments:autosave", args=[started.uuid])
@@ -114,14 +124,19 @@ class TestLearnerFlow:
         assert html.count("data-correct") == 0
 
     def test_result_follows_the_review_policy(self, client, learner):
-        quiz = quiz_with_questions(
-            1, review_show_responses=False, review_show_correct=False, review_show_feedback=False
+        quiz = enrolled_quiz(
+            learner,
+            1,
+            review_show_responses=False,
+            review_show_correct=False,
+            review_show_feedback=False,
         )
         client.force_login(learner)
         client.post(reverse("assessments:start", args=[quiz.pk]))
         attempt = Attempt.objects.get()
         client.post(
-            reverse("assessments:attempt", args=[attempt.uuid]), {"q0": "c1", "action": "submit"}
+            reverse("assessments:attempt", args=[attempt.uuid]),
+            {"q0": token(attempt, 0, "c1"), "action": "submit"},
         )
         html = client.get(reverse("assessments:result", args=[attempt.uuid])).content.decode()
         main = html.split('id="main"')[1]
@@ -130,12 +145,13 @@ class TestLearnerFlow:
         assert "0%" in html or "0 %" in html
 
     def test_result_with_correct_answers_and_feedback(self, client, learner):
-        quiz = quiz_with_questions(1, review_show_correct=True, review_show_feedback=True)
+        quiz = enrolled_quiz(learner, 1, review_show_correct=True, review_show_feedback=True)
         client.force_login(learner)
         client.post(reverse("assessments:start", args=[quiz.pk]))
         attempt = Attempt.objects.get()
         client.post(
-            reverse("assessments:attempt", args=[attempt.uuid]), {"q0": "c1", "action": "submit"}
+            reverse("assessments:attempt", args=[attempt.uuid]),
+            {"q0": token(attempt, 0, "c1"), "action": "submit"},
         )
         html = client.get(reverse("assessments:result", args=[attempt.uuid])).content.decode()
         assert "question--incorrect" in html
@@ -143,7 +159,7 @@ class TestLearnerFlow:
         assert "badge--success" in html  # the right answer is marked
 
     def test_start_errors_are_explained(self, client, learner):
-        quiz = quiz_with_questions(1, closes_at=timezone.now() - timedelta(days=1))
+        quiz = enrolled_quiz(learner, 1, closes_at=timezone.now() - timedelta(days=1))
         client.force_login(learner)
         response = client.post(reverse("assessments:start", args=[quiz.pk]))
         assert response.status_code == 403
@@ -174,11 +190,13 @@ class TestTamperedPosts:
     @pytest.mark.parametrize("endpoint", ["assessments:attempt", "assessments:autosave"])
     def test_slot_not_in_the_attempt(self, client, started, endpoint):
         client.post(
-            reverse("assessments:attempt", args=[started.uuid]), {"q0": "c0", "action": "save"}
+            reverse("assessments:attempt", args=[started.uuid]),
+            {"q0": token(started, 0, "c0"), "action": "save"},
         )
         before = self.snapshot(started)
         response = client.post(
-            reverse(endpoint, args=[started.uuid]), {"q0": "c1", "q99": "c0", "action": "submit"}
+            reverse(endpoint, args=[started.uuid]),
+            {"q0": token(started, 0, "c1"), "q99": "c0", "action": "submit"},
         )
         assert response.status_code == 400
         assert self.snapshot(started) == before
@@ -223,7 +241,7 @@ class TestTamperedPosts:
         assert client.get(reverse("assessments:attempt", args=[started.uuid])).status_code == 403
 
     def test_after_the_deadline(self, client, learner):
-        quiz = quiz_with_questions(1, time_limit_minutes=10)
+        quiz = enrolled_quiz(learner, 1, time_limit_minutes=10)
         client.force_login(learner)
         client.post(reverse("assessments:start", args=[quiz.pk]))
         attempt = Attempt.objects.get()
@@ -231,21 +249,25 @@ class TestTamperedPosts:
         with time_machine.travel(timezone.now() + timedelta(minutes=11)):
             response = client.post(
                 reverse("assessments:attempt", args=[attempt.uuid]),
-                {"q0": "c0", "action": "submit"},
+                {"q0": token(attempt, 0, "c0"), "action": "submit"},
             )
             autosave = client.post(
-                reverse("assessments:autosave", args=[attempt.uuid]), {"q0": "c0"}
+                reverse("assessments:autosave", args=[attempt.uuid]),
+                {"q0": token(attempt, 0, "c0")},
             )
         assert (response.status_code, autosave.status_code) == (409, 409)
         assert "tiempo" in autosave.json()["error"].lower()
         assert self.snapshot(attempt) == before
 
     def test_opening_an_expired_attempt_grades_what_was_saved(self, client, learner):
-        quiz = quiz_with_questions(1, time_limit_minutes=10)
+        quiz = enrolled_quiz(learner, 1, time_limit_minutes=10)
         client.force_login(learner)
         client.post(reverse("assessments:start", args=[quiz.pk]))
         attempt = Attempt.objects.get()
-        client.post(reverse("assessments:autosave", args=[attempt.uuid]), {"q0": "c0"})
+        client.post(
+            reverse("assessments:autosave", args=[attempt.uuid]),
+            {"q0": token(attempt, 0, "c0")},
+        )
         with time_machine.travel(timezone.now() + timedelta(minutes=30)):
             response = client.get(reverse("assessments:attempt", args=[attempt.uuid]))
         assert response["Location"] == reverse("assessments:result", args=[attempt.uuid])
@@ -260,7 +282,7 @@ class TestTamperedPosts:
         url = reverse("assessments:attempt", args=[started.uuid])
         assert client.post(url, {**correct_post(started), "action": "submit"}).status_code == 302
         graded = self.snapshot(started)
-        second = client.post(url, {"q0": "c1", "action": "submit"})
+        second = client.post(url, {"q0": token(started, 0, "c1"), "action": "submit"})
         assert second.status_code == 409
         assert "ya" in second.content.decode().lower()
         assert self.snapshot(started) == graded
@@ -271,7 +293,7 @@ class TestQueryCounts:
     def test_rendering_and_submitting_are_bounded(
         self, client, learner, django_assert_max_num_queries, size
     ):
-        quiz = quiz_with_questions(size, qtypes=ALL_TYPES)
+        quiz = enrolled_quiz(learner, size, qtypes=ALL_TYPES)
         client.force_login(learner)
         client.post(reverse("assessments:start", args=[quiz.pk]))
         attempt = Attempt.objects.get()
@@ -288,7 +310,7 @@ class TestQueryCounts:
 
     @pytest.mark.parametrize("size", [5, 50])
     def test_start_is_bounded(self, client, learner, django_assert_max_num_queries, size):
-        quiz = quiz_with_questions(size)
+        quiz = enrolled_quiz(learner, size)
         client.force_login(learner)
         with django_assert_max_num_queries(16):
             client.post(reverse("assessments:start", args=[quiz.pk]))
@@ -416,8 +438,8 @@ class TestTrainerViews:
 
 
 def test_quiz_page_lists_own_attempts_only(client, learner, make_user):
-    quiz = quiz_with_questions(1)
     other = make_user(Role.LEARNER)
+    quiz = enrolled_quiz([learner, other], 1)
     mine = services.attempt_start(quiz_id=quiz.pk, user=learner)
     theirs = services.attempt_start(quiz_id=quiz.pk, user=other)
     client.force_login(learner)

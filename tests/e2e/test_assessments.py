@@ -5,7 +5,7 @@ from django.test import Client
 from playwright.sync_api import expect
 
 from assessments.models import Attempt
-from tests.assessments.factories import make_course, quiz_with_questions
+from tests.assessments.factories import enrolled_quiz, make_course, quiz_with_questions
 from tests.core.factories import UserFactory
 
 # tests/e2e/conftest.py gives every browser test committed data restored after each test.
@@ -57,7 +57,17 @@ def test_keyboard_only_quiz_completes_the_course(live_server, page):
     tab_to(page, "input[name=q2]")
     page.keyboard.type("ecucert")
     expect(page.locator(".quiz-form__status")).to_contain_text("Guardado")  # autosave answered
+    # "Guardar respuestas" looks secondary, "Enviar y terminar" primary (both were primary).
+    save_bg, submit_bg = page.evaluate(
+        """() => ['button[value=save]', 'button[data-submit]'].map(
+            (s) => getComputedStyle(document.querySelector(s)).backgroundColor)"""
+    )
+    assert save_bg != submit_bg, (save_bg, submit_bg)
     tab_to(page, "button[data-submit]")
+    page.keyboard.press("Enter")
+    # A summary comes first: every question answered here, then the final button.
+    expect(page.locator(".attempt-summary")).to_contain_text("3 de 3 preguntas respondidas")
+    tab_to(page, "button[data-confirm]")
     page.keyboard.press("Enter")
     page.wait_for_url("**/resultado/")
 
@@ -72,8 +82,8 @@ def test_attempt_page_has_no_accessibility_violations(live_server, page):
     from axe_playwright_python.sync_playwright import Axe
 
     learner = UserFactory()
-    quiz = quiz_with_questions(
-        6, qtypes=["single", "multiple", "truefalse", "short", "numeric", "matching"]
+    quiz = enrolled_quiz(
+        learner, 6, qtypes=["single", "multiple", "truefalse", "short", "numeric", "matching"]
     )
     client = Client()
     client.force_login(learner)

@@ -89,8 +89,16 @@
       if (left <= 0) {
         window.clearInterval(interval);
         announce.textContent = es ? "Se acabó el tiempo: enviando sus respuestas." : "Time is up: submitting your answers.";
-        var submit = form.querySelector("[data-submit]");
-        if (!submitting && submit) { submit.click(); }
+        // Time is up: submit at once (no summary step), with whatever is on the page.
+        if (!submitting) {
+          submitting = true;
+          var action = document.createElement("input");
+          action.type = "hidden";
+          action.name = "action";
+          action.value = "submit";
+          form.appendChild(action);
+          form.submit();
+        }
       }
     }
     var interval = window.setInterval(tick, 1000);

@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('core', '0003_roles_and_home_page'),
+        ('core', '0004_notification_log'),
     ]
 
     operations = [
