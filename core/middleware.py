@@ -4,6 +4,7 @@ from django.urls import reverse
 from django.utils import translation
 from django.utils.cache import patch_vary_headers
 
+from .params import MAX_DB_INTEGER
 from .roles import user_roles
 
 
@@ -87,3 +88,43 @@ class AdminAccessMiddleware:
 
             return permission_denied(request)
         return self.get_response(request)
+
+
+def _has_nul(data) -> bool:
+    return any("\x00" in key or any("\x00" in v for v in values) for key, values in data.lists())
+
+
+class BadInputMiddleware:
+    """Input no page can use, answered before it reaches a view or the database.
+
+    A NUL character in the path or in any GET/POST key or value is refused with a 400 page
+    (PostgreSQL cannot store or compare it: every search, filter and form would 500), and an
+    integer in the URL beyond the database's range is a 404, like any id that does not exist.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        if "\x00" in request.path or _has_nul(request.GET) or self._post_has_nul(request):
+            from .views import bad_request
+
+            return bad_request(request)
+        return self.get_response(request)
+
+    @staticmethod
+    def _post_has_nul(request) -> bool:
+        if request.method != "POST":
+            return False
+        content_type = request.content_type or ""
+        if content_type not in ("application/x-www-form-urlencoded", "multipart/form-data"):
+            return False
+        return _has_nul(request.POST)
+
+    def process_view(self, request, view_func, view_args, view_kwargs):
+        from django.http import Http404
+
+        for value in (*view_args, *view_kwargs.values()):
+            if isinstance(value, int) and not isinstance(value, bool) and value > MAX_DB_INTEGER:
+                raise Http404
+        return None

@@ -83,3 +83,12 @@ def permission_denied(request, exception=None):
         {"message": _("You do not have permission to see this page.")},
         status=403,
     )
+
+
+def bad_request(request, exception=None):
+    return render(
+        request,
+        "400.html",
+        {"message": _("The request contains characters that cannot be processed.")},
+        status=400,
+    )

@@ -126,7 +126,11 @@ class CourseData:
 
     @cached_property
     def prerequisites(self):
-        return list(self.course.prerequisites.live().order_by("title"))
+        related = self.course.prerequisites.all()
+        if not hasattr(related, "live"):
+            # A preview or a draft revision holds them in modelcluster's in-memory FakeQuerySet.
+            related = CoursePage.objects.filter(pk__in=[course.pk for course in related])
+        return list(related.live().order_by("title"))
 
     @cached_property
     def related(self):

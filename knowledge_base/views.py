@@ -10,6 +10,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 from wagtail.views import serve
 
+from core.params import parse_id
 from core.roles import Role, has_role
 from people.models import StaffProfile
 
@@ -40,10 +41,9 @@ def _error_text(exc: ValidationError) -> str:
 def search(request):
     raw = request.GET.get("q", "")
     query = clean_query(raw)
-    system_id = request.GET.get("sistema") or ""
+    system_id = parse_id(request.GET.get("sistema"))
     kind = request.GET.get("tipo") or ""
     tag = request.GET.get("etiqueta") or ""
-    system_id = int(system_id) if system_id.isdigit() else None
     if kind not in ArticlePage.Kind.values:
         kind = ""
     filters = {
@@ -104,8 +104,8 @@ def risk(request):
 def what_if(request):
     _require_roles(request.user, RISK_ROLES)
     kmap = selectors.knowledge_map()
-    person_id = request.GET.get("persona", "")
-    person = kmap.people.get(int(person_id)) if person_id.isdigit() else None
+    person_id = parse_id(request.GET.get("persona"))
+    person = kmap.people.get(person_id) if person_id else None
     result = selectors.what_if_leaves(user_id=person.user_id, kmap=kmap) if person else None
     return render(
         request,
@@ -172,7 +172,8 @@ def handover_list(request):
         initial={"deadline": timezone.localdate() + timedelta(days=services.HANDOVER_DEFAULT_DAYS)},
     )
     if request.method == "POST":
-        profile = profiles.filter(pk=request.POST.get("profile") or 0).first()
+        profile_id = parse_id(request.POST.get("profile"))
+        profile = profiles.filter(pk=profile_id).first() if profile_id else None
         if profile is None:
             messages.error(request, _("Choose an official you are responsible for."))
         elif form.is_valid():

@@ -18,6 +18,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from certificates.selectors import certificates_for_learner
+from core.params import parse_id
 from courses.models import Enrolment
 
 from . import exports, importing, selectors, services
@@ -649,7 +650,7 @@ def export_matrix(request, fmt):
 def export_transcripts(request, fmt):
     staff = _export_staff(request)
     if request.GET.get("persona"):
-        staff = staff.filter(pk=request.GET["persona"])
+        staff = staff.filter(pk=parse_id(request.GET["persona"]) or 0)
     rows = exports.transcript_rows(staff)
     name = f"historial-{timezone.localdate().isoformat()}"
     if fmt == "xlsx":

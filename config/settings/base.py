@@ -90,6 +90,7 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "core.middleware.UserLanguageMiddleware",
+    "core.middleware.BadInputMiddleware",
     "allauth.account.middleware.AccountMiddleware",
     "core.middleware.RequireMFAMiddleware",
     "core.middleware.AdminAccessMiddleware",

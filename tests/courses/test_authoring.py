@@ -214,3 +214,19 @@ def test_reviewer_may_replace_a_courses_owners(client, reviewer, trainer, other_
     assert client.post(edit_url, data).status_code == 302
     draft = CoursePage.objects.get(pk=course.pk).get_latest_revision_as_object()
     assert [owner.pk for owner in draft.owners.all()] == [other_trainer.pk]
+
+
+def test_owner_previews_a_course_with_prerequisites(client, trainer):
+    basics = make_course(title="Fundamentos", lessons=0)
+    course = make_course(title="Avanzado", lessons=1, owners=[trainer], live=False)
+    client.force_login(trainer)
+    url = reverse("wagtailadmin_pages:preview_on_edit", args=[course.pk])
+    data = {
+        **_course_form_data(title="Avanzado", slug=course.slug),
+        "owners": [trainer.pk],
+        "prerequisites": [basics.pk],
+    }
+    assert client.post(url, data).json()["is_valid"] is True
+    response = client.get(url)
+    assert response.status_code == 200
+    assert "Fundamentos" in response.content.decode()

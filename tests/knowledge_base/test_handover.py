@@ -209,3 +209,19 @@ def test_past_deadline_refused_in_view(client, hr, leaving_owner):
     )
     assert "no puede estar en el pasado" in response.content.decode()
     assert not Handover.objects.exists()
+
+
+@pytest.mark.parametrize("profile", ["abc", str(2**64), "", "١٢"])
+def test_start_with_a_bad_profile_is_a_spanish_message(client, hr, leaving_owner, profile):
+    from allauth.mfa.models import Authenticator
+
+    Authenticator.objects.create(user=hr.user, type=Authenticator.Type.TOTP, data={})
+    client.force_login(hr.user)
+    deadline = (timezone.localdate() + timedelta(days=10)).isoformat()
+    response = client.post(
+        reverse("knowledge_base:handover_list"),
+        {"profile": profile, "reason": "leaving", "deadline": deadline},
+    )
+    assert response.status_code == 200
+    assert "Elija un funcionario" in response.content.decode()
+    assert not Handover.objects.exists()
