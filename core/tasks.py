@@ -1,5 +1,6 @@
 from celery import shared_task
 from celery.signals import task_success
+from django.core.management import call_command
 
 from .outbox import outbox_mark_completed
 from .outbox import outbox_sweep as run_outbox_sweep
@@ -8,6 +9,13 @@ from .outbox import outbox_sweep as run_outbox_sweep
 @shared_task(name="core.tasks.outbox_sweep", ignore_result=True)
 def outbox_sweep() -> int:
     return run_outbox_sweep()
+
+
+@shared_task(name="core.tasks.publish_scheduled", ignore_result=True)
+def publish_scheduled() -> None:
+    """Wagtail's go-live and expiry dates (pages and snippets) take effect only when its
+    `publish_scheduled` command runs; beat runs it every minute (it is idempotent)."""
+    call_command("publish_scheduled", verbosity=0)
 
 
 def outbox_id_of(request) -> int | None:

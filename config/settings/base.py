@@ -325,6 +325,7 @@ CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
 # Every periodic job lives here; each is also a management command (eager mode never fires beat).
 CELERY_BEAT_SCHEDULE: dict[str, dict] = {
     "core-outbox-sweep": {"task": "core.tasks.outbox_sweep", "schedule": 60.0},
+    "core-publish-scheduled": {"task": "core.tasks.publish_scheduled", "schedule": 60.0},
 }
 
 # --- Wagtail ------------------------------------------------------------------------------
