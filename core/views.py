@@ -44,6 +44,12 @@ def dashboard(request):
     )
 
 
+@require_GET
+def accessibility(request):
+    """The accessibility statement (WCAG 2.1 AA, NTE INEN 2854): public, in both languages."""
+    return render(request, "core/accessibility.html")
+
+
 @require_POST
 def set_language(request):
     """Store the chosen language in a cookie and, for a signed-in user, in their profile

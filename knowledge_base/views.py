@@ -3,6 +3,7 @@ from datetime import timedelta
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import Q
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
@@ -13,6 +14,7 @@ from wagtail.views import serve
 from core.params import parse_id
 from core.roles import Role, has_role
 from people.models import StaffProfile
+from people.selectors import visible_staff
 
 from . import selectors, services
 from .cache import RESULTS_TIMEOUT
@@ -20,11 +22,9 @@ from .forms import HandoverItemAssignForm, HandoverStartForm
 from .models import ArticlePage, Handover, HandoverItem
 from .search import clean_query, results_key, search_knowledge
 
-RISK_ROLES = (Role.CUSTODIAN, Role.HR, Role.REVIEWER, Role.ADMIN)
 
-
-def _require_roles(user, roles) -> None:
-    if not (user.is_superuser or has_role(user, *roles)):
+def _require_risk_viewer(user) -> None:
+    if not user.has_perm("knowledge_base.view_risk"):
         raise PermissionDenied
 
 
@@ -77,7 +77,7 @@ def search(request):
 
 @login_required
 def risk(request):
-    _require_roles(request.user, RISK_ROLES)
+    _require_risk_viewer(request.user)
     kmap = selectors.knowledge_map()
     prefix = selectors.page_url_prefix()
     rows = [
@@ -102,7 +102,7 @@ def risk(request):
 
 @login_required
 def what_if(request):
-    _require_roles(request.user, RISK_ROLES)
+    _require_risk_viewer(request.user)
     kmap = selectors.knowledge_map()
     person_id = parse_id(request.GET.get("persona"))
     person = kmap.people.get(person_id) if person_id else None
@@ -155,12 +155,19 @@ def mark_reviewed(request, article_id: int):
 
 
 def _manageable_profiles(user):
-    qs = StaffProfile.objects.select_related("user", "unit").exclude(
-        status=StaffProfile.Status.LEFT
-    )
+    """Whom the user may start a handover for (services.can_manage_handover decides)."""
     if user.is_superuser or has_role(user, Role.HR, Role.ADMIN):
-        return qs.order_by("user__last_name", "user__first_name")
-    return qs.filter(manager__user=user).order_by("user__last_name", "user__first_name")
+        qs = visible_staff(user)
+    else:
+        mine = Q(manager__user=user)
+        if has_role(user, Role.CUSTODIAN):
+            mine |= Q(user=user)
+        qs = StaffProfile.objects.filter(mine)
+    return (
+        qs.select_related("user", "unit")
+        .exclude(status=StaffProfile.Status.LEFT)
+        .order_by("user__last_name", "user__first_name")
+    )
 
 
 @login_required

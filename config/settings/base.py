@@ -297,6 +297,9 @@ if env.str("OIDC_CLIENT_ID", default=""):
 
 EMAIL_CONFIG = env.email_url("EMAIL_URL", default="consolemail://")
 vars().update(EMAIL_CONFIG)
+if EMAIL_CONFIG["EMAIL_BACKEND"] == "django.core.mail.backends.console.EmailBackend":
+    # Headers and the start of each message, not whole base64 attachments (core/mail.py).
+    EMAIL_BACKEND = "core.mail.ShortConsoleEmailBackend"
 DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="Relevo <no-responder@relevo.local>")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 
@@ -331,6 +334,8 @@ CELERY_BEAT_SCHEDULE: dict[str, dict] = {
 # --- Wagtail ------------------------------------------------------------------------------
 
 WAGTAIL_SITE_NAME = "Relevo"
+# No Gravatar: an md5 of every staff e-mail would leave the intranet (and images break offline).
+WAGTAIL_GRAVATAR_PROVIDER_URL = None
 WAGTAILSEARCH_BACKENDS = {
     "default": {
         "BACKEND": "wagtail.search.backends.database",
