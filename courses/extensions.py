@@ -3,7 +3,8 @@
 Courses import none of the apps above them; those apps register here in AppConfig.ready():
 
 - `register_course_related(func)`: func(course) -> list of dicts {title, url, kind}, shown on
-  the course page ("Related systems" of the knowledge base, the course's quizzes...).
+  the course page ("Related systems" of the knowledge base, the course's quizzes...). An item
+  with `"after_lessons": True` (a final quiz) is also the outline's step after the last lesson.
 - `register_my_learning_panel(func)`: func(request) -> {"template": ..., "context": {...}} or
   None, rendered as an extra section of /mi-aprendizaje/ ("Mis certificados").
 
@@ -42,6 +43,11 @@ def course_related_items(course) -> list[dict]:
         except Exception:
             logger.exception("course related provider %r failed", func)
     return items
+
+
+def course_final_steps(course) -> list[dict]:
+    """What the outline and the last lesson lead to once the lessons are done."""
+    return [item for item in course_related_items(course) if item.get("after_lessons")]
 
 
 def my_learning_panels(request) -> list[dict]:

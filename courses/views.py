@@ -22,7 +22,7 @@ from django.views.decorators.http import require_POST
 from wagtail.views import serve as wagtail_serve
 
 from .cache import cached_public_page, content_version, learner_fragment, lesson_route
-from .extensions import course_related_items, my_learning_panels
+from .extensions import course_final_steps, course_related_items, my_learning_panels
 from .models import CoursePage, Enrolment, LessonPage
 from .rules import can_list_course_reports, can_view_course_reports
 from .selectors import (
@@ -137,6 +137,10 @@ class CourseData:
         return course_related_items(self.course)
 
     @cached_property
+    def final_steps(self):
+        return [item for item in self.related if item.get("after_lessons")]
+
+    @cached_property
     def enrolment(self):
         return learner_course_enrolment(self.request.user, self.course)
 
@@ -225,6 +229,17 @@ class LessonData:
     def next(self):
         if 0 <= self.position < len(self.lessons) - 1:
             return self.lessons[self.position + 1]
+        return None
+
+    @cached_property
+    def final_steps(self) -> list[dict]:
+        return course_final_steps(self.course) if self.course is not None else []
+
+    @property
+    def next_step(self) -> dict | None:
+        """After the last lesson, the course's final step (its quiz), if it has one."""
+        if self.next is None and self.lessons and self.final_steps:
+            return self.final_steps[0]
         return None
 
     @property
