@@ -1,4 +1,5 @@
 import io
+from urllib.parse import unquote
 
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives
@@ -31,3 +32,15 @@ def test_gravatar_is_off():
 
     assert settings.WAGTAIL_GRAVATAR_PROVIDER_URL is None
     assert get_gravatar_url("talento@relevo.demo") is None
+
+
+def test_admin_avatars_are_initials_drawn_locally(db):
+    from wagtail.admin.templatetags.wagtailadmin_tags import avatar_url
+
+    from tests.core.factories import UserFactory
+
+    user = UserFactory(first_name="Gabriela", last_name="Mora", email="talento@relevo.demo")
+    url = avatar_url(user, size=25)
+    assert url.startswith("data:image/svg+xml")
+    assert ">GM<" in unquote(url)
+    assert "gravatar" not in url
