@@ -6,8 +6,10 @@ STAMP := $(VENV)/.installed
 DEMO_ENV := DEBUG=1 DJANGO_SETTINGS_MODULE=config.settings.base
 PYTEST_WORKERS ?= auto
 SCALE ?= 1
+PORT ?= 8000
+CMD ?= help
 
-.PHONY: demo install messages migrate seed serve test test-fast test-services test-e2e lint format lock bench clean check-deploy
+.PHONY: demo install messages migrate seed serve manage shell test test-fast test-services test-e2e lint format lock bench clean check-deploy
 
 $(STAMP): requirements.lock pyproject.toml
 	@command -v $(PYTHON) >/dev/null || { echo "Python 3.11 is required ($(PYTHON) not found)"; exit 1; }
@@ -27,10 +29,16 @@ migrate: $(STAMP)
 seed: migrate messages ## load the demo content (idempotent)
 	$(DEMO_ENV) $(PY) manage.py seed_demo
 
-serve:
-	$(DEMO_ENV) $(PY) manage.py runserver 127.0.0.1:8000
+serve: ## serve the demo without seeding: make serve PORT=8001
+	$(DEMO_ENV) $(PY) manage.py runserver 127.0.0.1:$(PORT)
 
-demo: seed serve ## set everything up and serve the demo at http://127.0.0.1:8000
+demo: seed serve ## set everything up and serve the demo at http://127.0.0.1:$(PORT) (PORT=8000)
+
+manage: $(STAMP) ## a management command with the demo's settings: make manage CMD="createsuperuser"
+	$(DEMO_ENV) $(PY) manage.py $(CMD)
+
+shell: $(STAMP) ## a Django shell with the demo's settings
+	$(DEMO_ENV) $(PY) manage.py shell
 
 test: $(STAMP) messages ## run the whole suite (SQLite; browser tests need Debian's chromium)
 	@if [ ! -x /usr/bin/chromium ]; then \

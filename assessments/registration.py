@@ -31,7 +31,12 @@ def course_quizzes(course) -> list[dict]:
     """The course page lists its quizzes (courses.hooks.register_course_related)."""
     kind = str(_("Quiz"))
     return [
-        {"title": quiz.title, "url": reverse("assessments:quiz", args=[quiz.pk]), "kind": kind}
+        {
+            "title": quiz.title,
+            "url": reverse("assessments:quiz", args=[quiz.pk]),
+            "kind": kind,
+            "after_lessons": True,  # the outline and the last lesson lead to it
+        }
         for quiz in Quiz.objects.filter(course=course).only("pk", "title").order_by("title")
     ]
 

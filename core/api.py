@@ -23,6 +23,7 @@ from .notifications import (
     recipient_language,
 )
 from .outbox import outbox_id_of, outbox_record_failure
+from .params import MAX_DB_INTEGER, parse_id, search_words
 from .roles import Role
 
 if TYPE_CHECKING:
@@ -33,6 +34,7 @@ if TYPE_CHECKING:
 
 __all__ = [
     "DEMO_ACCOUNTS",
+    "MAX_DB_INTEGER",
     "HomePage",
     "Role",
     "User",
@@ -56,7 +58,9 @@ __all__ = [
     "outbox_pending",
     "outbox_record_failure",
     "page_revisions_update",
+    "parse_id",
     "recipient_language",
+    "search_words",
     "spreadsheet_response",
     "user_roles",
     "xlsx_response",

@@ -3,6 +3,7 @@ from urllib.parse import urlencode
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import logout
+from django.http import Http404
 from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils import translation
@@ -15,7 +16,8 @@ from .accounts import (
     safe_local_url,
     session_passed_second_factor,
 )
-from .views import permission_denied
+from .params import MAX_DB_INTEGER
+from .views import bad_request, permission_denied
 
 
 def preferred_language(request) -> str:
@@ -105,3 +107,39 @@ class AdminAccessMiddleware:
         ):
             return permission_denied(request)
         return self.get_response(request)
+
+
+def _has_nul(data) -> bool:
+    return any("\x00" in key or any("\x00" in v for v in values) for key, values in data.lists())
+
+
+class BadInputMiddleware:
+    """Input no page can use, answered before it reaches a view or the database.
+
+    A NUL character in the path or in any GET/POST key or value is refused with a 400 page
+    (PostgreSQL cannot store or compare it: every search, filter and form would 500), and an
+    integer in the URL beyond the database's range is a 404, like any id that does not exist.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        if "\x00" in request.path or _has_nul(request.GET) or self._post_has_nul(request):
+            return bad_request(request)
+        return self.get_response(request)
+
+    @staticmethod
+    def _post_has_nul(request) -> bool:
+        if request.method != "POST":
+            return False
+        content_type = request.content_type or ""
+        if content_type not in ("application/x-www-form-urlencoded", "multipart/form-data"):
+            return False
+        return _has_nul(request.POST)
+
+    def process_view(self, request, view_func, view_args, view_kwargs):
+        for value in (*view_args, *view_kwargs.values()):
+            if isinstance(value, int) and not isinstance(value, bool) and value > MAX_DB_INTEGER:
+                raise Http404
+        return None

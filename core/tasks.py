@@ -1,6 +1,8 @@
-"""Celery tasks of core: thin, taking ids (the outbox sweep and the notification sender)."""
+"""Celery tasks of core: thin, taking ids (the outbox sweep, the notification sender and
+Wagtail's scheduled publishing)."""
 
 from celery import shared_task
+from django.core.management import call_command
 
 from . import notifications
 from .outbox import outbox_sweep as run_outbox_sweep
@@ -15,6 +17,13 @@ def outbox_sweep() -> int:
 def notification_deliver(notification_id: int) -> bool:
     """Enqueued after the commit that recorded the row; a failure is retried by the beat job."""
     return notifications.notification_deliver(notification_id=notification_id)
+
+
+@shared_task(name="core.tasks.publish_scheduled", ignore_result=True)
+def publish_scheduled() -> None:
+    """Wagtail's go-live and expiry dates (pages and snippets) take effect only when its
+    `publish_scheduled` command runs; beat runs it every minute (it is idempotent)."""
+    call_command("publish_scheduled", verbosity=0)
 
 
 @shared_task(name="core.tasks.notifications_send_due", ignore_result=True)

@@ -11,4 +11,5 @@ urlpatterns = [
     path(
         "gestion/personas/<int:user_id>/seguridad/", views.person_security, name="person_security"
     ),
+    path("accesibilidad/", views.accessibility, name="accessibility"),
 ]

@@ -53,6 +53,12 @@ def dashboard(request):
     )
 
 
+@require_GET
+def accessibility(request):
+    """The accessibility statement (WCAG 2.1 AA, NTE INEN 2854): public, in both languages."""
+    return render(request, "core/accessibility.html")
+
+
 @require_POST
 def set_language(request):
     """Store the chosen language in a cookie and, for a signed-in user, in their profile
@@ -221,3 +227,12 @@ def person_security(request, user_id: int):
 
 def person_mfa_types(person) -> set[str]:
     return set(Authenticator.objects.filter(user=person).values_list("type", flat=True))
+
+
+def bad_request(request, exception=None):
+    return render(
+        request,
+        "400.html",
+        {"message": _("The request contains characters that cannot be processed.")},
+        status=400,
+    )

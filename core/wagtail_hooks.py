@@ -1,6 +1,7 @@
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
+from wagtail.admin.menu import MenuItem
 from wagtail.admin.widgets.button import Button
 
 from .roles import Role, has_role
@@ -28,3 +29,39 @@ def person_security_button(user, request_user):
             priority=50,
         )
     ]
+
+
+@hooks.register("register_admin_menu_item")
+def register_back_to_site_menu_item():
+    """The admin's way back to the public site (the sidebar has none of its own)."""
+    return MenuItem(_("Go to the site"), "/inicio/", name="relevo-site", icon_name="home", order=1)
+
+
+AVATAR_SVG = (
+    '<svg xmlns="http://www.w3.org/2000/svg" width="{size}" height="{size}" viewBox="0 0 100 100">'
+    '<rect width="100" height="100" fill="#0b4f8a"/>'
+    '<text x="50" y="50" dy=".35em" text-anchor="middle" font-family="sans-serif" font-size="42"'
+    ' font-weight="600" fill="#fff">{initials}</text></svg>'
+)
+
+
+def user_initials(user) -> str:
+    names = [user.first_name, user.last_name] if user.first_name or user.last_name else []
+    letters = "".join(name.strip()[:1] for name in names if name.strip())
+    return (letters or (user.email or "?")[:1]).upper()
+
+
+@hooks.register("get_avatar_url")
+def initials_avatar_url(user, size):
+    """The initials, drawn here, unless the user uploaded an avatar: Gravatar is off
+    (WAGTAIL_GRAVATAR_PROVIDER_URL = None), and nothing is fetched from outside."""
+    from urllib.parse import quote
+
+    from django.utils.html import escape
+    from wagtail.users.models import UserProfile
+
+    profile = UserProfile.get_for_user(user)
+    if profile.avatar:
+        return None
+    svg = AVATAR_SVG.format(size=int(size) * 2, initials=escape(user_initials(user)))
+    return "data:image/svg+xml;charset=utf-8," + quote(svg)

@@ -24,8 +24,13 @@ class CoursePageForm(WagtailAdminPageForm):
                 .distinct()
                 .order_by("last_name", "first_name", "email")
             )
-            if not self.instance.pk and self.for_user is not None:
-                self.initial.setdefault("owners", [self.for_user.pk])
+            # The model's empty owners list is already in `initial`, so replace it rather than
+            # `setdefault`: the creator must see themselves selected, or the next save of the
+            # same form (Wagtail's autosave turns the create form into the edit form) sends an
+            # empty list and locks them out of the course they just created.
+            creating = not self.instance.pk and not self.is_bound
+            if creating and self.for_user is not None and not self.initial.get("owners"):
+                self.initial["owners"] = [self.for_user.pk]
         if "prerequisites" in self.fields and self.instance.pk:
             self.fields["prerequisites"].queryset = self.fields["prerequisites"].queryset.exclude(
                 pk=self.instance.pk
@@ -34,10 +39,20 @@ class CoursePageForm(WagtailAdminPageForm):
     def clean(self):
         cleaned = super().clean()
         user = self.for_user
-        if not self.instance.pk and user is not None and "owners" in cleaned:
+        if user is not None and "owners" in cleaned and self._must_stay_owner(user):
             owners = cleaned.get("owners")
             ids = set(owners.values_list("pk", flat=True)) if owners is not None else set()
             if user.pk not in ids:
                 ids.add(user.pk)
                 cleaned["owners"] = get_user_model().objects.filter(pk__in=ids)
         return cleaned
+
+    def _must_stay_owner(self, user) -> bool:
+        """The creator owns a new course; an owner who cannot publish (a trainer) cannot drop
+        themselves from it, since that save would lock them out of a course in their hands."""
+        if not self.instance.pk:
+            return True
+        if not self.instance.permissions_for_user(user).is_restricted():
+            return False
+        # The owners the editor loaded (a draft revision's FakeQuerySet), before this save.
+        return user.pk in {owner.pk for owner in self.instance.owners.all()}

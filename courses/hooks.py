@@ -4,7 +4,8 @@ knowledge_base). Courses imports none of them: they register here in their AppCo
 Registries (filled by functions):
 
 - `register_course_related(func)`: func(course) -> list of dicts {title, url, kind}, shown on
-  the course page ("Related systems" of the knowledge base, the course's quizzes...).
+  the course page ("Related systems" of the knowledge base, the course's quizzes...). An item
+  with `"after_lessons": True` (a final quiz) is also the outline's step after the last lesson.
 - `register_my_learning_panel(func)`: func(request) -> {"template": ..., "context": {...}} or
   None, rendered as an extra section of /mi-aprendizaje/ ("Mis certificados").
 - `register_requirement(name, func)`: func(enrolment) -> bool, a completion requirement beyond
@@ -78,6 +79,12 @@ def course_related_items(course: CoursePage) -> list[dict]:
         except Exception:
             logger.exception("course related provider %r failed", func)
     return items
+
+
+def course_final_steps(course: CoursePage) -> list[dict]:
+    """What the outline and the last lesson lead to once the lessons are done (items with
+    `"after_lessons": True`, such as a final quiz)."""
+    return [item for item in course_related_items(course) if item.get("after_lessons")]
 
 
 def my_learning_panels(request: HttpRequest) -> list[dict]:

@@ -16,14 +16,15 @@ class CoursePermissionTester(PagePermissionTester):
         super().__init__(user, page)
         self.course = course
 
-    def _restricted(self) -> bool:
+    def is_restricted(self) -> bool:
+        """True for an editor who cannot publish here (a trainer): ownership decides."""
         return not self.user.is_superuser and "publish" not in getattr(self, "permissions", set())
 
     def _owns(self) -> bool:
         return self.course is not None and is_course_owner(self.user, self.course)
 
     def _allowed(self) -> bool:
-        return not self._restricted() or self._owns()
+        return not self.is_restricted() or self._owns()
 
     def can_edit(self):
         return self._allowed() and super().can_edit()

@@ -18,7 +18,7 @@ from django.utils.translation import gettext
 from core.hooks import PageBehaviour, page_behaviour_register
 
 from .cache import content_version, fragment_cache_context
-from .hooks import course_related_items
+from .hooks import course_final_steps, course_related_items
 from .models import CourseIndexPage, CoursePage, Enrolment, LessonPage
 from .selectors import (
     OutlineLesson,
@@ -113,11 +113,19 @@ class CourseData:
 
     @cached_property
     def prerequisites(self):
-        return list(self.course.prerequisites.live().order_by("title"))
+        related = self.course.prerequisites.all()
+        if not hasattr(related, "live"):
+            # A preview or a draft revision holds them in modelcluster's in-memory FakeQuerySet.
+            related = CoursePage.objects.filter(pk__in=[course.pk for course in related])
+        return list(related.live().order_by("title"))
 
     @cached_property
     def related(self):
         return course_related_items(self.course)
+
+    @cached_property
+    def final_steps(self):
+        return [item for item in self.related if item.get("after_lessons")]
 
     @cached_property
     def enrolment(self):
@@ -208,6 +216,17 @@ class LessonData:
     def next(self):
         if 0 <= self.position < len(self.lessons) - 1:
             return self.lessons[self.position + 1]
+        return None
+
+    @cached_property
+    def final_steps(self) -> list[dict]:
+        return course_final_steps(self.course) if self.course is not None else []
+
+    @property
+    def next_step(self) -> dict | None:
+        """After the last lesson, the course's final step (its quiz), if it has one."""
+        if self.next is None and self.lessons and self.final_steps:
+            return self.final_steps[0]
         return None
 
     @property

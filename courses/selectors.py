@@ -10,8 +10,9 @@ from itertools import groupby
 
 from django.db.models import Count, Q, QuerySet
 from wagtail.models import Page
+from wagtail.search.query import PlainText
 
-from core.api import Role, has_role
+from core.api import Role, has_role, search_words
 
 from .cache import course_outline_rows, without_request_state
 from .models import CoursePage, Enrolment, LessonPage, LessonProgress, Topic
@@ -28,17 +29,22 @@ def visible_courses(user) -> QuerySet[CoursePage]:
 def catalogue_courses(
     *, user, index_page=None, topic: str = "", level: str = "", query: str = ""
 ) -> list[CoursePage]:
-    qs = visible_courses(user)
+    searchable = visible_courses(user)
     if index_page is not None:
-        qs = qs.child_of(index_page)
+        searchable = searchable.child_of(index_page)
+    qs = searchable
     if topic:
         qs = qs.filter(topic__slug=topic)
     if level:
         qs = qs.filter(level=level)
     qs = qs.order_by("title")
     if query:
-        # Wagtail search (PostgreSQL full text with the Spanish configuration in production).
-        ids = [page.pk for page in qs.search(query, operator="and")]
+        words = search_words(query)
+        if not words:
+            return []
+        # Wagtail search (PostgreSQL full text with the Spanish configuration in production)
+        # over filter fields only; the topic (a related slug) and level apply afterwards.
+        ids = [page.pk for page in searchable.search(PlainText(words), operator="and")]
         courses = {c.pk: c for c in qs.filter(pk__in=ids)}
         return [courses[pk] for pk in ids if pk in courses]
     return list(qs)

@@ -22,7 +22,9 @@ class ArticlePageForm(WagtailAdminPageForm):
 
 class HandoverStartForm(forms.Form):
     reason = forms.ChoiceField(label=_("Reason"))
-    deadline = forms.DateField(label=_("Deadline"), widget=forms.DateInput(attrs={"type": "date"}))
+    deadline = forms.DateField(
+        label=_("Deadline"), widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+    )
     note = forms.CharField(
         label=_("Note"), required=False, widget=forms.Textarea(attrs={"rows": 3})
     )
@@ -34,7 +36,9 @@ class HandoverStartForm(forms.Form):
 
 class HandoverItemAssignForm(forms.Form):
     successor = forms.ModelChoiceField(label=_("Successor"), queryset=None)
-    deadline = forms.DateField(label=_("Deadline"), widget=forms.DateInput(attrs={"type": "date"}))
+    deadline = forms.DateField(
+        label=_("Deadline"), widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+    )
 
     def __init__(self, *args, successors=None, **kwargs):
         super().__init__(*args, **kwargs)

@@ -24,7 +24,7 @@ from core.api import (
 )
 from courses import api as courses_api
 from courses.api import CoursePage, LessonPage
-from people.api import StaffProfile, StaffStatus, units_with_head
+from people.api import StaffProfile, StaffStatus, staff_in_scope, units_with_head
 
 from .cache import bump_search_version
 from .models import ArticlePage, Handover, HandoverItem, SystemPage
@@ -165,10 +165,15 @@ def review_reminders_send(*, today: date | None = None) -> int:
 
 
 def can_manage_handover(user, profile: StaffProfile) -> bool:
-    """HR, administrators, and the official's manager (or the head of their unit)."""
+    """Administrators, HR for the officials in their scope, the official's manager (or the
+    head of their unit), and a system custodian for their own handover."""
     if not getattr(user, "is_authenticated", False):
         return False
-    if user.is_superuser or has_role(user, Role.HR, Role.ADMIN):
+    if user.is_superuser or has_role(user, Role.ADMIN):
+        return True
+    if has_role(user, Role.HR):
+        return staff_in_scope(user=user).filter(pk=profile.pk).exists()
+    if profile.user_id == user.pk and has_role(user, Role.CUSTODIAN):
         return True
     manager = profile.manager
     if manager is not None and manager.user_id == user.pk:
@@ -212,7 +217,9 @@ def handover_start(
 ) -> Handover:
     """Open a handover for an official, with one checklist item per thing they own."""
     if started_by is not None and not can_manage_handover(started_by, profile):
-        raise PermissionDenied(_("Only HR or the official's manager can start a handover."))
+        raise PermissionDenied(
+            _("Only HR, the official's manager or the custodian themselves can start a handover.")
+        )
     if reason not in Handover.Reason.values:
         raise ValidationError(_("Choose why the official hands over."))
     today = timezone.localdate()

@@ -3,6 +3,7 @@ from datetime import timedelta
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import Q
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
@@ -10,8 +11,8 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 from wagtail.views import serve
 
-from core.api import Role, has_role
-from people.api import StaffProfile, StaffStatus
+from core.api import Role, has_role, parse_id
+from people.api import StaffProfile, StaffStatus, staff_in_scope
 
 from . import selectors, services
 from .cache import RESULTS_TIMEOUT
@@ -19,11 +20,9 @@ from .forms import HandoverItemAssignForm, HandoverStartForm
 from .models import ArticlePage, Handover, HandoverItem
 from .search import clean_query, results_key, search_knowledge
 
-RISK_ROLES = (Role.CUSTODIAN, Role.HR, Role.REVIEWER, Role.ADMIN)
 
-
-def _require_roles(user, roles) -> None:
-    if not (user.is_superuser or has_role(user, *roles)):
+def _require_risk_viewer(user) -> None:
+    if not user.has_perm("knowledge_base.view_risk"):
         raise PermissionDenied
 
 
@@ -40,10 +39,9 @@ def _error_text(exc: ValidationError) -> str:
 def search(request):
     raw = request.GET.get("q", "")
     query = clean_query(raw)
-    system_id = request.GET.get("sistema") or ""
+    system_id = parse_id(request.GET.get("sistema"))
     kind = request.GET.get("tipo") or ""
     tag = request.GET.get("etiqueta") or ""
-    system_id = int(system_id) if system_id.isdigit() else None
     if kind not in ArticlePage.Kind.values:
         kind = ""
     filters = {
@@ -77,7 +75,7 @@ def search(request):
 
 @login_required
 def risk(request):
-    _require_roles(request.user, RISK_ROLES)
+    _require_risk_viewer(request.user)
     kmap = selectors.knowledge_map()
     prefix = selectors.page_url_prefix()
     rows = [
@@ -102,10 +100,10 @@ def risk(request):
 
 @login_required
 def what_if(request):
-    _require_roles(request.user, RISK_ROLES)
+    _require_risk_viewer(request.user)
     kmap = selectors.knowledge_map()
-    person_id = request.GET.get("persona", "")
-    person = kmap.people.get(int(person_id)) if person_id.isdigit() else None
+    person_id = parse_id(request.GET.get("persona"))
+    person = kmap.people.get(person_id) if person_id else None
     result = selectors.what_if_leaves(user_id=person.user_id, kmap=kmap) if person else None
     return render(
         request,
@@ -155,10 +153,19 @@ def mark_reviewed(request, article_id: int):
 
 
 def _manageable_profiles(user):
-    qs = StaffProfile.objects.select_related("user", "unit").exclude(status=StaffStatus.LEFT)
+    """Whom the user may start a handover for (services.can_manage_handover decides)."""
     if user.is_superuser or has_role(user, Role.HR, Role.ADMIN):
-        return qs.order_by("user__last_name", "user__first_name")
-    return qs.filter(manager__user=user).order_by("user__last_name", "user__first_name")
+        qs = staff_in_scope(user=user)
+    else:
+        mine = Q(manager__user=user)
+        if has_role(user, Role.CUSTODIAN):
+            mine |= Q(user=user)
+        qs = StaffProfile.objects.filter(mine)
+    return (
+        qs.select_related("user", "unit")
+        .exclude(status=StaffStatus.LEFT)
+        .order_by("user__last_name", "user__first_name")
+    )
 
 
 @login_required
@@ -170,7 +177,8 @@ def handover_list(request):
         initial={"deadline": timezone.localdate() + timedelta(days=services.HANDOVER_DEFAULT_DAYS)},
     )
     if request.method == "POST":
-        profile = profiles.filter(pk=request.POST.get("profile") or 0).first()
+        profile_id = parse_id(request.POST.get("profile"))
+        profile = profiles.filter(pk=profile_id).first() if profile_id else None
         if profile is None:
             messages.error(request, _("Choose an official you are responsible for."))
         elif form.is_valid():

@@ -62,7 +62,7 @@ class StaffForm(forms.Form):
         label=_("Manager (employee id)"), max_length=20, required=False
     )
     start_date = forms.DateField(
-        label=_("Start date"), widget=forms.DateInput(attrs={"type": "date"})
+        label=_("Start date"), widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
     )
 
     def __init__(self, *args, units=None, **kwargs):
@@ -84,7 +84,7 @@ class StatusForm(forms.Form):
     end_date = forms.DateField(
         label=_("Last day"),
         required=False,
-        widget=forms.DateInput(attrs={"type": "date"}),
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
         help_text=_("Required for a person who is leaving."),
     )
 

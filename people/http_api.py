@@ -4,10 +4,12 @@ a scoped officer or a manager never receives anyone outside their scope (404 for
 from datetime import date
 
 from django.shortcuts import get_object_or_404
-from ninja import NinjaAPI, Schema
+from ninja import Field, NinjaAPI, Schema
 from ninja.errors import HttpError
 from ninja.pagination import LimitOffsetPagination, paginate
 from ninja.security import django_auth
+
+from core.api import MAX_DB_INTEGER
 
 from . import selectors
 from .models import Requirement, StaffProfile
@@ -15,7 +17,8 @@ from .models import Requirement, StaffProfile
 api = NinjaAPI(
     title="Relevo · Talento humano",
     version="1",
-    urls_namespace="people_api",
+    # Included under people/urls.py's app namespace: the OpenAPI document reverses through it.
+    urls_namespace="people:people_api",
     auth=django_auth,
     docs_url=None,
 )
@@ -72,6 +75,20 @@ class RequirementTotalsOut(Schema):
     percent: int | None
 
 
+class BoundedPagination(LimitOffsetPagination):
+    """limit and offset within what the database accepts: a larger number is a 422, not a
+    500 from SQLite or PostgreSQL."""
+
+    MAX_LIMIT = 500
+
+    class Input(Schema):
+        limit: int = Field(100, ge=1, le=500)
+        offset: int = Field(0, ge=0, le=MAX_DB_INTEGER - 500)
+
+    def __init__(self, **kwargs):
+        super().__init__(max_limit=self.MAX_LIMIT, **kwargs)
+
+
 def _check(request) -> None:
     if not request.user.has_perm("people.use_hr"):
         raise HttpError(403, "Forbidden")
@@ -86,7 +103,7 @@ def _staff(request, unidad: str | None):
 
 
 @api.get("/personal", response=list[StaffOut])
-@paginate(LimitOffsetPagination)
+@paginate(BoundedPagination)
 def staff_list(request, q: str = "", unidad: str | None = None):
     _check(request)
     return selectors.staff_search(_staff(request, unidad), text=q[:100])

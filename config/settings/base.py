@@ -93,6 +93,7 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "core.middleware.UserLanguageMiddleware",
+    "core.middleware.BadInputMiddleware",
     "allauth.account.middleware.AccountMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "core.middleware.RequireMFAMiddleware",
@@ -310,6 +311,9 @@ if env.str("OIDC_CLIENT_ID", default=""):
 
 EMAIL_CONFIG = env.email_url("EMAIL_URL", default="consolemail://")
 vars().update(EMAIL_CONFIG)
+if EMAIL_CONFIG["EMAIL_BACKEND"] == "django.core.mail.backends.console.EmailBackend":
+    # Headers and the start of each message, not whole base64 attachments (core/mail.py).
+    EMAIL_BACKEND = "core.mail.ShortConsoleEmailBackend"
 DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="Relevo <no-responder@relevo.local>")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 
@@ -380,11 +384,15 @@ CELERY_BEAT_SCHEDULE: dict[str, dict] = {
     # Notifications (core.notifications): retries and rows never enqueued; digests hourly.
     "core-notifications-send-due": {"task": "core.tasks.notifications_send_due", "schedule": 60.0},
     "core-notifications-digest": {"task": "core.tasks.notifications_digest", "schedule": 3600.0},
+    # Wagtail's go-live and expiry dates take effect only when publish_scheduled runs.
+    "core-publish-scheduled": {"task": "core.tasks.publish_scheduled", "schedule": 60.0},
 }
 
 # --- Wagtail ------------------------------------------------------------------------------
 
 WAGTAIL_SITE_NAME = "Relevo"
+# No Gravatar: an md5 of every staff e-mail would leave the intranet (and images break offline).
+WAGTAIL_GRAVATAR_PROVIDER_URL = None
 WAGTAILSEARCH_BACKENDS = {
     "default": {
         "BACKEND": "wagtail.search.backends.database",

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from django.utils import timezone
 
+from core.api import parse_id
+
 from .. import exports, screens, selectors
 from .common import hr_permission, visible_unit
 
@@ -30,7 +32,7 @@ def export_matrix(request, fmt):
 def export_transcripts(request, fmt):
     staff = _export_staff(request)
     if request.GET.get("persona"):
-        staff = staff.filter(pk=request.GET["persona"])
+        staff = staff.filter(pk=parse_id(request.GET["persona"]) or 0)
     rows = exports.transcript_rows(staff)
     name = f"historial-{timezone.localdate().isoformat()}"
     return exports.spreadsheet_response(

@@ -1,3 +1,5 @@
+import re
+
 import pytest
 from django.contrib.auth.models import Group, Permission
 from django.urls import reverse
@@ -166,3 +168,65 @@ def test_submit_for_moderation_then_reviewer_approves_and_publishes(trainer, rev
     task_state.task.specific.on_action(task_state, reviewer, "approve")
     course.refresh_from_db()
     assert course.live
+
+
+def _selected_owners(html: str) -> list[str]:
+    """The owners the editor's <select> sends back, as a browser would."""
+    select = re.search(r'<select name="owners".*?</select>', html, re.S).group(0)
+    return re.findall(r'<option value="(\d+)" selected>', select)
+
+
+def test_trainer_who_saves_a_new_course_twice_still_owns_it(client, trainer):
+    """Wagtail's autosave creates the page and turns the create form into the edit form; the
+    second "Guardar borrador" posts the owners the create form showed."""
+    client.force_login(trainer)
+    add_url = reverse("wagtailadmin_pages:add", args=("courses", "coursepage", catalogue().pk))
+    owners = _selected_owners(client.get(add_url).content.decode())
+    assert owners == [str(trainer.pk)]
+    data = {**_course_form_data(), "owners": owners}
+    created = client.post(add_url, data, headers={"accept": "application/json"})
+    assert created.json()["success"] is True
+    course = CoursePage.objects.get(slug="proteccion-datos")
+    edit_url = reverse("wagtailadmin_pages:edit", args=[course.pk])
+    assert client.post(edit_url, data).status_code == 302
+    draft = CoursePage.objects.get(pk=course.pk).get_latest_revision_as_object()
+    assert [owner.pk for owner in draft.owners.all()] == [trainer.pk]
+    assert client.get(edit_url).status_code == 200
+
+
+def test_trainer_cannot_drop_themselves_from_their_course(client, trainer, other_trainer):
+    course = make_course(title="Propio", lessons=0, owners=[trainer], live=False)
+    client.force_login(trainer)
+    edit_url = reverse("wagtailadmin_pages:edit", args=[course.pk])
+    data = {**_course_form_data(title="Propio", slug=course.slug), "owners": [other_trainer.pk]}
+    assert client.post(edit_url, data).status_code == 302
+    draft = CoursePage.objects.get(pk=course.pk).get_latest_revision_as_object()
+    assert sorted(owner.pk for owner in draft.owners.all()) == sorted(
+        [trainer.pk, other_trainer.pk]
+    )
+
+
+def test_reviewer_may_replace_a_courses_owners(client, reviewer, trainer, other_trainer):
+    course = make_course(title="Ajeno", lessons=0, owners=[trainer], live=False)
+    client.force_login(reviewer)
+    edit_url = reverse("wagtailadmin_pages:edit", args=[course.pk])
+    data = {**_course_form_data(title="Ajeno", slug=course.slug), "owners": [other_trainer.pk]}
+    assert client.post(edit_url, data).status_code == 302
+    draft = CoursePage.objects.get(pk=course.pk).get_latest_revision_as_object()
+    assert [owner.pk for owner in draft.owners.all()] == [other_trainer.pk]
+
+
+def test_owner_previews_a_course_with_prerequisites(client, trainer):
+    basics = make_course(title="Fundamentos", lessons=0)
+    course = make_course(title="Avanzado", lessons=1, owners=[trainer], live=False)
+    client.force_login(trainer)
+    url = reverse("wagtailadmin_pages:preview_on_edit", args=[course.pk])
+    data = {
+        **_course_form_data(title="Avanzado", slug=course.slug),
+        "owners": [trainer.pk],
+        "prerequisites": [basics.pk],
+    }
+    assert client.post(url, data).json()["is_valid"] is True
+    response = client.get(url)
+    assert response.status_code == 200
+    assert "Fundamentos" in response.content.decode()

@@ -113,3 +113,30 @@ def test_signed_in_users_do_not_get_the_anonymous_fragment(client, learner, cour
     html = client.get(course.url).content.decode()
     assert "Inscribirme" in html
     assert "Iniciar sesión para inscribirse" not in html
+
+
+def test_search_combined_with_a_topic(client, courses):
+    html = _titles(client, "?q=datos&tema=gobierno-abierto")
+    assert "Datos abiertos" in html and "EGSI" not in html
+    html = _titles(client, "?q=datos&tema=ciberseguridad&nivel=basic")
+    assert "Datos abiertos" not in html
+
+
+@pytest.mark.parametrize(
+    "query",
+    ['?q="', '?q=datos"abiertos', "?q=a OR b*", "?q=NEAR(x)", "?q=(:)", "?q=%27", "?q=-datos"],
+)
+def test_search_syntax_of_the_backends_is_only_text(client, courses, query):
+    response = client.get("/cursos/" + query)
+    assert response.status_code == 200
+
+
+def test_a_quoted_word_still_finds_the_course(client, courses):
+    html = _titles(client, '?q="riesgos"')
+    assert "EGSI" in html and "Datos abiertos" not in html
+
+
+def test_huge_numbers_in_the_catalogue_are_not_a_500(client, courses):
+    assert client.get("/cursos/?pagina=99999999999999999999999").status_code == 200
+    assert client.get(f"/cursos/inscribirse/{2**63}/").status_code in {404, 405}
+    assert client.get(f"/cursos/informes/{2**64}/").status_code == 404

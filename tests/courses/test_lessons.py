@@ -146,3 +146,21 @@ def test_syllabus_groups_lessons_by_module(client, learner):
     html = client.get(course.url).content.decode()
     assert html.count('class="syllabus-module__title"') == 2
     assert html.index("Módulo A") < html.index("Módulo B")
+
+
+def test_last_lesson_and_outline_lead_to_the_final_quiz(client, learner, course):
+    """The quiz comes from assessments through courses' related-items registry."""
+    from tests.assessments.factories import QuizFactory
+
+    quiz = QuizFactory(course=course, title="Evaluación final de interoperabilidad")
+    quiz_url = reverse("assessments:quiz", args=[quiz.pk])
+    enrolment_create(learner=learner, course=course)
+    first, _second, last = _lessons(course)
+    client.force_login(learner)
+    html = client.get(last.url).content.decode()
+    assert f'href="{quiz_url}" rel="next"' in html
+    assert "Después de las lecciones" in html
+    assert f'href="{quiz_url}" rel="next"' not in client.get(first.url).content.decode()
+    outline = client.get(course.url).content.decode()
+    assert outline.index("lección 3") < outline.index("Después de las lecciones")
+    assert f'href="{quiz_url}"' in outline

@@ -9,7 +9,7 @@ from django.utils import timezone
 from wagtail.models import ModelLogEntry
 
 from core.roles import Role
-from knowledge_base import receivers
+from knowledge_base import receivers, services
 from knowledge_base.models import ArticlePage, Handover, HandoverItem, SystemPage
 from knowledge_base.selectors import knowledge_map
 from knowledge_base.services import (
@@ -276,3 +276,77 @@ def test_past_deadline_refused_in_view(client, hr, leaving_owner):
     )
     assert "no puede estar en el pasado" in response.content.decode()
     assert not Handover.objects.exists()
+
+
+@pytest.mark.parametrize("profile", ["abc", str(2**64), "", "١٢"])
+def test_start_with_a_bad_profile_is_a_spanish_message(client, hr, leaving_owner, profile):
+    from allauth.mfa.models import Authenticator
+
+    Authenticator.objects.create(user=hr.user, type=Authenticator.Type.TOTP, data={})
+    client.force_login(hr.user)
+    deadline = (timezone.localdate() + timedelta(days=10)).isoformat()
+    response = client.post(
+        reverse("knowledge_base:handover_list"),
+        {"profile": profile, "reason": "leaving", "deadline": deadline},
+    )
+    assert response.status_code == 200
+    assert "Elija un funcionario" in response.content.decode()
+    assert not Handover.objects.exists()
+
+
+def _with_mfa(user):
+    from allauth.mfa.models import Authenticator
+
+    Authenticator.objects.create(user=user, type=Authenticator.Type.TOTP, data={})
+    return user
+
+
+def test_custodian_starts_their_own_handover_but_nobody_elses(client, leaving_owner):
+    owner = leaving_owner[0]
+    colleague = make_profile(Role.CUSTODIAN)
+    client.force_login(_with_mfa(owner.user))
+    page = client.get(reverse("knowledge_base:handover_list")).content.decode()
+    assert f'value="{owner.pk}"' in page and f'value="{colleague.pk}"' not in page
+    deadline = (timezone.localdate() + timedelta(days=10)).isoformat()
+    data = {"reason": "leaving", "deadline": deadline, "note": ""}
+    client.post(reverse("knowledge_base:handover_list"), {**data, "profile": colleague.pk})
+    assert not Handover.objects.exists()
+    with pytest.raises(PermissionDenied):
+        handover_start(profile=colleague, started_by=owner.user)
+    response = client.post(reverse("knowledge_base:handover_list"), {**data, "profile": owner.pk})
+    assert response.status_code == 302
+    assert Handover.objects.get().profile == owner
+
+
+def test_scoped_hr_starts_handovers_only_within_their_units(leaving_owner):
+    from tests.people.factories import scope
+
+    owner = leaving_owner[0]
+    scoped = make_profile(Role.HR)
+    scope(scoped.user, make_profile(Role.LEARNER).unit)
+    with pytest.raises(PermissionDenied):
+        handover_start(profile=owner, started_by=scoped.user)
+    assert not Handover.objects.exists()
+    scope(scoped.user, owner.unit)
+    fresh = type(scoped.user).objects.get(pk=scoped.user.pk)  # scopes are cached on the user
+    assert handover_start(profile=owner, started_by=fresh).profile == owner
+
+
+def test_handover_form_shows_the_default_deadline_in_iso_format(client, hr, leaving_owner):
+    client.force_login(_with_mfa(hr.user))
+    page = client.get(reverse("knowledge_base:handover_list")).content.decode()
+    default = timezone.localdate() + timedelta(days=services.HANDOVER_DEFAULT_DAYS)
+    assert f'type="date" name="deadline" value="{default.isoformat()}"' in page
+
+
+def test_risk_link_only_for_who_may_open_it(client, outsider, custodian):
+    client.force_login(_with_mfa(outsider.user))
+    assert client.get(reverse("knowledge_base:risk")).status_code == 403
+    page = client.get(reverse("knowledge_base:search")).content.decode()
+    assert reverse("knowledge_base:risk") not in page
+    client.force_login(_with_mfa(custodian.user))
+    assert client.get(reverse("knowledge_base:risk")).status_code == 200
+    assert (
+        reverse("knowledge_base:risk")
+        in client.get(reverse("knowledge_base:search")).content.decode()
+    )

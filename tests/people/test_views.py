@@ -329,3 +329,31 @@ def test_api_is_scoped_like_the_pages(scoped_client, client, make_user, people, 
     assert client.get("/talento-humano/api/personal").status_code == 403
     client.logout()
     assert client.get("/talento-humano/api/personal").status_code == 401
+
+
+def test_openapi_document_is_served(hr_client):
+    response = hr_client.get("/talento-humano/api/openapi.json")
+    assert response.status_code == 200
+    assert "/talento-humano/api/personal" in response.json()["paths"]
+
+
+@pytest.mark.parametrize(
+    "query",
+    [f"limit={2**64}", f"offset={2**64}", f"offset={2**63 - 1}", "limit=0", "offset=-1", "limit=x"],
+)
+def test_api_pagination_out_of_range_is_a_422(hr_client, people, query):
+    response = hr_client.get(f"/talento-humano/api/personal?{query}")
+    assert response.status_code == 422
+
+
+def test_api_pagination_within_range(hr_client, people):
+    data = hr_client.get("/talento-humano/api/personal?limit=1&offset=1").json()
+    assert data["count"] == 2 and len(data["items"]) == 1
+
+
+@pytest.mark.parametrize("persona", ["abc", str(2**64), "-1", "١"])
+def test_transcript_export_with_a_bad_person_is_empty(hr_client, people, persona):
+    response = hr_client.get(f"/talento-humano/exportar/historial.csv?persona={persona}")
+    assert response.status_code == 200
+    text = body(response)
+    assert people["inside"].employee_id not in text
