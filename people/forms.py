@@ -1,6 +1,7 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from core.uploads import validate_tabular_upload
 from courses.models import CoursePage
 
 from .models import CoverageRule, OrgUnit, Requirement, StaffProfile
@@ -109,8 +110,8 @@ class ImportForm(forms.Form):
         name = upload.name.lower()
         if not name.endswith((".csv", ".xlsx", ".txt")):
             raise forms.ValidationError(_("Upload a .csv or .xlsx file."))
-        if upload.size > MAX_IMPORT_BYTES:
-            raise forms.ValidationError(_("The file is larger than 20 MB."))
+        # Size, XLSX expansion and row limits, before importing parses anything.
+        validate_tabular_upload(upload, max_bytes=MAX_IMPORT_BYTES)
         return upload
 
 
