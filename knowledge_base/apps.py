@@ -27,6 +27,24 @@ class KnowledgeBaseConfig(AppConfig):
             )
         )
         self._register_course_related()
+        self._register_personal_data()
+
+    @staticmethod
+    def _register_personal_data() -> None:
+        from people.hooks import register_person_anonymiser, register_personal_data_section
+
+        from .selectors import personal_data_for
+        from .services import person_remove_from_systems
+
+        register_personal_data_section(
+            "knowledge_base", lambda *, profile: personal_data_for(profile)
+        )
+        register_person_anonymiser(
+            "knowledge_base_systems",
+            lambda *, profile, user=None: person_remove_from_systems(
+                profile_id=profile.pk, user=user
+            ),
+        )
 
     @staticmethod
     def _register_course_related() -> None:

@@ -526,3 +526,57 @@ def handover_detail(handover) -> dict:
         )
     )
     return {"items": items}
+
+
+def personal_data_for(profile) -> dict:
+    """What the knowledge base holds about a person, for their personal-data export: articles
+    they wrote or keep, reviews and workflow decisions they made, their handovers and the
+    items handed to them, and the systems they own or back up."""
+    from wagtail.models import PageLogEntry, TaskState
+
+    from .models import Handover, HandoverItem
+
+    user = profile.user
+    article_type = ContentType.objects.get_for_model(ArticlePage)
+    revised = Revision.objects.filter(user=user, content_type=article_type).values_list(
+        "object_id", flat=True
+    )
+    articles = ArticlePage.objects.filter(
+        Q(content_owner=profile) | Q(owner=user) | Q(pk__in=[int(pk) for pk in revised])
+    ).order_by("pk")
+    return {
+        "articles": [
+            {
+                "id": a.pk,
+                "title": a.title,
+                "kind": a.kind,
+                "live": a.live,
+                "keeps_it": a.content_owner_id == profile.pk,
+                "first_published_at": a.first_published_at,
+                "last_reviewed_at": a.last_reviewed_at,
+            }
+            for a in articles
+        ],
+        "reviews": list(
+            PageLogEntry.objects.filter(user=user, action="knowledge_base.article_reviewed")
+            .order_by("timestamp")
+            .values("timestamp", "page_id", "label")
+        ),
+        "workflow_decisions": list(
+            TaskState.objects.filter(finished_by=user)
+            .order_by("finished_at")
+            .values("finished_at", "status", "comment", "workflow_state__object_id")
+        ),
+        "handovers": list(
+            Handover.objects.filter(profile=profile)
+            .order_by("created_at")
+            .values("id", "reason", "status", "deadline", "note", "created_at", "completed_at")
+        ),
+        "handover_items_received": list(
+            HandoverItem.objects.filter(successor=profile)
+            .order_by("pk")
+            .values("handover_id", "kind", "page__title", "status", "deadline", "accepted_at")
+        ),
+        "systems_owned": list(profile.owned_systems.order_by("pk").values("id", "title")),
+        "systems_backed_up": list(profile.backed_up_systems.order_by("pk").values("id", "title")),
+    }

@@ -157,3 +157,9 @@ class HRScopeForm(forms.Form):
         self.fields["officer"].queryset = officers
         self.fields["officer"].label_from_instance = lambda u: f"{u.get_full_name()} <{u.email}>"
         self.fields["unit"].queryset = units
+
+
+class AnonymiseForm(forms.Form):
+    full_name = forms.CharField(
+        label=_("Type the person's full name to confirm"), max_length=300, required=False
+    )

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import privacy_views, views
 from .api import api
 
 app_name = "people"
@@ -22,7 +22,11 @@ urlpatterns = [
         views.personal_data_export,
         name="personal_data_export",
     ),
-    path("talento-humano/personal/<int:pk>/anonimizar/", views.anonymise, name="anonymise"),
+    path(
+        "talento-humano/personal/<int:pk>/anonimizar/",
+        privacy_views.anonymise,
+        name="anonymise",
+    ),
     path("talento-humano/importar/", views.import_upload, name="import_upload"),
     path("talento-humano/importar/<int:pk>/", views.import_preview, name="import_preview"),
     path(

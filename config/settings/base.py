@@ -202,6 +202,8 @@ UPLOAD_MAX_UNCOMPRESSED_BYTES = env.int("UPLOAD_MAX_UNCOMPRESSED_BYTES", default
 UPLOAD_MAX_SHEET_XML_BYTES = env.int("UPLOAD_MAX_SHEET_XML_BYTES", default=40 * 1024 * 1024)
 UPLOAD_MAX_COMPRESSION_RATIO = env.int("UPLOAD_MAX_COMPRESSION_RATIO", default=100)
 UPLOAD_MAX_ROWS = env.int("UPLOAD_MAX_ROWS", default=50_000)
+# Published counts (open-data export, survey results) hide any group smaller than this.
+PRIVACY_MIN_GROUP_SIZE = env.int("PRIVACY_MIN_GROUP_SIZE", default=5)
 WAGTAILIMAGES_MAX_UPLOAD_SIZE = 10 * 1024 * 1024
 WAGTAILDOCS_EXTENSIONS = [
     "pdf",
