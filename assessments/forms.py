@@ -2,6 +2,7 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
+from core.api import validate_text_upload
 from courses.api import CoursePage
 
 from . import grading, rules, selectors
@@ -28,8 +29,7 @@ class ImportUploadForm(forms.Form):
 
     def clean_file(self):
         upload = self.cleaned_data["file"]
-        if upload.size > MAX_IMPORT_BYTES:
-            raise ValidationError(_("The file is larger than 2 MB."))
+        validate_text_upload(upload, max_bytes=MAX_IMPORT_BYTES)
         try:
             text = upload.read().decode("utf-8-sig")
         except UnicodeDecodeError:

@@ -13,6 +13,7 @@ from django.db.models import QuerySet
 
 from . import audit, cache, demo, outbox, pages, roles
 from .exports import csv_response, escape_cell, spreadsheet_response, xlsx_response
+from .four_eyes import is_own_submission
 from .models import HomePage, OutboxMessage, User
 from .notifications import (
     notification_attachment_register,
@@ -24,7 +25,9 @@ from .notifications import (
 )
 from .outbox import outbox_id_of, outbox_record_failure
 from .params import MAX_DB_INTEGER, parse_id, search_words
+from .privacy import SUPPRESSED, min_group_size, suppressed_cells
 from .roles import Role
+from .uploads import validate_tabular_upload, validate_text_upload
 
 if TYPE_CHECKING:
     from collections.abc import Callable
@@ -35,6 +38,7 @@ if TYPE_CHECKING:
 __all__ = [
     "DEMO_ACCOUNTS",
     "MAX_DB_INTEGER",
+    "SUPPRESSED",
     "HomePage",
     "Role",
     "User",
@@ -47,6 +51,8 @@ __all__ = [
     "escape_cell",
     "has_role",
     "home_page",
+    "is_own_submission",
+    "min_group_size",
     "notification_attachment_register",
     "notification_channel",
     "notification_exists",
@@ -62,7 +68,10 @@ __all__ = [
     "recipient_language",
     "search_words",
     "spreadsheet_response",
+    "suppressed_cells",
     "user_roles",
+    "validate_tabular_upload",
+    "validate_text_upload",
     "xlsx_response",
 ]
 

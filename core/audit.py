@@ -13,8 +13,16 @@ from wagtail.log_actions import log
 User = get_user_model()
 
 
+def audit_title(instance) -> str:
+    """The label stored with a log entry. Rows about a person (accounts, staff profiles, HR
+    scopes, handovers) define `audit_label()` so that no name is stored as text: the site
+    history shows who acted from the user row, which anonymisation replaces."""
+    label = getattr(instance, "audit_label", None)
+    return label() if callable(label) else str(instance)
+
+
 def audit_log(*, instance, action: str, user=None, data: dict | None = None) -> None:
-    log(instance=instance, action=action, user=user, data=data or {})
+    log(instance=instance, action=action, user=user, data=data or {}, title=audit_title(instance))
 
 
 @receiver(user_logged_in)

@@ -16,8 +16,9 @@ class KnowledgeBaseConfig(AppConfig):
             page_behaviour_register,
         )
         from courses import hooks as courses_hooks
+        from people import hooks as people_hooks
 
-        from . import demo, receivers, selectors, tasks  # noqa: F401  (tasks: registered with Celery)
+        from . import demo, receivers, selectors, services, tasks  # noqa: F401  (tasks: registered with Celery)
         from .models import ArticlePage, KnowledgeIndexPage, SystemPage
 
         receivers.connect()
@@ -40,3 +41,14 @@ class KnowledgeBaseConfig(AppConfig):
         page_behaviour_register(SystemPage, PageBehaviour(context=selectors.system_context))
         page_behaviour_register(ArticlePage, PageBehaviour(context=selectors.article_context))
         demo_seeder_register(self.label, demo.seed)
+        # Anonymising a person removes them from systems; their personal-data export lists
+        # what they wrote, reviewed, handed over and own here.
+        people_hooks.register_personal_data_section(
+            "knowledge_base", lambda *, profile: selectors.personal_data_for(profile)
+        )
+        people_hooks.register_person_anonymiser(
+            "knowledge_base_systems",
+            lambda *, profile, user=None: services.person_remove_from_systems(
+                profile_id=profile.pk, user=user
+            ),
+        )

@@ -10,14 +10,14 @@ from django.contrib.auth import get_user_model
 from django.contrib.contenttypes.models import ContentType
 from django.db.models import Count, F, Q, QuerySet
 from django.utils import timezone
-from wagtail.models import Revision
+from wagtail.models import PageLogEntry, Revision, TaskState
 
 from certificates import api as certificates_api
 from core.api import Role, has_role
 from courses.api import CourseVisibility, live_courses
 from people.api import StaffStatus
 
-from .models import ArticlePage, Handover, SystemPage
+from .models import ArticlePage, Handover, HandoverItem, SystemPage
 from .models.workflow import systems_kept_by
 from .paths import page_url_prefix, url_from_path
 from .search import fold
@@ -500,3 +500,53 @@ def system_context(system: SystemPage, request) -> dict:
 
 def article_context(article: ArticlePage, request) -> dict:
     return article_detail(article=article, user=request.user)
+
+
+def personal_data_for(profile) -> dict:
+    """What the knowledge base holds about a person, for their personal-data export: articles
+    they wrote or keep, reviews and workflow decisions they made, their handovers and the
+    items handed to them, and the systems they own or back up."""
+    user = profile.user
+    article_type = ContentType.objects.get_for_model(ArticlePage)
+    revised = Revision.objects.filter(user=user, content_type=article_type).values_list(
+        "object_id", flat=True
+    )
+    articles = ArticlePage.objects.filter(
+        Q(content_owner=profile) | Q(owner=user) | Q(pk__in=[int(pk) for pk in revised])
+    ).order_by("pk")
+    return {
+        "articles": [
+            {
+                "id": a.pk,
+                "title": a.title,
+                "kind": a.kind,
+                "live": a.live,
+                "keeps_it": a.content_owner_id == profile.pk,
+                "first_published_at": a.first_published_at,
+                "last_reviewed_at": a.last_reviewed_at,
+            }
+            for a in articles
+        ],
+        "reviews": list(
+            PageLogEntry.objects.filter(user=user, action="knowledge_base.article_reviewed")
+            .order_by("timestamp")
+            .values("timestamp", "page_id", "label")
+        ),
+        "workflow_decisions": list(
+            TaskState.objects.filter(finished_by=user)
+            .order_by("finished_at")
+            .values("finished_at", "status", "comment", "workflow_state__object_id")
+        ),
+        "handovers": list(
+            Handover.objects.filter(profile=profile)
+            .order_by("created_at")
+            .values("id", "reason", "status", "deadline", "note", "created_at", "completed_at")
+        ),
+        "handover_items_received": list(
+            HandoverItem.objects.filter(successor=profile)
+            .order_by("pk")
+            .values("handover_id", "kind", "page__title", "status", "deadline", "accepted_at")
+        ),
+        "systems_owned": list(profile.owned_systems.order_by("pk").values("id", "title")),
+        "systems_backed_up": list(profile.backed_up_systems.order_by("pk").values("id", "title")),
+    }

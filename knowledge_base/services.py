@@ -503,3 +503,39 @@ def article_change_notify(*, article_id: int, revision_id: int) -> int:
             context={"article": article, "courses": ", ".join(sorted(courses))},
         )
     return sent
+
+
+# --- Personal data ------------------------------------------------------------------------
+
+
+def _without(profiles, profile_id: int) -> list:
+    return [profile for profile in profiles if profile.pk != profile_id]
+
+
+@transaction.atomic
+def person_remove_from_systems(*, profile_id: int, user=None) -> list[int]:
+    """Take a person off the owners and backups of every system (when they are anonymised).
+
+    Goes through Wagtail's revisions, never by editing revision JSON: each system gets a new
+    revision without them, made from its latest one and logged for `user`. A system with no
+    pending draft publishes that revision at once; one with a draft (perhaps under review)
+    keeps the draft as a draft, and its live owner and backup rows lose the person directly,
+    so nothing unreviewed goes live. Returns the ids of the systems changed."""
+    owner_rows = SystemPage.owners.through.objects.filter(staffprofile_id=profile_id)
+    backup_rows = SystemPage.backups.through.objects.filter(staffprofile_id=profile_id)
+    system_ids = set(owner_rows.values_list("systempage_id", flat=True)) | set(
+        backup_rows.values_list("systempage_id", flat=True)
+    )
+    for system in SystemPage.objects.filter(pk__in=system_ids).order_by("pk"):
+        had_draft = system.has_unpublished_changes
+        latest = system.get_latest_revision_as_object()
+        latest.owners = _without(latest.owners.all(), profile_id)
+        latest.backups = _without(latest.backups.all(), profile_id)
+        revision = latest.save_revision(user=user, log_action=True, clean=False)
+        if system.live and not had_draft:
+            revision.publish(user=user, skip_permission_checks=True)
+    owner_rows.delete()
+    backup_rows.delete()
+    if system_ids:
+        bump_search_version()
+    return sorted(system_ids)

@@ -13,7 +13,13 @@ from django.db.models.functions import TruncMonth
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from core.api import escape_cell, spreadsheet_response  # noqa: F401 (people's exports)
+from core.api import (  # noqa: F401 (escape_cell, spreadsheet_response: people's exports)
+    SUPPRESSED,
+    escape_cell,
+    min_group_size,
+    spreadsheet_response,
+    suppressed_cells,
+)
 from courses.api import Enrolment, EnrolmentStatus
 
 from . import selectors
@@ -133,13 +139,15 @@ def aggregate_header() -> list[str]:
 
 
 def aggregate_rows(staff: QuerySet[StaffProfile]) -> Iterator[list]:
-    """Completions per unit, topic and month: counts only, no personal data."""
+    """Completions per unit, topic and month, then each unit's total: counts only, no
+    personal data. Groups of fewer than PRIVACY_MIN_GROUP_SIZE people show "*", and so do
+    the next smallest groups of the unit where the unit's total would reveal them
+    (core.privacy)."""
+    completed = Enrolment.objects.filter(
+        status=EnrolmentStatus.COMPLETED, learner__staff_profile__in=staff.values("pk")
+    )
     rows = (
-        Enrolment.objects.filter(
-            status=EnrolmentStatus.COMPLETED,
-            learner__staff_profile__in=staff.values("pk"),
-        )
-        .annotate(month=TruncMonth("completed_at"))
+        completed.annotate(month=TruncMonth("completed_at"))
         .values(
             "learner__staff_profile__unit__code",
             "learner__staff_profile__unit__name",
@@ -149,12 +157,35 @@ def aggregate_rows(staff: QuerySet[StaffProfile]) -> Iterator[list]:
         .annotate(completions=Count("pk"), people=Count("learner_id", distinct=True))
         .order_by("learner__staff_profile__unit__code", "course__topic__name", "month")
     )
+    totals = {
+        row["learner__staff_profile__unit__code"]: row
+        for row in completed.values("learner__staff_profile__unit__code").annotate(
+            completions=Count("pk"), people=Count("learner_id", distinct=True)
+        )
+    }
+    by_unit: dict[str, list[dict]] = {}
     for row in rows.iterator(1000):
+        by_unit.setdefault(row["learner__staff_profile__unit__code"], []).append(row)
+    k = min_group_size()
+    for code, unit_rows in by_unit.items():
+        hidden, total_hidden = suppressed_cells([r["people"] for r in unit_rows], min_size=k)
+        total = totals[code]
+        total_hidden = total_hidden or total["people"] < k
+        for index, row in enumerate(unit_rows):
+            shown = index not in hidden
+            yield [
+                code,
+                row["learner__staff_profile__unit__name"],
+                row["course__topic__name"] or "",
+                row["month"].strftime("%Y-%m") if row["month"] else "",
+                row["completions"] if shown else SUPPRESSED,
+                row["people"] if shown else SUPPRESSED,
+            ]
         yield [
-            row["learner__staff_profile__unit__code"],
-            row["learner__staff_profile__unit__name"],
-            row["course__topic__name"] or "",
-            row["month"].strftime("%Y-%m") if row["month"] else "",
-            row["completions"],
-            row["people"],
+            code,
+            unit_rows[0]["learner__staff_profile__unit__name"],
+            _("Total"),
+            "",
+            total["completions"] if not total_hidden else SUPPRESSED,
+            total["people"] if not total_hidden else SUPPRESSED,
         ]

@@ -1,6 +1,7 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from core.api import validate_tabular_upload
 from courses.api import CoursePage, live_courses
 
 from .models import CoverageRule, OrgUnit, Requirement, StaffProfile
@@ -109,8 +110,8 @@ class ImportForm(forms.Form):
         name = upload.name.lower()
         if not name.endswith((".csv", ".xlsx", ".txt")):
             raise forms.ValidationError(_("Upload a .csv or .xlsx file."))
-        if upload.size > MAX_IMPORT_BYTES:
-            raise forms.ValidationError(_("The file is larger than 20 MB."))
+        # Size, XLSX expansion and row limits, before importing parses anything.
+        validate_tabular_upload(upload, max_bytes=MAX_IMPORT_BYTES)
         return upload
 
 
@@ -156,3 +157,9 @@ class HRScopeForm(forms.Form):
         self.fields["officer"].queryset = officers
         self.fields["officer"].label_from_instance = lambda u: f"{u.get_full_name()} <{u.email}>"
         self.fields["unit"].queryset = units
+
+
+class AnonymiseForm(forms.Form):
+    full_name = forms.CharField(
+        label=_("Type the person's full name to confirm"), max_length=300, required=False
+    )

@@ -1,6 +1,7 @@
 from django.conf import settings
 from django.db import models
 from django.utils import timezone
+from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 from treebeard.mp_tree import MP_Node
 
@@ -79,6 +80,10 @@ class StaffProfile(models.Model):
     def __str__(self) -> str:
         return f"{self.user.get_full_name()} ({self.employee_id})"
 
+    def audit_label(self) -> str:
+        """The audit log's label for this row: no name stored as text (core.audit)."""
+        return f"{capfirst(self._meta.verbose_name)} #{self.pk}"
+
     @property
     def is_active(self) -> bool:
         return self.status == self.Status.ACTIVE
@@ -107,6 +112,10 @@ class HRScope(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user} → {self.unit}"
+
+    def audit_label(self) -> str:
+        """The audit log's label for this row: no name stored as text (core.audit)."""
+        return f"{capfirst(self._meta.verbose_name)} #{self.pk}"
 
 
 class Requirement(models.Model):

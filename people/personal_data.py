@@ -21,7 +21,7 @@ from certificates.api import Certificate, certificate_anonymise
 from core.api import audit_log
 from courses.api import Enrolment, LessonProgress
 
-from . import selectors
+from . import hooks, selectors
 from .models import StaffProfile
 from .services import sessions_end
 
@@ -103,6 +103,12 @@ def personal_data_collect(profile: StaffProfile) -> dict:
                 "timestamp", "action", "content_type__model", "object_id", "data"
             )
         ),
+        # Records of the apps above people (the knowledge base: articles, reviews,
+        # handovers, system ownerships), each under its own key.
+        **{
+            name: collect(profile=profile)
+            for name, collect in hooks.personal_data_sections().items()
+        },
     }
 
 
@@ -119,19 +125,103 @@ def personal_data_zip(*, profile: StaffProfile, user=None) -> bytes:
     return buffer.getvalue()
 
 
+PSEUDONYM = ("Titular", "anonimizado")
+# Keys of audit data that identify the person whose own entries they are.
+IDENTIFYING_KEYS = {"email", "first_name", "last_name", "employee_id", "position", "ip", "name"}
+
+
+def _normalised(text: str) -> str:
+    return " ".join((text or "").split()).casefold()
+
+
+def anonymise_confirmation_matches(*, profile: StaffProfile, typed: str | None) -> bool:
+    """The person's full name typed again, ignoring case and spacing."""
+    expected = _normalised(profile.user.get_full_name())
+    return bool(expected) and _normalised(typed or "") == expected
+
+
+def _scrub(value, identifiers: list[str], pseudonym: str, *, own: bool, key: str = ""):
+    if own and key in IDENTIFYING_KEYS and value not in (None, ""):
+        return "anonimizado"
+    if isinstance(value, dict):
+        return {k: _scrub(v, identifiers, pseudonym, own=own, key=k) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_scrub(v, identifiers, pseudonym, own=own, key=key) for v in value]
+    if isinstance(value, str):
+        for identifier in identifiers:
+            if identifier.casefold() in value.casefold():
+                value = _replace_casefold(value, identifier, pseudonym)
+    return value
+
+
+def _replace_casefold(text: str, old: str, new: str) -> str:
+    lower, needle, out, start = text.casefold(), old.casefold(), [], 0
+    while (found := lower.find(needle, start)) != -1:
+        out.append(text[start:found] + new)
+        start = found + len(old)
+    return "".join(out) + text[start:]
+
+
+def _anonymise_audit_trail(*, account, profile: StaffProfile, identifiers: list[str]) -> None:
+    """The audit trail keeps what happened, not who it was: entries about the person get a
+    label without their name and lose identifying values; any other entry that stored their
+    name, e-mail or employee id as text gets the pseudonym instead. Who acted is rendered
+    from the (now anonymised) user row, so it needs no rewrite."""
+    pseudonym = " ".join(PSEUDONYM)
+    own = Q(content_type__model="user", object_id=str(account.pk)) | Q(
+        content_type__model="staffprofile", object_id=str(profile.pk)
+    )
+    mentions = Q()
+    for identifier in identifiers:
+        mentions |= Q(label__icontains=identifier) | Q(data__icontains=identifier)
+    entries = ModelLogEntry.objects.filter(own | mentions).select_related("content_type")
+    for entry in entries.iterator():
+        model = entry.content_type.model
+        is_own = (model == "user" and entry.object_id == str(account.pk)) or (
+            model == "staffprofile" and entry.object_id == str(profile.pk)
+        )
+        if is_own:
+            entry.label = (account if model == "user" else profile).audit_label()
+        else:
+            entry.label = _scrub(entry.label, identifiers, pseudonym, own=False)
+        entry.data = _scrub(entry.data, identifiers, pseudonym, own=is_own)
+        entry.save(update_fields=["label", "data"])
+
+
 @transaction.atomic
-def person_anonymise(*, profile: StaffProfile, user=None) -> StaffProfile:
-    """Replace name, e-mail and employee id of a person who has left; deactivate the account;
-    anonymise their certificates (verification keeps working: "titular anonimizado")."""
+def person_anonymise(
+    *, profile: StaffProfile, confirmed_name: str | None = None, user=None
+) -> StaffProfile:
+    """Replace name, e-mail and employee id of a person who has left, once the person's full
+    name was typed as confirmation (`confirmed_name`); deactivate the account; anonymise
+    their certificates (verification keeps working: "titular anonimizado"); let the apps
+    above people remove them (the knowledge base takes them off system owners and backups);
+    scrub their name from the audit trail. All or nothing."""
     profile = StaffProfile.objects.select_for_update().select_related("user").get(pk=profile.pk)
     if profile.status != StaffProfile.Status.LEFT:
         raise ValidationError(_("Only a person who has left can be anonymised."))
     account = profile.user
     if account.email.endswith("@anonimizado.invalid"):
         raise ValidationError(_("This person is already anonymised."))
+    if not anonymise_confirmation_matches(profile=profile, typed=confirmed_name):
+        raise ValidationError(
+            _("To confirm, type the person's full name exactly as shown: %(name)s.")
+            % {"name": account.get_full_name()}
+        )
+    identifiers = [
+        value
+        for value in {
+            account.get_full_name().strip(),
+            account.email,
+            profile.employee_id,
+            *EmailAddress.objects.filter(user=account).values_list("email", flat=True),
+        }
+        if value and len(value) >= 4
+    ]
     certificate_anonymise(learner=account)
-    account.first_name = "Titular"
-    account.last_name = "anonimizado"
+    for anonymise in hooks.person_anonymisers().values():
+        anonymise(profile=profile, user=user)
+    account.first_name, account.last_name = PSEUDONYM
     account.email = f"persona-{account.pk}@anonimizado.invalid"
     account.is_active = False
     account.set_unusable_password()
@@ -142,11 +232,7 @@ def person_anonymise(*, profile: StaffProfile, user=None) -> StaffProfile:
     profile.position = ""
     profile.manager = None
     profile.save(update_fields=["employee_id", "position", "manager", "updated_at"])
-    # The audit trail keeps what happened, not who it was.
-    ModelLogEntry.objects.filter(
-        Q(content_type__model="user", object_id=str(account.pk))
-        | Q(content_type__model="staffprofile", object_id=str(profile.pk))
-    ).update(label=str(profile), data={})
+    _anonymise_audit_trail(account=account, profile=profile, identifiers=identifiers)
     audit_log(instance=profile, action="people.person_anonymised", user=user)
     transaction.on_commit(lambda: sessions_end(user_ids=[account.pk]))
     return profile

@@ -229,6 +229,8 @@ def staff_update(
         profile.placed_on = timezone.localdate()
     profile.save()
     changes = {k: [before[k], v] for k, v in _snapshot(profile).items() if before[k] != v}
+    if changes.pop("name", None):
+        changes["name_changed"] = True  # the name itself stays out of the audit log
     if changes:
         audit_log(instance=profile, action="people.staff_updated", user=user, data=changes)
     if before["manager"] != profile.manager_id:
@@ -252,8 +254,7 @@ def _snapshot(profile: StaffProfile) -> dict:
     return {
         "employee_id": profile.employee_id,
         "email": profile.user.email,
-        "first_name": profile.user.first_name,
-        "last_name": profile.user.last_name,
+        "name": profile.user.get_full_name(),
         "unit": profile.unit.code,
         "position": profile.position,
         "manager": profile.manager_id,

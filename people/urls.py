@@ -22,7 +22,11 @@ urlpatterns = [
         views.personal_data_export,
         name="personal_data_export",
     ),
-    path("talento-humano/personal/<int:pk>/anonimizar/", views.anonymise, name="anonymise"),
+    path(
+        "talento-humano/personal/<int:pk>/anonimizar/",
+        views.anonymise,
+        name="anonymise",
+    ),
     path("talento-humano/importar/", views.import_upload, name="import_upload"),
     path("talento-humano/importar/<int:pk>/", views.import_preview, name="import_preview"),
     path(

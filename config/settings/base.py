@@ -198,6 +198,16 @@ if env.str("AWS_STORAGE_BUCKET_NAME", default=""):
 
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
+# Spreadsheet and text imports (core.uploads), checked before any parsing: a file's own size,
+# what an XLSX expands to (all parts, and any one worksheet), how much one part may be
+# compressed, and rows (CSV lines or worksheet rows).
+UPLOAD_MAX_BYTES = env.int("UPLOAD_MAX_BYTES", default=20 * 1024 * 1024)
+UPLOAD_MAX_UNCOMPRESSED_BYTES = env.int("UPLOAD_MAX_UNCOMPRESSED_BYTES", default=60 * 1024 * 1024)
+UPLOAD_MAX_SHEET_XML_BYTES = env.int("UPLOAD_MAX_SHEET_XML_BYTES", default=40 * 1024 * 1024)
+UPLOAD_MAX_COMPRESSION_RATIO = env.int("UPLOAD_MAX_COMPRESSION_RATIO", default=100)
+UPLOAD_MAX_ROWS = env.int("UPLOAD_MAX_ROWS", default=50_000)
+# Published counts (open-data export, survey results) hide any group smaller than this.
+PRIVACY_MIN_GROUP_SIZE = env.int("PRIVACY_MIN_GROUP_SIZE", default=5)
 WAGTAILIMAGES_MAX_UPLOAD_SIZE = 10 * 1024 * 1024
 WAGTAILDOCS_EXTENSIONS = [
     "pdf",

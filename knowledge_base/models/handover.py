@@ -2,6 +2,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
+from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 
 
@@ -58,6 +59,10 @@ class Handover(models.Model):
 
     def __str__(self) -> str:
         return f"{self.profile} ({self.get_status_display()})"
+
+    def audit_label(self) -> str:
+        """The audit log's label for this row: no name stored as text (core.audit)."""
+        return f"{capfirst(self._meta.verbose_name)} #{self.pk}"
 
     @property
     def is_open(self) -> bool:

@@ -1,7 +1,9 @@
 from django.db.models import Q
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from wagtail.models import AbstractGroupApprovalTask, TaskState
 
+from core.api import is_own_submission
 from people.api import StaffStatus
 
 from .pages import ArticlePage, SystemPage
@@ -43,9 +45,14 @@ class SystemOwnerApprovalTask(AbstractGroupApprovalTask):
 
     One task rather than two in sequence: either kind of reviewer is enough, which is what the
     institution asked for ("system owners and their backups may approve articles of their
-    systems"). The reviewer's comment is kept by Wagtail on the TaskState."""
+    systems"). The reviewer's comment is kept by Wagtail on the TaskState.
+
+    Four eyes: whoever submitted the article or wrote the revision under review never approves
+    it, even as a reviewer, owner or administrator (core.four_eyes)."""
 
     def _may_approve(self, obj, user) -> bool:
+        if is_own_submission(obj, user):
+            return False
         if user.is_superuser or self._user_in_groups(user):
             return True
         return bool(_system_ids_of(obj) & systems_kept_by(user))
@@ -69,7 +76,11 @@ class SystemOwnerApprovalTask(AbstractGroupApprovalTask):
         return []
 
     def get_task_states_user_can_moderate(self, user, **kwargs):
-        states = self.task_states.filter(status=TaskState.STATUS_IN_PROGRESS)
+        states = (
+            self.task_states.filter(status=TaskState.STATUS_IN_PROGRESS)
+            .exclude(workflow_state__requested_by=user)
+            .exclude(revision__user=user)
+        )
         if user.is_superuser or self._user_in_groups(user):
             return states
         systems = systems_kept_by(user)
@@ -81,11 +92,19 @@ class SystemOwnerApprovalTask(AbstractGroupApprovalTask):
         object_ids = {str(pk) for pk in article_ids} | {str(pk) for pk in systems}
         return states.filter(Q(workflow_state__object_id__in=object_ids))
 
+    def approvers_text(self) -> str:
+        """Who may approve instead, for the submitter (shown in the editor)."""
+        groups = ", ".join(self.groups.values_list("name", flat=True)) or "—"
+        return gettext(
+            "You cannot approve your own submission. Another person approves it: a member of "
+            "%(groups)s, or another active owner or backup of the article's systems."
+        ) % {"groups": groups}
+
     @classmethod
     def get_description(cls):
         return _(
             "Members of the chosen groups, or an active owner or backup of the article's "
-            "systems, can approve this task"
+            "systems, can approve this task, except the person who submitted or wrote it"
         )
 
     class Meta:

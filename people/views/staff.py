@@ -11,7 +11,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from .. import screens, selectors, services
-from ..forms import StaffForm, StatusForm
+from ..forms import AnonymiseForm, StaffForm, StatusForm
 from ..personal_data import person_anonymise, personal_data_zip
 from .common import hr_permission, save_valid_form, visible_profile
 
@@ -148,9 +148,16 @@ def personal_data_export(request, pk):
 @require_POST
 @hr_permission("people.personal_data")
 def anonymise(request, pk):
+    """The staff page's form asks for the person's full name, typed again."""
     profile = visible_profile(request, pk)
+    form = AnonymiseForm(request.POST)
+    form.is_valid()
     try:
-        person_anonymise(profile=profile, user=request.user)
+        person_anonymise(
+            profile=profile,
+            confirmed_name=form.cleaned_data.get("full_name", ""),
+            user=request.user,
+        )
     except ValidationError as exc:
         messages.error(request, " ".join(exc.messages))
     else:

@@ -63,7 +63,7 @@ def test_anonymising_a_person_anonymises_their_certificates(tree, admin_user):
     enrolment = completed(person, course, timezone.localdate() - relativedelta(months=1))
     certificate = certificate_services.certificate_issue(enrolment_id=enrolment.pk)
     staff_status_set(profile=person, status=StaffProfile.Status.LEFT, user=admin_user)
-    person_anonymise(profile=person, user=admin_user)
+    person_anonymise(profile=person, confirmed_name=person.user.get_full_name(), user=admin_user)
     certificate.refresh_from_db()
     assert certificate.anonymised
     assert certificate.status == certificate.Status.ISSUED  # still verifiable
