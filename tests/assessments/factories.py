@@ -2,6 +2,7 @@ import factory
 
 from assessments import grading, services
 from assessments.models import QuestionCategory, Quiz, QuizRandomSlot, QuizSlot
+from courses.models import CoursePage
 from courses.services import enrolment_create
 from tests import factories
 from tests.factories import home_page as _home_page  # noqa: F401 (re-exported)
@@ -77,8 +78,14 @@ def add_random_slot(quiz, category, count, include_subcategories=True):
 
 
 def make_course(*, owners=(), lessons=1, title="Seguridad de la información"):
-    """A live course under the catalogue with `lessons` live lessons."""
-    return factories.make_course(title=title, owners=owners, lessons=lessons)
+    """A live course under the catalogue with `lessons` live lessons, completed when every
+    lesson is done and every required quiz passed (the model's default rule)."""
+    return factories.make_course(
+        title=title,
+        owners=owners,
+        lessons=lessons,
+        completion_rule=CoursePage.CompletionRule.ALL_LESSONS_AND_QUIZZES,
+    )
 
 
 def enrolled_quiz(learners, n=3, **quiz_kwargs):
