@@ -261,6 +261,8 @@ def build_objects(actors: dict[str, Actor]) -> dict[str, object]:
         "coverage": coverage,
         "hr_scope": scope_a,
         "topic": TopicFactory(name="Tema de B"),
+        "certified_course": certified,
+        "system_owner_name": custodian_owner.user.get_full_name(),
         "successor_profile": custodian_other,
         "home_page": HomePage.objects.first(),
         "course_index": CourseIndexPage.objects.first(),

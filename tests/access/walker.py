@@ -20,7 +20,13 @@ from django.urls import URLPattern, URLResolver, get_resolver
 PROJECT_APPS = ("config", "core", "courses", "assessments", "certificates", "people")
 PROJECT_APPS += ("knowledge_base",)
 SNIPPET_NAMESPACE = re.compile(r"^wagtailsnippets_(?P<app>[a-z_]+?)_[a-z]+$")
-LOGIN_PATHS = ("/cuenta/login/", "/cuenta/2fa/", "/cuenta/reauthenticate/")
+LOGIN_PATHS = (
+    "/cuenta/login/",
+    "/cuenta/2fa/",
+    "/cuenta/reauthenticate/",
+    "/admin/login/",
+    "/django-admin/login/",
+)
 # Tables a request may write without changing anything the matrix protects.
 # Wagtail's editor bookkeeping (who has the edit form open, comment subscriptions) is written by
 # opening an edit form; it is not content.
@@ -134,25 +140,28 @@ def _protected_tables() -> list[str]:
     return sorted(set(connection.introspection.table_names()) - UNPROTECTED_TABLES)
 
 
-def write_counter() -> int:
-    """Rows written so far on this connection (cheap: one query)."""
-    with connection.cursor() as cursor:
-        if connection.vendor == "postgresql":
-            cursor.execute(
-                "SELECT COALESCE(SUM(n_tup_ins + n_tup_upd + n_tup_del), 0) "
-                "FROM pg_stat_xact_user_tables WHERE relname <> ALL(%s)",
-                [list(UNPROTECTED_TABLES)],
-            )
-        else:
-            cursor.execute("SELECT total_changes()")
-        return int(cursor.fetchone()[0])
+WRITE = re.compile(r'^\s*(?:INSERT\s+INTO|UPDATE|DELETE\s+FROM)\s+"?(?P<table>\w+)"?', re.I)
 
 
-def fingerprint() -> dict[str, tuple[int, str]]:
-    """Row count and a hash of the rows of every protected table."""
+class WriteWatch:
+    """Django's execute wrapper: the protected tables a request wrote to (cheap; the hashes
+    below then say whether their content really changed)."""
+
+    def __init__(self):
+        self.tables: set[str] = set()
+
+    def __call__(self, execute, sql, params, many, context):
+        match = WRITE.match(sql)
+        if match and match["table"] not in UNPROTECTED_TABLES:
+            self.tables.add(match["table"])
+        return execute(sql, params, many, context)
+
+
+def fingerprint(tables=None) -> dict[str, tuple[int, str]]:
+    """Row count and a hash of the rows of every protected table (or of `tables`)."""
     result = {}
     with connection.cursor() as cursor:
-        for table in _protected_tables():
+        for table in sorted(tables) if tables is not None else _protected_tables():
             cursor.execute(f"SELECT * FROM {connection.ops.quote_name(table)}")  # noqa: S608
             rows = sorted(repr(row) for row in cursor.fetchall())
             digest = hashlib.sha256("\n".join(rows).encode()).hexdigest()
@@ -171,12 +180,13 @@ class Probe:
         self.baseline = fingerprint()
 
     def request(self, client, method: str, url: str, data: dict | None = None):
+        watch = WriteWatch()
         with transaction.atomic():
-            before = write_counter() if method == "POST" else 0
-            response = client.get(url) if method == "GET" else client.post(url, data or {})
+            with connection.execute_wrapper(watch):
+                response = client.get(url) if method == "GET" else client.post(url, data or {})
             changed: list[str] = []
-            if method == "POST" and write_counter() != before:
-                now = fingerprint()
+            if method == "POST" and watch.tables:
+                now = fingerprint(watch.tables)
                 changed = [t for t, value in now.items() if self.baseline.get(t) != value]
             body = b"" if response.streaming else response.content
             if response.streaming:
