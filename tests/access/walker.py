@@ -14,7 +14,8 @@ from collections import Counter
 from dataclasses import dataclass, field
 from urllib.parse import urlparse
 
-from django.db import connection, transaction
+from django.core.signals import request_finished
+from django.db import close_old_connections, connection, transaction
 from django.urls import URLPattern, URLResolver, get_resolver
 
 PROJECT_APPS = ("config", "core", "courses", "assessments", "certificates", "people")
@@ -188,10 +189,14 @@ class Probe:
             if method == "POST" and watch.tables:
                 now = fingerprint(watch.tables)
                 changed = [t for t, value in now.items() if self.baseline.get(t) != value]
-            body = b"" if response.streaming else response.content
-            if response.streaming:
-                body = b"".join(response.streaming_content)
-            response.close()
+            body = b"".join(response.streaming_content) if response.streaming else response.content
+            # Closing fires request_finished; as Django's test client does, keep it from closing
+            # the test's database connection (PostgreSQL: the transaction would be lost).
+            request_finished.disconnect(close_old_connections)
+            try:
+                response.close()
+            finally:
+                request_finished.connect(close_old_connections)
             transaction.set_rollback(True)
         return response, body, changed
 
