@@ -224,7 +224,8 @@ class LessonData:
 
     @property
     def next_step(self) -> dict | None:
-        """After the last lesson, the course's final step (its quiz), if it has one."""
+        """After the last lesson, the course's final step (its quiz), if it has one. Asked
+        only on the last lesson, so that other lessons spend no query on it."""
         if self.next is None and self.lessons and self.final_steps:
             return self.final_steps[0]
         return None
