@@ -2,6 +2,7 @@ import factory
 
 from assessments import grading, services
 from assessments.models import QuestionCategory, Quiz, QuizRandomSlot, QuizSlot
+from courses.models import CoursePage
 from tests import factories
 from tests.factories import home_page as _home_page  # noqa: F401 (re-exported)
 from tests.factories import with_mfa  # noqa: F401 (re-exported)
@@ -76,5 +77,11 @@ def add_random_slot(quiz, category, count, include_subcategories=True):
 
 
 def make_course(*, owners=(), lessons=1, title="Seguridad de la información"):
-    """A live course under the catalogue with `lessons` live lessons."""
-    return factories.make_course(title=title, owners=owners, lessons=lessons)
+    """A live course under the catalogue with `lessons` live lessons, completed once the lessons
+    are done and the required quizzes passed (the model's default rule)."""
+    return factories.make_course(
+        title=title,
+        owners=owners,
+        lessons=lessons,
+        completion_rule=CoursePage.CompletionRule.ALL_LESSONS_AND_QUIZZES,
+    )
