@@ -25,6 +25,7 @@ def outsider(db):
 def course_factory(db):
     def make(title="Curso de interoperabilidad", owners=(), **kwargs):
         kwargs.setdefault("summary", "Resumen del curso.")
+        kwargs.setdefault("completion_rule", "all_lessons_and_quizzes")  # the model's default
         return make_course(title=title, owners=owners, lessons=0, revision=True, **kwargs)
 
     return make
