@@ -230,9 +230,10 @@ def person_mfa_types(person) -> set[str]:
 
 
 def bad_request(request, exception=None):
-    return render(
-        request,
-        "400.html",
-        {"message": _("The request contains characters that cannot be processed.")},
-        status=400,
-    )
+    message = _("The request contains characters that cannot be processed.")
+    # Scripts (the quiz's autosave, fetch calls) read a JSON error; people read the page.
+    if request.headers.get("X-Requested-With") or "application/json" in request.headers.get(
+        "Accept", ""
+    ):
+        return JsonResponse({"error": message}, status=400)
+    return render(request, "400.html", {"message": message}, status=400)
