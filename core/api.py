@@ -20,7 +20,9 @@ from .notifications import (
     notification_channel,
     notification_exists,
     notification_send,
+    notifications_anonymise,
     notifications_digest_enqueue,
+    notifications_of,
     recipient_language,
 )
 from .outbox import outbox_id_of, outbox_record_failure
@@ -57,7 +59,9 @@ __all__ = [
     "notification_channel",
     "notification_exists",
     "notification_send",
+    "notifications_anonymise",
     "notifications_digest_enqueue",
+    "notifications_of",
     "outbox_enqueue",
     "outbox_id_of",
     "outbox_mark_completed",

@@ -258,3 +258,20 @@ def notifications_digest_send(*, kind: str | None = None, now: datetime | None =
         message = EmailMessage(subject=" ".join(subject.split()), body=body, to=[recipient.email])
         sent += _deliver(rows, message, now)
     return sent
+
+
+def notifications_of(*, recipient) -> list[dict]:
+    """What was (or will be) sent to a person, for their personal-data export."""
+    return list(
+        NotificationLog.objects.filter(recipient=recipient)
+        .order_by("created_at")
+        .values("kind", "channel", "subject", "body", "created_at", "sent_at")
+    )
+
+
+def notifications_anonymise(*, recipient) -> int:
+    """Blank the texts of a person's notifications (they hold their name); the rows stay so a
+    job never re-sends what it already sent. Unsent ones are dropped: nobody reads them now."""
+    rows = NotificationLog.objects.filter(recipient=recipient)
+    rows.filter(sent_at__isnull=True).delete()
+    return rows.update(subject="", body="", attachments=[], last_error="")

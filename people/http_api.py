@@ -12,7 +12,7 @@ from ninja.security import django_auth
 from core.api import MAX_DB_INTEGER
 
 from . import selectors
-from .models import Requirement, StaffProfile
+from .models import StaffProfile
 
 api = NinjaAPI(
     title="Relevo · Talento humano",
@@ -138,7 +138,7 @@ def compliance_totals(request, unidad: str | None = None):
     _check(request)
     staff = _staff(request, unidad)
     out = []
-    for requirement in Requirement.objects.filter(active=True).select_related("course", "unit"):
+    for requirement in selectors.active_requirements():
         totals = selectors.compliance_totals(requirement, staff)
         out.append({"requirement": requirement.pk, "course": requirement.course.title, **totals})
     return out

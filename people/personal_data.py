@@ -18,7 +18,7 @@ from django.utils.translation import gettext as _
 from wagtail.models import ModelLogEntry
 
 from certificates.api import Certificate, certificate_anonymise
-from core.api import audit_log
+from core.api import audit_log, notifications_anonymise, notifications_of
 from courses.api import Enrolment, LessonProgress
 
 from . import hooks, selectors
@@ -98,6 +98,7 @@ def personal_data_collect(profile: StaffProfile) -> dict:
         ),
         "attempts": _attempts(user),
         "certificates": _certificates(user),
+        "notifications": notifications_of(recipient=user),
         "audit_log": list(
             content_types.order_by("timestamp").values(
                 "timestamp", "action", "content_type__model", "object_id", "data"
@@ -219,6 +220,7 @@ def person_anonymise(
         if value and len(value) >= 4
     ]
     certificate_anonymise(learner=account)
+    notifications_anonymise(recipient=account)
     for anonymise in hooks.person_anonymisers().values():
         anonymise(profile=profile, user=user)
     account.first_name, account.last_name = PSEUDONYM

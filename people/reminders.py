@@ -26,7 +26,6 @@ from core.api import (
 )
 
 from . import selectors
-from .models import Requirement
 from .selectors import Compliance
 
 logger = structlog.get_logger(__name__)
@@ -101,7 +100,7 @@ def reminders_send(*, today: date | None = None) -> int:
     returns how many learners' reminders were recorded (a second run records none)."""
     today = today or timezone.localdate()
     sent = 0
-    for requirement in Requirement.objects.filter(active=True).select_related("course", "unit"):
+    for requirement in selectors.active_requirements():
         url = course_url(requirement.course)
         base = (
             selectors.compliance_queryset(requirement, today=today)
@@ -154,7 +153,7 @@ def reminders_send(*, today: date | None = None) -> int:
 def digest_context(user) -> dict:
     staff = selectors.visible_staff(user)
     rows = []
-    for requirement in Requirement.objects.filter(active=True).select_related("course", "unit"):
+    for requirement in selectors.active_requirements():
         rows.append({"requirement": requirement, **selectors.compliance_totals(requirement, staff)})
     forecasts = [f for f in selectors.coverage_forecasts(user) if f.at_risk]
     return {"rows": rows, "forecasts": forecasts, "site_url": settings.SITE_URL}

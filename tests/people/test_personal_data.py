@@ -77,3 +77,31 @@ def test_anonymise_a_person_who_left_keeps_statistics(admin_client, admin_user, 
     from wagtail.models import ModelLogEntry
 
     assert not ModelLogEntry.objects.filter(data__icontains=email).exists()
+
+
+def test_notifications_are_exported_and_their_texts_blanked_on_anonymisation(
+    admin_client, admin_user, tree
+):
+    from core.models import NotificationLog
+    from people.personal_data import person_anonymise
+
+    person = StaffFactory(unit=tree["dir-a"])
+    name = person.user.get_full_name()
+    for key, sent_at in (("sent-1", timezone.now()), ("unsent-1", None)):
+        NotificationLog.objects.create(
+            key=key,
+            kind="people.expiry",
+            recipient=person.user,
+            subject=f"Hola {name}",
+            body=f"Estimado/a {name}",
+            sent_at=sent_at,
+        )
+    response = admin_client.get(f"/talento-humano/personal/{person.pk}/datos-personales/")
+    archive = zipfile.ZipFile(io.BytesIO(response.content))
+    data = json.loads(archive.read(archive.namelist()[0]))
+    assert [row["subject"] for row in data["notifications"]] == [f"Hola {name}"] * 2
+
+    staff_status_set(profile=person, status=StaffProfile.Status.LEFT, user=admin_user)
+    person_anonymise(profile=person, confirmed_name=name, user=admin_user)
+    rows = NotificationLog.objects.filter(recipient=person.user)
+    assert list(rows.values_list("key", "subject", "body")) == [("sent-1", "", "")]
