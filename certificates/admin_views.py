@@ -4,11 +4,11 @@ from django.core.exceptions import PermissionDenied
 from django.shortcuts import render
 
 from .selectors import pending_issuances
-from .services import can_manage_certificates
+from .services import can_manage_all_certificates
 
 
 def failed_issuances(request):
-    if not can_manage_certificates(request.user):
+    if not can_manage_all_certificates(request.user):
         raise PermissionDenied
     return render(
         request,

@@ -11,7 +11,7 @@ class CertificatesConfig(AppConfig):
         from core.api import Role, notification_attachment_register
         from core.hooks import NavItem, demo_seeder_register, nav_register
 
-        from . import demo, receivers, tasks  # noqa: F401  (course_completed -> outbox; tasks registered for eager mode)
+        from . import checks, demo, receivers, tasks  # noqa: F401  (start-up checks; course_completed -> outbox; tasks registered for eager mode)
         from .notifications import PDF_ATTACHMENT, certificate_pdf_attachment
         from .panels import register_panels
 

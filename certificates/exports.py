@@ -6,6 +6,7 @@ from collections.abc import Iterable, Iterator
 from django.http import StreamingHttpResponse
 from django.utils.text import slugify
 
+from .hooks import learner_scope_q
 from .models import Certificate
 
 
@@ -33,11 +34,13 @@ class _Chunks:
         return data
 
 
-def certificate_zip_for_learners(learner_ids: Iterable[int]) -> Iterator[bytes]:
-    """Yield a ZIP holding the current PDF of every certificate of these learners (revoked
-    and superseded ones and anonymised records are left out), one file at a time."""
+def certificate_zip_for_learners(learner_ids: Iterable[int], *, by) -> Iterator[bytes]:
+    """Yield a ZIP holding the current PDF of every certificate of these learners that `by`
+    may manage (learners outside their scope, revoked and superseded certificates and
+    anonymised records are left out), one file at a time."""
     certificates = (
-        Certificate.objects.filter(
+        Certificate.objects.filter(learner_scope_q(by))
+        .filter(
             learner_id__in=list(learner_ids), status=Certificate.Status.ISSUED, anonymised=False
         )
         .exclude(pdf="")
@@ -61,9 +64,11 @@ def certificate_zip_for_learners(learner_ids: Iterable[int]) -> Iterator[bytes]:
     yield sink.take()
 
 
-def certificate_zip_response(learner_ids: Iterable[int], *, filename: str) -> StreamingHttpResponse:
+def certificate_zip_response(
+    learner_ids: Iterable[int], *, by, filename: str
+) -> StreamingHttpResponse:
     response = StreamingHttpResponse(
-        certificate_zip_for_learners(learner_ids), content_type="application/zip"
+        certificate_zip_for_learners(learner_ids, by=by), content_type="application/zip"
     )
     response["Content-Disposition"] = f'attachment; filename="{filename}"'
     return response

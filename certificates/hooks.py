@@ -10,24 +10,32 @@ AppConfig.ready(); certificates imports nothing from people).
   nothing) the learner's e-mail is used.
 
 Both are optional (certificates work without people), so no system check requires them.
+
+- `register_learner_scope(func)`: func(user) -> a queryset (or list) of learner user ids this
+  certificate manager may manage, or None for "all". Mandatory (`certificates.E001`): without
+  it an HR officer limited to some units would manage every learner's certificates. Every
+  registered scope must allow a learner (they are intersected).
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from datetime import date
 from typing import TYPE_CHECKING
 
 from dateutil.relativedelta import relativedelta
+from django.db.models import Q
 
 if TYPE_CHECKING:
     from django.contrib.auth.models import AbstractBaseUser
 
 ValidityProvider = Callable[[object], int | None]
 IdentifierProvider = Callable[["AbstractBaseUser"], str | None]
+LearnerScope = Callable[["AbstractBaseUser"], Iterable[int] | None]
 
 _validity_providers: list[ValidityProvider] = []
 _identifier_providers: list[IdentifierProvider] = []
+_learner_scopes: list[LearnerScope] = []
 
 
 def register_validity_provider(func: ValidityProvider) -> None:
@@ -40,6 +48,37 @@ def register_identifier_provider(func: IdentifierProvider) -> None:
     """Let a higher app set the identification printed beside the learner's name."""
     if func not in _identifier_providers:
         _identifier_providers.append(func)
+
+
+def register_learner_scope(func: LearnerScope) -> None:
+    """Let a higher app limit the learners whose certificates a manager may manage."""
+    if func not in _learner_scopes:
+        _learner_scopes.append(func)
+
+
+def learner_scopes() -> tuple[LearnerScope, ...]:
+    return tuple(_learner_scopes)
+
+
+def learner_scope_q(user, *, field: str = "learner_id") -> Q:
+    """A filter on `field` (a learner's user id) to the learners `user` may manage: every
+    registered scope applies; with none registered, nobody but a superuser (fail closed,
+    and certificates.E001 fails the start-up)."""
+    if not _learner_scopes:
+        return Q() if getattr(user, "is_superuser", False) else Q(pk__in=[])
+    condition = Q()
+    for scope in _learner_scopes:
+        learner_ids = scope(user)
+        if learner_ids is not None:
+            condition &= Q(**{f"{field}__in": learner_ids})
+    return condition
+
+
+def learner_scope_is_whole(user) -> bool:
+    """Whether `user` may manage every learner (no registered scope limits them)."""
+    if not _learner_scopes:
+        return bool(getattr(user, "is_superuser", False))
+    return all(scope(user) is None for scope in _learner_scopes)
 
 
 def validity_months_for(enrolment) -> int | None:

@@ -8,6 +8,7 @@ from django.utils import timezone
 from core.api import outbox_pending
 
 from .codes import normalise_code
+from .hooks import learner_scope_q
 from .models import Certificate, CertificatePdfHash, CertificateRegeneration
 
 
@@ -39,8 +40,27 @@ def certificate_for_pdf_hash(sha256: str) -> Certificate | None:
     return row.certificate if row else None
 
 
-def certificate_search(query: str = "") -> QuerySet[Certificate]:
-    qs = Certificate.objects.select_related("superseded_by").order_by("-issued_at")
+def certificates_managed_by(user) -> QuerySet[Certificate]:
+    """The certificates whose learner `user` may manage (the scope people registers)."""
+    return Certificate.objects.filter(learner_scope_q(user))
+
+
+def managed_certificate(user, code: str | None) -> Certificate | None:
+    """One certificate within the manager's scope, by code; None outside it or when garbled."""
+    normalised = normalise_code(code)
+    if normalised is None:
+        return None
+    return (
+        certificates_managed_by(user)
+        .select_related("superseded_by", "learner")
+        .filter(code=normalised)
+        .first()
+    )
+
+
+def certificate_search(user, query: str = "") -> QuerySet[Certificate]:
+    """The managing list: certificates within the user's scope, newest first."""
+    qs = certificates_managed_by(user).select_related("superseded_by").order_by("-issued_at")
     query = (query or "").strip()
     if query:
         code = normalise_code(query)

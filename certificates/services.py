@@ -30,8 +30,18 @@ MAX_REASON_LENGTH = 2000
 
 
 def can_manage_certificates(user) -> bool:
-    """Administrators and human resources revoke, reissue and regenerate (rules.py)."""
+    """Administrators and human resources open the managing pages (rules.py)."""
     return bool(user and user.has_perm("certificates.manage_certificates"))
+
+
+def can_manage_certificate(user, certificate: Certificate) -> bool:
+    """A manager whose scope holds the certificate's learner revokes and reissues it."""
+    return bool(user and user.has_perm("certificates.manage_certificate", certificate))
+
+
+def can_manage_all_certificates(user) -> bool:
+    """Course-wide work (regeneration, failed issuances): managers with no learner scope."""
+    return bool(user and user.has_perm("certificates.manage_all_certificates"))
 
 
 def _new_code() -> str:
@@ -142,7 +152,7 @@ def _clean_reason(reason: str) -> str:
 def certificate_revoke(
     *, certificate: Certificate, by, reason: str, notify: bool = True
 ) -> Certificate:
-    if not can_manage_certificates(by):
+    if not can_manage_certificate(by, certificate):
         raise PermissionDenied(_("Only administrators and human resources revoke certificates."))
     reason = _clean_reason(reason)
     certificate = Certificate.objects.select_for_update().get(pk=certificate.pk)
@@ -166,7 +176,7 @@ def certificate_revoke(
 def certificate_reissue(*, certificate: Certificate, by, reason: str) -> Certificate:
     """Replace a certificate (say, after a name correction) by a new one with a new code and
     the learner's current data; the old one stays in history as superseded."""
-    if not can_manage_certificates(by):
+    if not can_manage_certificate(by, certificate):
         raise PermissionDenied(_("Only administrators and human resources reissue certificates."))
     reason = _clean_reason(reason)
     key = signing.signing_key()
@@ -229,7 +239,7 @@ def certificate_rerender(*, certificate_id: int) -> bool:
 
 @transaction.atomic
 def certificate_regeneration_start(*, course: CoursePage, by) -> CertificateRegeneration:
-    if not can_manage_certificates(by):
+    if not can_manage_all_certificates(by):
         raise PermissionDenied(
             _("Only administrators and human resources regenerate certificates.")
         )

@@ -228,25 +228,38 @@ def _require_manager(request):
 def manage_list(request):
     _require_manager(request)
     query = request.GET.get("q", "")[:100]
-    page = Paginator(selectors.certificate_search(query), 25).get_page(request.GET.get("page"))
+    page = Paginator(selectors.certificate_search(request.user, query), 25).get_page(
+        request.GET.get("page")
+    )
     for certificate in page:
         certificate.state = selectors.verification_state(certificate)
-    return render(request, "certificates/manage/list.html", {"page": page, "query": query})
+    context = {
+        "page": page,
+        "query": query,
+        "can_regenerate": services.can_manage_all_certificates(request.user),
+    }
+    return render(request, "certificates/manage/list.html", context)
 
 
-def _managed_certificate(code: str) -> Certificate:
-    normalised = normalise_code(code)
-    if normalised is None:
+def _managed_certificate(request, code: str) -> Certificate:
+    """The rule that opens: a certificate outside the manager's scope is not found (404)."""
+    certificate = selectors.managed_certificate(request.user, code)
+    if certificate is None:
         raise Http404
-    return get_object_or_404(
-        Certificate.objects.select_related("superseded_by", "learner"), code=normalised
-    )
+    return certificate
+
+
+def _require_whole_scope(request):
+    if not services.can_manage_all_certificates(request.user):
+        raise PermissionDenied(
+            _("Only managers of every learner's certificates regenerate certificates.")
+        )
 
 
 @login_required
 def manage_detail(request, code: str):
     _require_manager(request)
-    certificate = _managed_certificate(code)
+    certificate = _managed_certificate(request, code)
     context = {
         "certificate": certificate,
         "state": selectors.verification_state(certificate),
@@ -261,7 +274,7 @@ def manage_detail(request, code: str):
 
 def _reason_action(request, code: str, *, action: str):
     _require_manager(request)
-    certificate = _managed_certificate(code)
+    certificate = _managed_certificate(request, code)
     form = ReasonForm(request.POST, prefix=action)
     if form.is_valid():
         try:
@@ -300,12 +313,12 @@ def manage_reissue(request, code: str):
 @login_required
 def manage_pdf(request, code: str):
     _require_manager(request)
-    return _pdf_response(_managed_certificate(code))
+    return _pdf_response(_managed_certificate(request, code))
 
 
 @login_required
 def manage_regenerate(request):
-    _require_manager(request)
+    _require_whole_scope(request)
     form = RegenerationForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         regeneration = services.certificate_regeneration_start(
@@ -317,7 +330,7 @@ def manage_regenerate(request):
 
 @login_required
 def manage_regeneration(request, pk: int):
-    _require_manager(request)
+    _require_whole_scope(request)
     regeneration = selectors.regeneration_progress(pk)
     if regeneration is None:
         raise Http404

@@ -4,7 +4,7 @@ from wagtail import hooks
 from wagtail.admin.menu import MenuItem
 
 from .admin_views import failed_issuances
-from .services import can_manage_certificates
+from .services import can_manage_all_certificates
 
 
 @hooks.register("register_log_actions")
@@ -36,7 +36,7 @@ def register_certificate_admin_urls():
 
 class _ManagerMenuItem(MenuItem):
     def is_shown(self, request):
-        return can_manage_certificates(request.user)
+        return can_manage_all_certificates(request.user)
 
 
 @hooks.register("register_reports_menu_item")

@@ -15,7 +15,7 @@ from wagtail.models import PageLogEntry, Revision, TaskState
 from certificates import api as certificates_api
 from core.api import Role, has_role
 from courses.api import CourseVisibility, live_courses
-from people.api import StaffStatus
+from people.api import StaffStatus, learner_ids_in_scope, staff_in_scope
 
 from .models import ArticlePage, Handover, HandoverItem, SystemPage
 from .models.workflow import systems_kept_by
@@ -246,7 +246,39 @@ class KnowledgeMap:
     all_knowers: dict[int, dict[int, set[str]]]
 
     def names(self, row: SystemKnowledge) -> list[Person]:
-        return sorted((self.people[uid] for uid in row.knowers), key=lambda p: p.name.lower())
+        """The knowers shown by name: those in `people` (a scoped map leaves out the others,
+        who still count in the bus factor)."""
+        return sorted(
+            (self.people[uid] for uid in row.knowers if uid in self.people),
+            key=lambda p: p.name.lower(),
+        )
+
+
+def people_in_view(user) -> set[int] | None:
+    """The user ids whose names an HR officer limited to some units may see on the risk,
+    "what if" and expertise pages (people.api scope); None for everyone else (the pages are
+    about the institution's systems, and the other roles that open them are not scoped)."""
+    if user.is_superuser or has_role(user, Role.ADMIN) or not has_role(user, Role.HR):
+        return None
+    limited = learner_ids_in_scope(user=user)
+    return None if limited is None else set(limited.values_list("user_id", flat=True))
+
+
+def knowledge_map_for(user, *, on: date | None = None) -> KnowledgeMap:
+    """`knowledge_map` as this user may see it: for a scoped HR officer, the systems known by
+    someone in their units, and only those people by name (bus factors stay true counts)."""
+    kmap = knowledge_map(on=on)
+    visible = people_in_view(user)
+    if visible is None:
+        return kmap
+    return KnowledgeMap(
+        rows=[row for row in kmap.rows if visible.intersection(row.knowers)],
+        people={uid: person for uid, person in kmap.people.items() if uid in visible},
+        all_knowers={
+            sid: {uid: src for uid, src in per.items() if uid in visible}
+            for sid, per in kmap.all_knowers.items()
+        },
+    )
 
 
 def knowledge_map(*, system_ids: list[int] | None = None, on: date | None = None) -> KnowledgeMap:
@@ -392,11 +424,13 @@ class Expert:
     topics: list[str]
 
 
-def experts_directory(*, query: str = "") -> list[Expert]:
+def experts_directory(*, query: str = "", user=None) -> list[Expert]:
     """Active people with what they know: systems (ownership, backups, certificates,
     authorship, reviews) and topics (course topics of their valid certificates, tags of their
-    articles). Filtered by name, system or topic, accent-insensitively."""
-    kmap = knowledge_map()
+    articles). Filtered by name, system or topic, accent-insensitively; for a scoped HR
+    officer (`user`), only the people in their units."""
+    visible = None if user is None else people_in_view(user)
+    kmap = knowledge_map() if user is None else knowledge_map_for(user)
     prefix = page_url_prefix()
     by_person: dict[int, list[tuple[str, str, list[str]]]] = defaultdict(list)
     for row in kmap.rows:
@@ -421,6 +455,8 @@ def experts_directory(*, query: str = "") -> list[Expert]:
         topics[user_id].add(tag)
 
     missing = set(by_person) - set(kmap.people)
+    if visible is not None:
+        missing &= visible
     if missing:
         User = get_user_model()
         for pk, first, last, email in (
@@ -467,18 +503,24 @@ def related_systems_for_course(course) -> list[dict]:
 
 
 def handovers_visible_to(user):
-    """HR and administrators see every handover; others those they started, manage, leave
-    or receive items of."""
+    """Administrators and HR for the whole institution see every handover; an HR officer
+    limited to some units those of the people in them (people.api scope); everyone also
+    those they started, manage, leave or receive items of."""
     qs = Handover.objects.select_related("profile__user", "profile__unit", "started_by")
-    if user.is_superuser or has_role(user, Role.HR, Role.ADMIN):
+    if user.is_superuser or has_role(user, Role.ADMIN):
         return qs
-    return qs.filter(
+    involved = (
         Q(started_by=user)
         | Q(profile__user=user)
         | Q(profile__manager__user=user)
         | Q(profile__unit__head__user=user)
         | Q(items__successor__user=user)
-    ).distinct()
+    )
+    if has_role(user, Role.HR):
+        if learner_ids_in_scope(user=user) is None:
+            return qs
+        involved |= Q(profile__in=staff_in_scope(user=user).values("pk"))
+    return qs.filter(pk__in=Handover.objects.filter(involved).values("pk"))
 
 
 def handover_detail(handover) -> dict:

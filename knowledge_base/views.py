@@ -76,7 +76,7 @@ def search(request):
 @login_required
 def risk(request):
     _require_risk_viewer(request.user)
-    kmap = selectors.knowledge_map()
+    kmap = selectors.knowledge_map_for(request.user)
     prefix = selectors.page_url_prefix()
     rows = [
         {
@@ -101,7 +101,7 @@ def risk(request):
 @login_required
 def what_if(request):
     _require_risk_viewer(request.user)
-    kmap = selectors.knowledge_map()
+    kmap = selectors.knowledge_map_for(request.user)
     person_id = parse_id(request.GET.get("persona"))
     person = kmap.people.get(person_id) if person_id else None
     result = selectors.what_if_leaves(user_id=person.user_id, kmap=kmap) if person else None
@@ -123,7 +123,7 @@ def experts(request):
     return render(
         request,
         "knowledge_base/experts.html",
-        {"query": query, "experts": selectors.experts_directory(query=query)},
+        {"query": query, "experts": selectors.experts_directory(query=query, user=request.user)},
     )
 
 

@@ -17,6 +17,8 @@ __all__ = [
     "StaffProfile",
     "StaffStatus",
     "active_staff",
+    "learner_ids_in_scope",
+    "scope_is_limited",
     "staff_in_scope",
     "staff_profile_for_email",
     "units_with_head",
@@ -28,6 +30,16 @@ StaffStatus = StaffProfile.Status
 def staff_in_scope(*, user) -> QuerySet[StaffProfile]:
     """Every profile the user may see: all, their units' subtrees, their reports, or none."""
     return selectors.visible_staff(user)
+
+
+def learner_ids_in_scope(*, user) -> QuerySet | None:
+    """User ids of the people an HR officer limited to units may manage; None when not limited."""
+    return selectors.learner_ids_in_scope(user)
+
+
+def scope_is_limited(*, user) -> bool:
+    """True when the user sees only part of the staff (a scoped HR officer or a manager)."""
+    return selectors.learner_ids_in_scope(user) is not None
 
 
 def active_staff() -> QuerySet[StaffProfile]:

@@ -17,6 +17,7 @@ class PeopleConfig(AppConfig):
             tasks,  # noqa: F401  (registered for the outbox, which runs by name)
         )
         from . import rules as people_rules
+        from .selectors import learner_ids_in_scope
         from .services import requirement_validity_for_enrolment, staff_identifier
 
         nav_register(
@@ -36,4 +37,6 @@ class PeopleConfig(AppConfig):
         # as the learner's identifier.
         certificates_hooks.register_validity_provider(requirement_validity_for_enrolment)
         certificates_hooks.register_identifier_provider(staff_identifier)
+        # A scoped HR officer manages the certificates of the people in their units only.
+        certificates_hooks.register_learner_scope(learner_ids_in_scope)
         demo_seeder_register(self.label, demo.seed)

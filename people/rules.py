@@ -9,7 +9,7 @@ from django.contrib.auth.signals import user_logged_in
 from django.core.cache import cache
 from django.dispatch import receiver
 
-from core.api import Role, has_role
+from core.api import Role, has_role, user_roles
 
 from .models import HRScope, OrgUnit, StaffProfile
 
@@ -99,6 +99,29 @@ def profile_visible(user, profile: StaffProfile | None) -> bool:
     return bool(user.is_authenticated and profile.manager_id and profile.manager.user_id == user.pk)
 
 
+def account_is_privileged(account) -> bool:
+    """Staff, superuser or administrator accounts: HR officers never edit them."""
+    return bool(account.is_staff or account.is_superuser or has_role(account, Role.ADMIN))
+
+
+def account_is_plain_learner(account) -> bool:
+    """An account holding no role but Funcionario, not staff, not superuser (as single sign-on
+    creates them): the only kind HR may attach a staff profile to or re-identify."""
+    if account.is_staff or account.is_superuser:
+        return False
+    return not (user_roles(account) - {Role.LEARNER.value})
+
+
+def may_edit_account(user, account) -> bool:
+    """Administrators edit anyone's profile; HR never a privileged account."""
+    return is_admin(user) or not account_is_privileged(account)
+
+
+@rules.predicate
+def profile_account_editable(user, profile: StaffProfile | None) -> bool:
+    return profile is not None and may_edit_account(user, profile.user)
+
+
 can_use_hr = is_admin | is_hr | is_manager
 can_manage = is_admin | is_hr
 
@@ -106,7 +129,7 @@ rules.add_perm("people.use_hr", can_use_hr)
 rules.add_perm("people.manage_hr", can_manage)
 rules.add_perm("people.manage_unit", unit_in_scope)
 rules.add_perm("people.view_profile", profile_visible)
-rules.add_perm("people.change_profile", can_manage & profile_visible)
+rules.add_perm("people.change_profile", can_manage & profile_visible & profile_account_editable)
 rules.add_perm("people.import_staff", can_manage)
 rules.add_perm("people.manage_institution", is_unscoped_hr)
 rules.add_perm("people.personal_data", is_admin)

@@ -89,6 +89,15 @@ def visible_staff(user) -> QuerySet[StaffProfile]:
     return qs.none()
 
 
+def learner_ids_in_scope(user) -> QuerySet | None:
+    """The user ids of `visible_staff(user)` as a subquery; None for administrators and HR
+    for the whole institution (no limit). For certificates' learner scope and the
+    knowledge base's people pages."""
+    if is_admin(user) or (is_hr(user) and scope_paths(user) is None):
+        return None
+    return visible_staff(user).values("user_id")
+
+
 def visible_units(user) -> QuerySet[OrgUnit]:
     qs = OrgUnit.objects.order_by("path")
     if is_admin(user):

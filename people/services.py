@@ -19,6 +19,7 @@ from django.core.validators import validate_email
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
 from treebeard.exceptions import InvalidMoveToDescendant
 
 from core.api import Role, audit_log, has_role, outbox_enqueue
@@ -27,7 +28,13 @@ from courses.api import EnrolmentSource, enrolment_create
 from . import selectors
 from .hooks import staff_moved, staff_status_changed
 from .models import CoverageRule, HRScope, OrgUnit, Requirement, StaffProfile
-from .rules import is_unscoped_hr, manager_flag_forget, unit_in_scope
+from .rules import (
+    account_is_plain_learner,
+    is_unscoped_hr,
+    manager_flag_forget,
+    may_edit_account,
+    unit_in_scope,
+)
 
 logger = structlog.get_logger(__name__)
 User = get_user_model()
@@ -36,6 +43,16 @@ User = get_user_model()
 def _require_unit_in_scope(user, unit: OrgUnit | None) -> None:
     if user is not None and unit is not None and not unit_in_scope(user, unit):
         raise PermissionDenied(_("This unit is outside your scope."))
+
+
+def _require_editable_account(user, account) -> None:
+    if user is not None and not may_edit_account(user, account):
+        raise PermissionDenied(
+            _("Only an administrator changes the profile of a staff or administrator account.")
+        )
+
+
+ACCOUNT_EXISTS = _lazy("An account with this e-mail address already exists.")
 
 
 # --- organisation ---------------------------------------------------------------------------
@@ -165,8 +182,13 @@ def staff_create(
     email = email.strip().lower()
     _validate_staff(employee_id=employee_id, email=email, unit=unit, manager=manager, profile=None)
     account = User.objects.filter(email__iexact=email).first()
+    attached = account is not None
     if account is None:
         account = account_create_for_sso(email=email, first_name=first_name, last_name=last_name)
+    elif not account_is_plain_learner(account):
+        # Attaching a profile to an administrator's (or a trainer's...) account would let HR
+        # change its e-mail and take it over through a password reset.
+        raise ValidationError({"email": ACCOUNT_EXISTS})
     today = timezone.localdate()
     profile = StaffProfile.objects.create(
         user=account,
@@ -183,6 +205,13 @@ def staff_create(
         user=user,
         data={"employee_id": profile.employee_id, "unit": unit.code},
     )
+    if attached:
+        audit_log(
+            instance=profile,
+            action="people.staff_account_attached",
+            user=user,
+            data={"employee_id": profile.employee_id, "account": account.pk},
+        )
     requirements_assign(profile_ids=[profile.pk], assigned_by=user)
     return profile
 
@@ -203,6 +232,7 @@ def staff_update(
 ) -> StaffProfile:
     _require_unit_in_scope(user, profile.unit)
     _require_unit_in_scope(user, unit)
+    _require_editable_account(user, profile.user)
     email = email.strip().lower()
     _validate_staff(
         employee_id=employee_id, email=email, unit=unit, manager=manager, profile=profile
@@ -211,6 +241,15 @@ def staff_update(
         StaffProfile.objects.select_for_update().select_related("user", "unit").get(pk=profile.pk)
     )
     account = profile.user
+    if account.email.lower() != email and not account_is_plain_learner(account):
+        raise ValidationError(
+            {
+                "email": _(
+                    "The e-mail address of an account with another role is changed only by "
+                    "its owner, in their account."
+                )
+            }
+        )
     old_unit = profile.unit
     before = _snapshot(profile)
     moved = old_unit.pk != unit.pk
@@ -327,6 +366,7 @@ def staff_status_set(
     Left: the account is deactivated and every session ended; records stay. Leaving and
     left are announced (staff_status_changed) for the knowledge base's handover."""
     _require_unit_in_scope(user, profile.unit)
+    _require_editable_account(user, profile.user)
     if status not in StaffProfile.Status.values:
         raise ValidationError(_("Unknown status."))
     if status == StaffProfile.Status.LEAVING and end_date is None:

@@ -13,6 +13,8 @@ from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 from django.utils.translation import gettext as _
 
+from core.api import Role
+
 from ..models import OrgUnit, StaffProfile
 from ..rules import is_admin, scope_paths, unit_in_scope
 from .parse import (
@@ -222,7 +224,21 @@ EXISTING_FIELDS = [
     "start_date",
     "end_date",
     "manager__employee_id",
+    "user__last_login",
+    "user__is_staff",
+    "user__is_superuser",
 ]
+
+
+def _role_holders() -> tuple[set[int], set[int]]:
+    """User ids holding a role other than Funcionario, and those holding Administrador."""
+    other, admins = set(), set()
+    memberships = User.groups.through.objects.exclude(group__name=Role.LEARNER.value)
+    for user_id, group in memberships.values_list("user_id", "group__name").iterator(2000):
+        other.add(user_id)
+        if group == Role.ADMIN.value:
+            admins.add(user_id)
+    return other, admins
 
 
 def _compare_with_database(plan: ImportPlan, units, mark_missing_left: bool, user) -> None:
@@ -233,49 +249,98 @@ def _compare_with_database(plan: ImportPlan, units, mark_missing_left: bool, use
     }
     file_ids = {r.employee_id for r in plan.rows}
     emails = [r.email for r in plan.rows]
-    accounts: dict[str, tuple[int, str | None]] = {}
+    accounts: dict[str, tuple[int, str | None, bool]] = {}  # pk, employee id, staff/superuser
     for chunk in chunked(emails):
-        for pk, email, employee_id in User.objects.filter(email__in=chunk).values_list(
-            "pk", "email", "staff_profile__employee_id"
-        ):
-            accounts[email.lower()] = (pk, employee_id)
+        for pk, email, employee_id, is_staff, is_superuser in User.objects.filter(
+            email__in=chunk
+        ).values_list("pk", "email", "staff_profile__employee_id", "is_staff", "is_superuser"):
+            accounts[email.lower()] = (pk, employee_id, is_staff or is_superuser)
+    other_role, admins = _role_holders()
+    paths = None if user is None else _scope_paths(user)
+    may_edit_privileged = user is None or is_admin(user)
+
+    def error(row, column, message):
+        plan.errors.append(RowError(row.line, column, message))
+
     for row in plan.rows:
         holder = accounts.get(row.email)
         if holder is not None and holder[1] is not None and holder[1] != row.employee_id:
-            plan.errors.append(
-                RowError(
-                    row.line,
-                    "correo",
-                    _("The e-mail address %(email)s belongs to the person with employee id %(id)s.")
-                    % {"email": row.email, "id": holder[1]},
-                )
+            error(
+                row,
+                "correo",
+                _("The e-mail address %(email)s belongs to the person with employee id %(id)s.")
+                % {"email": row.email, "id": holder[1]},
             )
         if row.manager_id and row.manager_id not in file_ids and row.manager_id not in existing:
-            plan.errors.append(
-                RowError(
-                    row.line,
-                    "jefe",
-                    _("Unknown manager employee id %(id)s.") % {"id": row.manager_id},
-                )
-            )
+            error(row, "jefe", _("Unknown manager employee id %(id)s.") % {"id": row.manager_id})
         current = existing.get(row.employee_id)
         if current is None:
+            # Attaching a profile to an existing account: only to a plain learner's (as single
+            # sign-on creates them), never to an administrator's or a trainer's.
+            if holder is not None and holder[1] is None and (holder[2] or holder[0] in other_role):
+                error(row, "correo", _("An account with this e-mail address already exists."))
             plan.to_create.append(row)
-        elif _differs(row, current, units):
+            continue
+        errors_before = len(plan.errors)
+        _check_existing(row, current, paths, may_edit_privileged, other_role, admins, error)
+        if len(plan.errors) > errors_before:
+            continue
+        if _differs(row, current, units):
             plan.to_update.append((row, current["pk"]))
         else:
             plan.unchanged += 1
     if plan.errors:
         plan.errors.sort(key=lambda e: e.line)
     if mark_missing_left:
-        paths = None if user is None else _scope_paths(user)
         plan.to_mark_left = [
             current
             for employee_id, current in existing.items()
             if employee_id not in file_ids
             and current["status"] != StaffProfile.Status.LEFT
             and (paths is None or any(current["unit__path"].startswith(p) for p in paths))
+            and (may_edit_privileged or not _privileged(current, admins))
         ]
+
+
+def _privileged(current: dict, admins: set[int]) -> bool:
+    return bool(current["user__is_staff"] or current["user__is_superuser"]) or (
+        current["user_id"] in admins
+    )
+
+
+def _check_existing(row, current, paths, may_edit_privileged, other_role, admins, error) -> None:
+    """Refusals for a row naming someone who already has a profile: outside the importer's
+    scope, a privileged account for an importer who is not an administrator, or a new e-mail
+    for an account that has signed in or holds any role beyond Funcionario."""
+    if paths is not None and not any(current["unit__path"].startswith(p) for p in paths):
+        error(
+            row,
+            "cedula",
+            _("The person with employee id %(id)s works in a unit outside your scope.")
+            % {"id": row.employee_id},
+        )
+        return
+    if not may_edit_privileged and _privileged(current, admins):
+        error(
+            row,
+            "cedula",
+            _("Only an administrator changes the profile of a staff or administrator account."),
+        )
+        return
+    if current["user__email"].lower() != row.email and (
+        current["user__last_login"] is not None
+        or _privileged(current, admins)
+        or current["user_id"] in other_role
+    ):
+        error(
+            row,
+            "correo",
+            _(
+                "The e-mail address of %(id)s cannot be changed by an import: the account has "
+                "signed in or holds another role."
+            )
+            % {"id": row.employee_id},
+        )
 
 
 def _scope_paths(user) -> list[str] | None:

@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 from django.contrib import messages
-from django.core.exceptions import ValidationError
-from django.http import Http404, HttpResponse
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -64,7 +64,7 @@ def staff_create(request):
 def staff_edit(request, pk):
     profile = visible_profile(request, pk)
     if not request.user.has_perm("people.change_profile", profile):
-        raise Http404
+        raise PermissionDenied
     initial = {
         "employee_id": profile.employee_id,
         "first_name": profile.user.first_name,
@@ -99,6 +99,8 @@ def staff_edit(request, pk):
 @hr_permission("people.manage_hr")
 def staff_status(request, pk):
     profile = visible_profile(request, pk)
+    if not request.user.has_perm("people.change_profile", profile):
+        raise PermissionDenied
     form = StatusForm(
         request.POST or None, initial={"status": profile.status, "end_date": profile.end_date}
     )
