@@ -250,6 +250,21 @@ def staff_update(
                 )
             }
         )
+    # A new e-mail is marked verified: on an account someone already uses, a password reset to
+    # it would hand that account over. Only its owner (or an administrator) changes it then.
+    if (
+        account.email.lower() != email
+        and account.last_login is not None
+        and not (getattr(user, "is_superuser", False) or has_role(user, Role.ADMIN))
+    ):
+        raise ValidationError(
+            {
+                "email": _(
+                    "This person has already signed in: only they (in their account) or an "
+                    "administrator change their e-mail address."
+                )
+            }
+        )
     old_unit = profile.unit
     before = _snapshot(profile)
     moved = old_unit.pk != unit.pk

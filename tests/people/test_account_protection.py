@@ -247,3 +247,20 @@ def test_an_administrator_still_edits_a_privileged_accounts_profile(client, admi
     assert response.status_code == 302
     profile.refresh_from_db()
     assert profile.unit == tree["dir-b"]
+
+
+def test_hr_never_changes_the_e_mail_of_a_learner_who_has_signed_in(hr_client, make_user, tree):
+    learner = make_user(Role.LEARNER)
+    learner.last_login = timezone.now()
+    learner.save(update_fields=["last_login"])
+    profile = StaffFactory(user=learner, unit=tree["dir-a"], employee_id="1700000010")
+    email = learner.email
+    response = hr_client.post(
+        f"/talento-humano/personal/{profile.pk}/editar/",
+        new_staff(employee_id="1700000010", email="atacante@example.com", unit=tree["dir-a"].pk),
+    )
+    assert response.status_code == 200
+    assert "Esta persona ya inició sesión" in response.content.decode()
+    learner.refresh_from_db()
+    assert learner.email == email
+    assert not learner.emailaddress_set.filter(email="atacante@example.com").exists()
