@@ -64,6 +64,8 @@ def initials_avatar_url(user, size):
     from django.utils.html import escape
     from wagtail.users.models import UserProfile
 
+    if getattr(user, "pk", None) is None:
+        return None  # actions of the system (no user): Wagtail's own default avatar, local
     profile = UserProfile.get_for_user(user)
     if profile.avatar:
         return None

@@ -93,8 +93,9 @@ def installed_locale_dirs() -> list[tuple[str, Path]]:
     dirs = [("django", Path(django.__file__).parent / "conf" / "locale")]
     project = Path(settings.BASE_DIR).resolve()
     for config in apps.get_app_configs():
-        locale = Path(config.path) / "locale"
-        if locale.is_dir() and project not in locale.resolve().parents:
+        locale = Path(config.path).resolve() / "locale"
+        installed = "site-packages" in locale.parts or project not in locale.parents
+        if locale.is_dir() and installed:  # the project's own apps keep their catalogues
             dirs.append((config.name, locale))
     return dirs
 
