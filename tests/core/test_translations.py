@@ -1,6 +1,7 @@
 import io
 import re
 import subprocess
+from html.parser import HTMLParser
 from pathlib import Path
 
 import pytest
@@ -157,6 +158,55 @@ def _admin_pages(admin_user, on_commit) -> dict[str, tuple[str, dict | None]]:
     }
 
 
+# Messages whose Spanish is spelled as the English.
+SAME_IN_SPANISH = {"No", "Error", "Total", "Local", "Normal", "General", "Tags", "Email", "ID"}
+
+
+class _VisibleText(HTMLParser):
+    """Text nodes and the title/aria-label/placeholder/alt a person (or reader) meets."""
+
+    def __init__(self):
+        super().__init__()
+        self.texts: set[str] = set()
+        self._hidden = 0
+
+    def handle_starttag(self, tag, attrs):
+        self._hidden += tag in ("script", "style", "template")
+        for name, value in attrs:
+            if name in ("title", "aria-label", "placeholder", "alt") and value:
+                self.texts.add(" ".join(value.split()))
+
+    def handle_endtag(self, tag):
+        self._hidden -= tag in ("script", "style", "template")
+
+    def handle_data(self, data):
+        if not self._hidden and data.strip():
+            self.texts.add(" ".join(data.split()))
+
+
+def _untranslated(html: str, msgids: set[str]) -> list[str]:
+    parser = _VisibleText()
+    parser.feed(html)
+    with translation.override("es"):
+        return sorted(
+            text
+            for text in parser.texts - SAME_IN_SPANISH
+            if text in msgids and translation.gettext(text) == text
+        )
+
+
+def _installed_msgids() -> set[str]:
+    from core.management.commands.i18n_gaps import installed_locale_dirs, parse_po
+
+    msgids = set()
+    for _label, locale in installed_locale_dirs():
+        for language in ("en", "es"):
+            po = locale / language / "LC_MESSAGES" / "django.po"
+            if po.exists():
+                msgids |= {entry.msgid for entry in parse_po(po).values()}
+    return msgids
+
+
 def _render(client, url: str, data: dict | None = None) -> str:
     response = client.post(url, data) if data is not None else client.get(url)
     assert response.status_code == 200, url
@@ -179,11 +229,13 @@ def test_admin_pages_in_spanish_show_none_of_the_named_english(
 
     profile.preferred_language = "es"
     profile.save()
+    msgids = _installed_msgids()
     spanish = {}
     for name, page in pages.items():
         spanish[name] = _render(client, *page)
         found = [text for text in NAMED_ENGLISH if text in spanish[name]]
         assert found == [], f"English on the Spanish {name} ({page[0]}): {found}"
+        assert _untranslated(spanish[name], msgids) == [], f"English on the Spanish {name}"
     assert "Mostrar filtros" in spanish["snippet listing with filters"]
     assert "Privacidad y acceso" in spanish["dashboard"]
     assert "Ir al primer error" in spanish["page edit form with errors"]
