@@ -65,10 +65,10 @@ def initials_avatar_url(user, size):
     from wagtail.users.models import UserProfile
 
     # A lookup, never get_for_user: that creates profiles, and fails for placeholder users
-    # (a deleted author in a revision comparison).
-    if user is None:  # no author (a revision without one): Wagtail's own placeholder
-        return None
-    if user.pk and UserProfile.objects.filter(user_id=user.pk).exclude(avatar="").exists():
+    # (a deleted author in a revision comparison) and for the system (no user at all).
+    if getattr(user, "pk", None) is None:
+        return None  # Wagtail's own default avatar, served locally
+    if UserProfile.objects.filter(user_id=user.pk).exclude(avatar="").exists():
         return None
     svg = AVATAR_SVG.format(size=int(size) * 2, initials=escape(user_initials(user)))
     return "data:image/svg+xml;charset=utf-8," + quote(svg)

@@ -229,7 +229,8 @@ WAGTAILDOCS_EXTENSIONS = [
 
 LANGUAGE_CODE = "es"
 LANGUAGES = [("es", _("Spanish")), ("en", _("English"))]
-LOCALE_PATHS = [BASE_DIR / "locale"]
+# locale_overrides completes and corrects installed apps' Spanish (manage.py i18n_gaps); first wins.
+LOCALE_PATHS = [BASE_DIR / "locale_overrides", BASE_DIR / "locale"]
 LANGUAGE_COOKIE_NAME = "relevo_language"
 LANGUAGE_COOKIE_AGE = 60 * 60 * 24 * 365
 TIME_ZONE = env.str("TIME_ZONE", default="America/Guayaquil")

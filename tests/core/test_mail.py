@@ -44,3 +44,20 @@ def test_admin_avatars_are_initials_drawn_locally(db):
     assert url.startswith("data:image/svg+xml")
     assert ">GM<" in unquote(url)
     assert "gravatar" not in url
+
+
+def test_system_actions_without_a_user_get_the_local_default_avatar(client, make_user, settings):
+    """Page history and the site history list actions without a user; the initials hook
+    creating a profile for None answered 500 there."""
+    from wagtail.admin.templatetags.wagtailadmin_tags import avatar_url
+
+    from core.roles import Role
+    from tests.factories import make_course
+
+    assert "gravatar" not in avatar_url(None, size=25)
+    settings.MFA_REQUIRED_FOR_ROLES = []
+    admin = make_user(Role.ADMIN, is_staff=True, is_superuser=True)
+    course = make_course(title="Curso sin autor", lessons=0, revision=True)
+    client.force_login(admin)
+    assert client.get(f"/admin/pages/{course.pk}/history/").status_code == 200
+    assert client.get("/admin/reports/site-history/").status_code == 200
