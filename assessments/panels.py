@@ -26,4 +26,7 @@ class AnswersPanel(Panel):
 
         @property
         def media(self):
-            return forms.Media(js=["assessments/question_form.js"])
+            return forms.Media(
+                js=["assessments/question_form.js"],
+                css={"all": ["assessments/question_form.css"]},
+            )
