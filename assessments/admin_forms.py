@@ -62,6 +62,7 @@ class QuestionAdminForm(WagtailAdminModelForm):
         if qtype not in grading.TYPES:
             return cleaned
         data = self.answers.build(qtype)
+        self.answers_invalid = data is None
         if data is None:
             self.add_error(None, _("Correct the answers: the errors are shown beside each one."))
             return cleaned
@@ -76,7 +77,10 @@ class QuestionAdminForm(WagtailAdminModelForm):
         # Question.clean reports on `data`, which the form shows as rows, not as a field.
         error_dict = getattr(errors, "error_dict", None)
         if error_dict and "data" in error_dict and "data" not in self.fields:
-            error_dict.setdefault(NON_FIELD_ERRORS, []).extend(error_dict.pop("data"))
+            data_errors = error_dict.pop("data")
+            # When the rows have errors, they already say why (in Spanish, beside each row).
+            if not getattr(self, "answers_invalid", False):
+                error_dict.setdefault(NON_FIELD_ERRORS, []).extend(data_errors)
         super()._update_errors(errors)
 
 

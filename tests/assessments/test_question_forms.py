@@ -154,6 +154,7 @@ def test_wrong_answers_are_shown_in_spanish_and_nothing_is_saved(
     html = response.content.decode()
     assert message in html
     assert "Corrige las respuestas" in html
+    assert "malformed" not in html and "JSON" not in html
     assert not Question.objects.exists()
 
 

@@ -17,9 +17,10 @@ COURSE = "Firma electrónica en trámites consulares"
 SHOTS = os.environ.get("E2E_SHOTS", "")
 
 
-def shot(page, name: str) -> None:
+def shot(page, name: str, *, full_page: bool = True) -> None:
+    """Screenshots to look at, when E2E_SHOTS names a folder."""
     if SHOTS:
-        page.screenshot(path=os.path.join(SHOTS, f"{name}.png"), full_page=True)
+        page.screenshot(path=os.path.join(SHOTS, f"{name}.png"), full_page=full_page)
 
 
 def choose(page, selector: str, pk) -> None:
@@ -141,7 +142,8 @@ def test_trainer_authors_questions_and_a_quiz_without_json(page, demo, sign_in, 
         page.fill(f"#id_answers-pairs-{index}-left", left)
         page.fill(f"#id_answers-pairs-{index}-right", right)
     page.fill("#id_answers-matching_extra_rights", "Imagen")
-    shot(page, "2-matching-form")
+    page.locator("[data-answers-for='matching']").scroll_into_view_if_needed()
+    shot(page, "2-matching-form", full_page=False)
     save(page)
     matching = Question.objects.get(title="Normas de firma")
     assert grading.matching_rights(matching.data) == ["PDF", "XML", "Binario", "Imagen"]
