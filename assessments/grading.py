@@ -10,7 +10,8 @@ Shapes:
                         response {"choices": ["c0", ...]}  (one id for single)
     truefalse           data {"answer": bool, "feedback_true": str, "feedback_false": str}
                         response {"value": bool}
-    short               data {"answers": [{"text", "fraction", "feedback"}]}
+    short               data {"answers": [{"text", "fraction", "feedback"}],
+                              "case_sensitive": true (only when case must match)}
                         response {"text": str}
     numeric             data {"answers": [{"value", "tolerance", "fraction", "feedback"}
                                           | {"min", "max", "fraction", "feedback"}],
@@ -60,17 +61,19 @@ def clamp(value: float, low: float = 0.0, high: float = 1.0) -> float:
 # --- Normalisation ------------------------------------------------------------------------
 
 
-def normalise_text(text: str) -> str:
-    """Case-, accent- and spacing-insensitive form of a short answer."""
+def normalise_text(text: str, *, keep_case: bool = False) -> str:
+    """Case-, accent- and spacing-insensitive form of a short answer (`keep_case`: only
+    accent- and spacing-insensitive)."""
     decomposed = unicodedata.normalize("NFKD", text or "")
     without_marks = "".join(ch for ch in decomposed if not unicodedata.combining(ch))
-    return " ".join(without_marks.casefold().split())
+    return " ".join((without_marks if keep_case else without_marks.casefold()).split())
 
 
-def short_answer_matches(pattern: str, response: str) -> bool:
-    """`*` in an accepted answer matches any run of characters (Moodle's wildcard)."""
-    pattern_n = normalise_text(pattern)
-    response_n = normalise_text(response)
+def short_answer_matches(pattern: str, response: str, *, case_sensitive: bool = False) -> bool:
+    """`*` in an accepted answer matches any run of characters (Moodle's wildcard). With
+    `case_sensitive`, upper and lower case must match (accents and spacing still do not)."""
+    pattern_n = normalise_text(pattern, keep_case=case_sensitive)
+    response_n = normalise_text(response, keep_case=case_sensitive)
     if "*" not in pattern_n:
         return pattern_n == response_n
     regex = ".*".join(re.escape(part) for part in pattern_n.split("*"))
@@ -142,8 +145,9 @@ def grade_short(data: dict, response: dict | None) -> Grade:
     if not text.strip():
         return Grade(0.0)
     best: dict | None = None
+    case_sensitive = bool(data.get("case_sensitive"))
     for answer in data["answers"]:
-        if short_answer_matches(answer["text"], text) and (
+        if short_answer_matches(answer["text"], text, case_sensitive=case_sensitive) and (
             best is None or float(answer["fraction"]) > float(best["fraction"])
         ):
             best = answer
@@ -369,6 +373,8 @@ def _validate_short(data: dict) -> dict:
         raise InvalidData("short answer needs non-empty accepted answers")
     if not any(a["fraction"] > 0 for a in answers):
         raise InvalidData("at least one answer must earn credit")
+    if data.get("case_sensitive"):
+        return {"answers": answers, "case_sensitive": True}
     return {"answers": answers}
 
 

@@ -18,11 +18,13 @@ from modelcluster.fields import ParentalKey
 from modelcluster.models import ClusterableModel
 from taggit.models import TaggedItemBase
 from wagtail.admin.panels import FieldPanel, FieldRowPanel, InlinePanel, MultiFieldPanel
-from wagtail.models import Orderable
+from wagtail.models import Orderable, PreviewableMixin
 from wagtail.search import index
 
 from . import grading
 from .formats import TEXT_FORMATS
+from .panels import AnswersPanel
+from .presentation import preview_question
 
 
 class QuestionType(models.TextChoices):
@@ -108,7 +110,7 @@ class QuestionTag(TaggedItemBase):
     content_object = ParentalKey("Question", on_delete=models.CASCADE, related_name="tagged_items")
 
 
-class Question(index.Indexed, ClusterableModel):
+class Question(PreviewableMixin, index.Indexed, ClusterableModel):
     """The editable question. Learners only ever see a QuestionVersion of it."""
 
     category = models.ForeignKey(
@@ -175,7 +177,7 @@ class Question(index.Indexed, ClusterableModel):
             heading=_("Question"),
         ),
         MultiFieldPanel(
-            [FieldPanel("data"), FieldPanel("general_feedback")], heading=_("Answers and feedback")
+            [AnswersPanel(), FieldPanel("general_feedback")], heading=_("Answers and feedback")
         ),
     ]
     search_fields = [
@@ -192,6 +194,14 @@ class Question(index.Indexed, ClusterableModel):
 
     def __str__(self) -> str:
         return self.title
+
+    def get_preview_template(self, request, mode_name):
+        return "assessments/question_preview.html"
+
+    def get_preview_context(self, request, mode_name):
+        context = super().get_preview_context(request, mode_name)
+        context["q"] = preview_question(self) if self.qtype in grading.TYPES else None
+        return context
 
     def clean(self) -> None:
         from django.core.exceptions import ValidationError

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from decimal import Decimal
+from types import SimpleNamespace
 
 from . import grading
 from .layout import tokens_by_key
@@ -129,6 +130,12 @@ def _base(answer, entry: dict) -> QuestionView:
 def attempt_questions(attempt, answers) -> list[QuestionView]:
     layout = {entry["slot"]: entry for entry in attempt.layout}
     return [_base(answer, layout.get(answer.slot, {})) for answer in answers]
+
+
+def preview_question(question) -> QuestionView:
+    """How learners will see `question` (a Question or a version, saved or not): the admin's
+    live preview. Nothing is chosen; choices keep the authored order."""
+    return _base(SimpleNamespace(version=question, response={}, slot=0), {})
 
 
 def review_questions(

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 
 from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet
+from taggit.models import Tag
 
 from courses import api as courses_api
 
@@ -41,6 +42,20 @@ def categories_editable_by(user) -> QuerySet[QuestionCategory]:
 
 def questions_visible_to(user) -> QuerySet[Question]:
     return Question.objects.filter(category__in=categories_visible_to(user).values("pk"))
+
+
+def question_tag_names(user) -> list[str]:
+    """The tags of the questions the user may see, by name (the question picker's filter)."""
+    return list(
+        Tag.objects.filter(
+            assessments_questiontag_items__content_object__in=questions_visible_to(user).values(
+                "pk"
+            )
+        )
+        .values_list("name", flat=True)
+        .distinct()
+        .order_by("name")
+    )
 
 
 def questions_editable_by(user) -> QuerySet[Question]:

@@ -24,7 +24,12 @@ from wagtail.snippets.views.snippets import (
 from wagtail.snippets.views.snippets import CreateView as SnippetCreateView
 
 from . import admin_views, selectors, services
-from .admin_forms import QuestionAdminForm, QuestionCategoryAdminForm, QuizAdminForm
+from .admin_forms import (
+    QuestionAdminForm,
+    QuestionCategoryAdminForm,
+    QuestionPickerFilterForm,
+    QuizAdminForm,
+)
 from .models import Question, QuestionCategory, Quiz
 
 
@@ -96,13 +101,18 @@ class GuardedViewSetMixin:
         return guarded(InspectView, self.view_permission)
 
 
-def visible_chooser(selector):
+def visible_chooser(selector, filter_form_class=None):
     """A snippet chooser (the quiz form's question and category pickers) listing only what
-    `selector(user)` returns."""
+    `selector(user)` returns, filtered by `filter_form_class` (built with the user) if given."""
 
     class Visible:
         def get_object_list(self):
             return selector(self.request.user)
+
+        def get_filter_form(self):
+            if filter_form_class is None:
+                return super().get_filter_form()
+            return filter_form_class(self.request.GET, user=self.request.user)
 
     class Choose(Visible, ChooseView):
         pass
@@ -174,7 +184,9 @@ class QuestionViewSet(GuardedViewSetMixin, SnippetViewSet):
     view_permission = "assessments.view_bank_item"
     edit_permission = "assessments.edit_bank_item"
     edit_handler = ObjectList(Question.panels, base_form_class=QuestionAdminForm)
-    chooser_viewset_class = visible_chooser(selectors.questions_visible_to)
+    chooser_viewset_class = visible_chooser(
+        selectors.questions_visible_to, filter_form_class=QuestionPickerFilterForm
+    )
 
     def get_queryset(self, request):
         return selectors.questions_visible_to(request.user).select_related("category")

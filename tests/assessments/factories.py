@@ -96,3 +96,76 @@ def enrolled_quiz(learners, n=3, **quiz_kwargs):
     for learner in learners if isinstance(learners, list | tuple) else [learners]:
         enrolment_create(learner=learner, course=course)
     return quiz
+
+
+def answer_rows(qtype: str, data: dict) -> dict:
+    """The POST fields of the question form's answer rows that hold `data` (what a trainer
+    types into the rows; no JSON)."""
+    post: dict = {}
+
+    def rows(name: str, items: list[dict]) -> None:
+        prefix = f"answers-{name}"
+        post.update({f"{prefix}-TOTAL_FORMS": str(len(items)), f"{prefix}-INITIAL_FORMS": "0"})
+        for index, item in enumerate(items):
+            for key, value in item.items():
+                post[f"{prefix}-{index}-{key}"] = value
+
+    for name in ("choices", "short", "numeric", "pairs"):
+        rows(name, [])
+    percent = lambda fraction: f"{float(fraction) * 100:g}"  # noqa: E731
+    if qtype in grading.CHOICE_TYPES:
+        rows(
+            "choices",
+            [
+                {
+                    "id": c.get("id", ""),
+                    "text": c["text"],
+                    "fraction": percent(c.get("fraction", 0)),
+                    "feedback": c.get("feedback", ""),
+                }
+                for c in data["choices"]
+            ],
+        )
+    elif qtype == grading.TRUEFALSE:
+        if data["answer"]:
+            post["answers-tf_answer"] = "on"
+        post["answers-tf_feedback_true"] = data.get("feedback_true", "")
+        post["answers-tf_feedback_false"] = data.get("feedback_false", "")
+    elif qtype == grading.SHORT:
+        if data.get("case_sensitive"):
+            post["answers-short_case_sensitive"] = "on"
+        rows(
+            "short",
+            [
+                {
+                    "text": a["text"],
+                    "fraction": percent(a.get("fraction", 1)),
+                    "feedback": a.get("feedback", ""),
+                }
+                for a in data["answers"]
+            ],
+        )
+    elif qtype == grading.NUMERIC:
+        post["answers-numeric_wrong_feedback"] = data.get("wrong_feedback", "")
+        rows(
+            "numeric",
+            [
+                {
+                    "value": str(a["value"]),
+                    "tolerance": str(a.get("tolerance", 0)),
+                    "fraction": percent(a.get("fraction", 1)),
+                    "feedback": a.get("feedback", ""),
+                }
+                for a in data["answers"]
+            ],
+        )
+    else:
+        rows(
+            "pairs",
+            [
+                {"id": p.get("id", ""), "left": p["left"], "right": p["right"]}
+                for p in data["pairs"]
+            ],
+        )
+        post["answers-matching_extra_rights"] = "\n".join(data.get("extra_rights", []))
+    return post

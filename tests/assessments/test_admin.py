@@ -1,5 +1,3 @@
-import json
-
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
@@ -7,7 +5,12 @@ from django.urls import reverse
 from assessments import services
 from assessments.models import Question, QuestionCategory
 from core.roles import Role
-from tests.assessments.factories import make_course, make_question, quiz_with_questions
+from tests.assessments.factories import (
+    answer_rows,
+    make_course,
+    make_question,
+    quiz_with_questions,
+)
 from tests.assessments.test_formats import SAMPLE
 
 pytestmark = pytest.mark.django_db
@@ -97,8 +100,8 @@ def test_editing_an_answered_question_in_the_admin_creates_a_version(trainer_cli
         "stem_format": question.stem_format,
         "stem": "Texto corregido",
         "points": "2",
-        "data": json.dumps(question.data),
         "general_feedback": "",
+        **answer_rows(question.qtype, question.data),
     }
     response = trainer_client.post(url, data)
     assert response.status_code == 302, response.content.decode()[:2000]
@@ -119,12 +122,12 @@ def test_admin_refuses_answers_that_do_not_fit_the_type(trainer_client):
         "stem_format": "markdown",
         "stem": "x",
         "points": "1",
-        "data": json.dumps({"choices": [{"text": "solo una", "fraction": 1}]}),
         "general_feedback": "",
+        **answer_rows("single", {"choices": [{"text": "solo una", "fraction": 1}]}),
     }
     response = trainer_client.post(url, data)
     assert response.status_code == 200
-    assert "no corresponden" in response.content.decode()
+    assert "Escribe al menos dos opciones." in response.content.decode()
     assert question.versions.count() == 1
 
 

@@ -16,6 +16,7 @@ from assessments.models import Attempt, Question, QuestionCategory, Quiz, QuizSl
 from core.roles import Role
 from tests.assessments.factories import (
     QuestionCategoryFactory,
+    answer_rows,
     make_course,
     make_question,
     quiz_with_questions,
@@ -64,17 +65,17 @@ def question_post(question, **changes):
         "stem_format": question.stem_format,
         "stem": question.stem,
         "points": "1",
-        "data": json.dumps(question.data),
         "general_feedback": "",
+        **answer_rows(question.qtype, changes.pop("data", question.data)),
     }
     data.update(changes)
     return data
 
 
-def flipped(question) -> str:
+def flipped(question) -> dict:
     data = json.loads(json.dumps(question.data))
     data["choices"][0]["fraction"], data["choices"][1]["fraction"] = 0, 1
-    return json.dumps(data)
+    return data
 
 
 def quiz_post(*, title="Nueva", course="", slots=(), random_slots=()):
