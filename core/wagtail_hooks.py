@@ -50,9 +50,10 @@ AVATAR_SVG = (
 
 
 def user_initials(user) -> str:
-    names = [user.first_name, user.last_name] if user.first_name or user.last_name else []
+    first, last = getattr(user, "first_name", ""), getattr(user, "last_name", "")
+    names = [first, last] if first or last else []
     letters = "".join(name.strip()[:1] for name in names if name.strip())
-    return (letters or (user.email or "?")[:1]).upper()
+    return (letters or (getattr(user, "email", "") or "?")[:1]).upper()
 
 
 @hooks.register("get_avatar_url")
@@ -64,8 +65,11 @@ def initials_avatar_url(user, size):
     from django.utils.html import escape
     from wagtail.users.models import UserProfile
 
-    profile = UserProfile.get_for_user(user)
-    if profile.avatar:
+    # Read, never create: history pages show log entries of deleted users as unsaved users
+    # (no pk), and get_for_user would try to insert a profile for them.
+    user_id = getattr(user, "pk", None)
+    profile = UserProfile.objects.filter(user_id=user_id).first() if user_id else None
+    if profile is not None and profile.avatar:
         return None
     svg = AVATAR_SVG.format(size=int(size) * 2, initials=escape(user_initials(user)))
     return "data:image/svg+xml;charset=utf-8," + quote(svg)
