@@ -180,7 +180,8 @@ def test_hostile_form_fields_show_an_error_never_a_server_failure(demo, email, p
             if response.status_code >= 500:
                 failures.append(f"{action} {name}: {response.status_code} {_failure(response)}")
             elif name == "nul":
-                assert response.status_code == 400, (action, response.status_code)
+                # refused (400) or the form shown again with its error (200), nothing written
+                assert response.status_code in (200, 400), (action, response.status_code)
                 changed = [m for m, c in counts.items() if m.objects.count() != c]
                 assert not changed, f"a refused NUL wrote {changed}"
     assert not failures, "\n".join(failures)
