@@ -113,6 +113,24 @@ def _has_nul(data) -> bool:
     return any("\x00" in key or any("\x00" in v for v in values) for key, values in data.lists())
 
 
+MAX_QUERY_VALUE = 2000  # longer than any search or filter a page offers
+
+
+def _unusable_query(data) -> bool:
+    """A query value no page can use: longer than any search, or an integer beyond the
+    database's range (Wagtail's admin filters would fail on it with a 500)."""
+    for values in data.lists():
+        for value in values[1]:
+            if len(value) > MAX_QUERY_VALUE:
+                return True
+            digits = value.strip().lstrip("-")
+            if digits.isdigit() and len(digits) < 40 and int(digits) > MAX_DB_INTEGER:
+                return True
+            if digits.isdigit() and len(digits) >= 40:
+                return True
+    return False
+
+
 class BadInputMiddleware:
     """Input no page can use, answered before it reaches a view or the database.
 
@@ -125,7 +143,12 @@ class BadInputMiddleware:
         self.get_response = get_response
 
     def __call__(self, request):
-        if "\x00" in request.path or _has_nul(request.GET) or self._post_has_nul(request):
+        if (
+            "\x00" in request.path
+            or _has_nul(request.GET)
+            or _unusable_query(request.GET)
+            or self._post_has_nul(request)
+        ):
             return bad_request(request)
         return self.get_response(request)
 

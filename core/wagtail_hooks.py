@@ -50,9 +50,10 @@ AVATAR_SVG = (
 
 
 def user_initials(user) -> str:
-    names = [user.first_name, user.last_name] if user.first_name or user.last_name else []
+    first, last = getattr(user, "first_name", ""), getattr(user, "last_name", "")
+    names = [first, last] if first or last else []
     letters = "".join(name.strip()[:1] for name in names if name.strip())
-    return (letters or (user.email or "?")[:1]).upper()
+    return (letters or (getattr(user, "email", "") or "?")[:1]).upper()
 
 
 @hooks.register("get_avatar_url")

@@ -167,7 +167,12 @@ def system_detail(*, system: SystemPage, user) -> dict:
         ],
         "dependencies": list(visible_systems(user).filter(dependants=system).order_by("title")),
         "dependants": list(visible_systems(user).filter(depends_on=system).order_by("title")),
-        "courses": list(system.related_courses.live().order_by("title")),
+        # A preview or a draft revision holds them in modelcluster's in-memory FakeQuerySet,
+        # which has no `live()`: filter the few related courses here.
+        "courses": sorted(
+            (course for course in system.related_courses.all() if course.live),
+            key=lambda course: course.title,
+        ),
         "articles": articles,
         "risk": knowledge.rows[0] if knowledge.rows else None,
     }
