@@ -24,6 +24,7 @@ from dataclasses import dataclass, field
 
 from core.roles import Role
 from tests.access.roles import (
+    ANONYMOUS,
     ANY,
     IN_SCOPE,
     MANAGER,
@@ -36,6 +37,7 @@ from tests.access.roles import (
 from tests.factories import PASSWORD
 
 SIGNED_IN = "*"
+VISITOR = ANONYMOUS  # as a role: someone not signed in
 
 LEARNER, TRAINER, REVIEWER = str(Role.LEARNER), str(Role.TRAINER), str(Role.REVIEWER)
 CUSTODIAN, HR, ADMIN = str(Role.CUSTODIAN), str(Role.HR), str(Role.ADMIN)
@@ -122,8 +124,12 @@ RULES: dict[str, Rule | tuple[Rule, ...]] = {
     "admin/login/": form(NOBODY, data=SIGN_IN, note=DOOR),
     "django-admin/login/": form(NOBODY, data=SIGN_IN, note=DOOR),
     "_util/login/": form(NOBODY, data=SIGN_IN, note=DOOR),
-    # Password reset and change lead to allauth's own screens (default rule "allauth").
-    "^admin/password_reset/": form(EVERYONE, data={"email": "learner.b@example.gob.ec"}),
+    # Password reset and change lead to allauth's own screens (default rule "allauth"). Under
+    # /admin/, a signed-in person without admin access gets the admin area's 403 page first
+    # (core.middleware), as for every admin URL; visitors and admin users are redirected.
+    "^admin/password_reset/": form(
+        grants((VISITOR, ANY)) | ADMIN_USERS, data={"email": "learner.b@example.gob.ec"}
+    ),
     "^django-admin/password_change/": Rule(get=EVERYONE),
     # Wagtail's shared passwords (rate-limited like sign-ins): anyone who knows it may pass.
     "wagtailcore_authenticate_with_password": form(
