@@ -2,7 +2,7 @@
 
 from django.contrib import messages
 from django.contrib.auth.decorators import permission_required
-from django.http import HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import reverse
 from django.utils.decorators import method_decorator
@@ -97,6 +97,10 @@ class QuestionImportView(WagtailAdminTemplateMixin, View):
 def question_export(request):
     form = ExportForm(request.GET, user=request.user)
     if not form.is_valid():
+        if form.has_error("category", "invalid_choice"):
+            # Another course's category, or none at all: the same 404, so a guessed id tells
+            # nothing (the form only offers the categories the user may see).
+            raise Http404
         messages.error(request, _("Choose a category to export."))
         return redirect("assessments_admin:import")
     category = get_object_or_404(QuestionCategory, pk=form.cleaned_data["category"].pk)

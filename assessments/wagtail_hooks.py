@@ -1,7 +1,9 @@
 import django_filters
 from django import forms
+from django.contrib import messages
 from django.core.exceptions import PermissionDenied
-from django.db.models import Count
+from django.db.models import Count, ProtectedError
+from django.shortcuts import redirect
 from django.urls import include, path, reverse
 from django.utils.translation import gettext_lazy as _
 from taggit.models import Tag
@@ -192,6 +194,24 @@ class QuestionViewSet(GuardedViewSetMixin, SnippetViewSet):
         return selectors.questions_visible_to(request.user).select_related("category")
 
 
+QUIZ_HAS_ATTEMPTS = _(
+    "This quiz cannot be deleted: learners have attempted it and their grades are kept as "
+    "history. Take it out of its course instead, or leave it as it is."
+)
+
+
+class QuizDeleteView(DeleteView):
+    """A quiz with attempts is refused with a message, nothing deleted (Attempt.quiz is
+    PROTECT: grades are history); Wagtail's usage check does not see attempts."""
+
+    def form_valid(self, form):
+        try:
+            return super().form_valid(form)
+        except ProtectedError:
+            messages.error(self.request, QUIZ_HAS_ATTEMPTS)
+            return redirect(self.get_success_url())
+
+
 class QuizViewSet(GuardedViewSetMixin, SnippetViewSet):
     """A trainer sees and edits only the quizzes of the courses they own and their own drafts
     (administrators: all)."""
@@ -204,6 +224,10 @@ class QuizViewSet(GuardedViewSetMixin, SnippetViewSet):
     view_permission = "assessments.manage_quiz"
     edit_permission = "assessments.manage_quiz"
     edit_handler = ObjectList(Quiz.panels, base_form_class=QuizAdminForm)
+
+    @property
+    def delete_view_class(self):
+        return guarded(QuizDeleteView, self.edit_permission)
 
     def get_queryset(self, request):
         return selectors.quizzes_managed_by(request.user)

@@ -1,6 +1,8 @@
 from django.contrib.auth import get_user_model
 from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
 from wagtail.admin.forms import WagtailAdminPageForm
+from wagtail.blocks import BlockField
 
 from core.api import Role
 
@@ -56,3 +58,34 @@ class CoursePageForm(WagtailAdminPageForm):
             return False
         # The owners the editor loaded (a draft revision's FakeQuerySet), before this save.
         return user.pk in {owner.pk for owner in self.instance.owners.all()}
+
+
+INCOMPLETE_STREAM = _(
+    "The content of this field did not arrive complete: reload the page and try again."
+)
+
+
+class LessonPageForm(WagtailAdminPageForm):
+    """The lesson editor. A POST without a StreamField's block count (an empty or truncated
+    request, not the editor's) would make Wagtail's block widget raise a KeyError (a 500):
+    the field reads as empty instead, and the form refuses it with an error, so nothing is
+    saved and the body is never wiped."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.incomplete_streams = []
+        if not self.is_bound:
+            return
+        for name, field in self.fields.items():
+            count_key = f"{self.add_prefix(name)}-count"
+            if isinstance(field, BlockField) and count_key not in self.data:
+                if not self.incomplete_streams:
+                    self.data = self.data.copy()
+                self.data[count_key] = "0"
+                self.incomplete_streams.append(name)
+
+    def clean(self):
+        cleaned_data = super().clean()
+        for name in self.incomplete_streams:
+            self.add_error(name, INCOMPLETE_STREAM)
+        return cleaned_data

@@ -16,7 +16,7 @@ from core.hooks import BehaviourPage
 
 from .blocks import LessonStreamBlock
 from .cache import FRAGMENT_TIMEOUT, content_version, mark_shareable
-from .forms import CoursePageForm
+from .forms import CoursePageForm, LessonPageForm
 from .permissions import CoursePermissionTester
 
 # The pages' context and the lesson's enrolment check are registered by courses.presentation
@@ -247,6 +247,7 @@ class LessonPage(BehaviourPage, Page):
     search_fields = [*Page.search_fields, index.SearchField("body")]
     parent_page_types = ["courses.CoursePage"]
     subpage_types: list[str] = []
+    base_form_class = LessonPageForm
 
     class Meta:
         verbose_name = _("lesson")

@@ -37,6 +37,9 @@ MANAGER = "manager"
 
 ANONYMOUS = "anonymous"
 
+# The password of B's private page and document collection (Wagtail's shared passwords).
+SHARED_PASSWORD = "clave-compartida-b"
+
 
 @dataclass
 class Actor:
@@ -183,7 +186,11 @@ def build_objects(actors: dict[str, Actor]) -> dict[str, object]:
     # The certificate comes from another course, so B's course stays in progress (a lesson
     # to complete, a course to leave).
     certified = make_course(title="Curso aprobado por B", lessons=1)
-    category = QuestionCategoryFactory(name="Categoría de B")
+    # B's bank belongs to B's course (issue 13 item 3); a shared one sits beside it, which
+    # every trainer reads and picks in the choosers.
+    category = QuestionCategoryFactory(name="Categoría de B", course=course)
+    shared_category = QuestionCategoryFactory(name="Categoría compartida")
+    shared_question = make_question(category=shared_category, title="Pregunta compartida")
     question = make_question(category=category, title="Pregunta de B")
     quiz = QuizFactory(
         title="Evaluación de B",
@@ -226,6 +233,20 @@ def build_objects(actors: dict[str, Actor]) -> dict[str, object]:
         handover=handover, kind=HandoverItem.Kind.ARTICLE, page=owned_by_b
     )
 
+    # Wagtail's shared passwords (a private page, a private document collection).
+    from wagtail.models import Collection, CollectionViewRestriction, PageViewRestriction
+
+    private_page = make_article(title="Nota con contraseña", owner=custodian_owner)
+    page_restriction = PageViewRestriction.objects.create(
+        page=private_page, restriction_type=PageViewRestriction.PASSWORD, password=SHARED_PASSWORD
+    )
+    private_collection = Collection.get_first_root_node().add_child(name="Documentos de B")
+    collection_restriction = CollectionViewRestriction.objects.create(
+        collection=private_collection,
+        restriction_type=CollectionViewRestriction.PASSWORD,
+        password=SHARED_PASSWORD,
+    )
+
     staff_import = StaffImport.objects.create(
         filename="personal-b.csv", content=b"", uploaded_by=user("hr_wide")
     )
@@ -244,6 +265,11 @@ def build_objects(actors: dict[str, Actor]) -> dict[str, object]:
         "course": course,
         "lesson": lesson,
         "category": category,
+        "shared_category": shared_category,
+        "shared_question": shared_question,
+        "private_page": private_page,
+        "page_restriction": page_restriction,
+        "collection_restriction": collection_restriction,
         "question": question,
         "quiz": quiz,
         "loose_quiz": loose_quiz,

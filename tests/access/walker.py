@@ -106,7 +106,8 @@ def fill_route(route: str, kwargs: dict) -> str:
     def value(match):
         return str(kwargs[match["name"]])
 
-    return "/" + re.sub(r"<(?:\w+:)?(?P<name>\w+)>", value, route)
+    # re_path routes carry their anchors ("^admin/password_reset/"): the URL has none.
+    return "/" + re.sub(r"<(?:\w+:)?(?P<name>\w+)>", value, route.replace("^", "").replace("$", ""))
 
 
 # --- outcomes ----------------------------------------------------------------------------------
@@ -125,7 +126,11 @@ def classify(response, *, method: str, changed: bool) -> str:
         return REFUSED
     if status in (301, 302, 303, 307, 308):
         path = urlparse(response.get("Location", "")).path
-        if path.startswith(LOGIN_PATHS) or path == "/admin/":
+        # A POST that wrote and then sends to the sign-in page did its work and ended the
+        # session ("sign out everywhere"): not a refusal.
+        if (path.startswith(LOGIN_PATHS) or path == "/admin/") and not (
+            method == "POST" and changed
+        ):
             return REFUSED  # login, or Wagtail's "no permission" redirect to the dashboard
     if status in (400, 409, 422, 429):
         return SOFT if method == "POST" else REFUSED

@@ -376,3 +376,34 @@ class TestSharedParents:
         assert not Quiz.objects.filter(title="Nueva").exists()
         post.pop("random_slots-0-include_subcategories")
         assert client.post(url("quiz", "add"), post).status_code == 302
+
+
+class TestRefusalsWithoutSideEffects:
+    def test_export_of_another_courses_category_is_a_404(self, client, bank):
+        client.force_login(bank["stranger"])
+        export = reverse("assessments_admin:export")
+        response = client.get(export, {"category": bank["category"].pk})
+        assert response.status_code == 404
+        assert b"Pregunta secreta X" not in response.content
+        client.force_login(bank["owner"])
+        response = client.get(export, {"category": bank["category"].pk})
+        assert response.status_code == 200 and "Pregunta secreta X" in response.content.decode()
+
+    def test_deleting_a_quiz_with_attempts_is_refused_in_spanish(self, client, bank, make_user):
+        from courses.api import enrolment_create
+
+        learner = make_user(Role.LEARNER)
+        enrolment_create(learner=learner, course=bank["course"])
+        services.attempt_start(quiz_id=bank["quiz"].pk, user=learner)
+        client.force_login(bank["owner"])
+        response = client.post(url("quiz", "delete", bank["quiz"].pk), follow=True)
+        assert response.status_code == 200
+        assert "Esta evaluación no se puede eliminar" in response.content.decode()
+        assert Quiz.objects.filter(pk=bank["quiz"].pk).exists()
+        assert Attempt.objects.filter(quiz=bank["quiz"]).count() == 1
+
+    def test_a_quiz_without_attempts_is_still_deleted(self, client, bank):
+        client.force_login(bank["owner"])
+        response = client.post(url("quiz", "delete", bank["quiz"].pk))
+        assert response.status_code == 302
+        assert not Quiz.objects.filter(pk=bank["quiz"].pk).exists()

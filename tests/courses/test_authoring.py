@@ -230,3 +230,21 @@ def test_owner_previews_a_course_with_prerequisites(client, trainer):
     response = client.get(url)
     assert response.status_code == 200
     assert "Fundamentos" in response.content.decode()
+
+
+@pytest.mark.parametrize("data", [{}, {"title": "Lección sin cuerpo", "slug": "sin-cuerpo"}])
+def test_a_lesson_edit_post_without_its_body_is_refused_with_a_form_error(
+    client, trainer, course, data
+):
+    """An empty or truncated POST (no 'body-count') used to raise MultiValueDictKeyError."""
+    lesson = LessonPage.objects.child_of(course).first() or course.add_child(
+        instance=LessonPage(title="Lección 1", slug="leccion-1")
+    )
+    before = (lesson.title, list(lesson.body.raw_data), lesson.revisions.count())
+    client.force_login(trainer)
+    response = client.post(reverse("wagtailadmin_pages:edit", args=[lesson.pk]), data)
+    assert response.status_code == 200
+    errors = response.context["form"].errors
+    assert "no llegó completo" in " ".join(str(e) for e in errors["body"].as_data()[0])
+    lesson = LessonPage.objects.get(pk=lesson.pk)
+    assert (lesson.title, list(lesson.body.raw_data), lesson.revisions.count()) == before
