@@ -19,6 +19,7 @@ from wagtail.snippets.views.snippets import (
     EditView,
     HistoryView,
     InspectView,
+    PreviewOnEditView,
     SnippetViewSet,
     SnippetViewSetGroup,
     UsageView,
@@ -97,6 +98,11 @@ class GuardedViewSetMixin:
     @property
     def usage_view_class(self):
         return guarded(UsageView, self.view_permission)
+
+    @property
+    def preview_on_edit_view_class(self):
+        # The preview of an existing question renders its answers: like editing it.
+        return guarded(PreviewOnEditView, self.edit_permission)
 
     @property
     def inspect_view_class(self):

@@ -3,6 +3,7 @@ a scoped officer or a manager never receives anyone outside their scope (404 for
 
 from datetime import date
 
+from django.core.exceptions import PermissionDenied
 from django.shortcuts import get_object_or_404
 from ninja import Field, NinjaAPI, Schema
 from ninja.errors import HttpError
@@ -21,6 +22,8 @@ api = NinjaAPI(
     urls_namespace="people:people_api",
     auth=django_auth,
     docs_url=None,
+    # The schema names HR's fields: only the people who may call the API read it.
+    docs_decorator=lambda view: _hr_only(view),
 )
 
 
@@ -87,6 +90,15 @@ class BoundedPagination(LimitOffsetPagination):
 
     def __init__(self, **kwargs):
         super().__init__(max_limit=self.MAX_LIMIT, **kwargs)
+
+
+def _hr_only(view):
+    def hr_only(request, *args, **kwargs):
+        if not request.user.has_perm("people.use_hr"):
+            raise PermissionDenied
+        return view(request, *args, **kwargs)
+
+    return hr_only
 
 
 def _check(request) -> None:

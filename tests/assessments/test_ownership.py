@@ -146,7 +146,9 @@ class TestQuestionBank:
         ).content.decode()
         assert "Compartida" in categories and "Banco X" not in categories
 
-    @pytest.mark.parametrize("action", ["edit", "delete", "copy", "history", "inspect", "usage"])
+    @pytest.mark.parametrize(
+        "action", ["edit", "delete", "copy", "history", "inspect", "usage", "preview_on_edit"]
+    )
     def test_stranger_cannot_open_another_courses_question(self, client, bank, action):
         client.force_login(bank["stranger"])
         response = client.get(url("question", action, bank["qx"].pk))

@@ -337,6 +337,12 @@ def test_openapi_document_is_served(hr_client):
     assert "/talento-humano/api/personal" in response.json()["paths"]
 
 
+def test_openapi_document_is_only_for_those_who_may_call_the_api(client, make_user):
+    assert client.get("/talento-humano/api/openapi.json").status_code == 403
+    client.force_login(make_user(Role.LEARNER))
+    assert client.get("/talento-humano/api/openapi.json").status_code == 403
+
+
 @pytest.mark.parametrize(
     "query",
     [f"limit={2**64}", f"offset={2**64}", f"offset={2**63 - 1}", "limit=0", "offset=-1", "limit=x"],
