@@ -67,9 +67,8 @@ def initials_avatar_url(user, size):
 
     # A lookup, never get_for_user: that creates profiles, and fails for placeholder users
     # (a deleted author in a revision comparison) and for the system (no user at all).
-    if getattr(user, "pk", None) is None:
-        return None  # Wagtail's own default avatar, served locally
-    if UserProfile.objects.filter(user_id=user.pk).exclude(avatar="").exists():
+    user_id = getattr(user, "pk", None)
+    if user_id and UserProfile.objects.filter(user_id=user_id).exclude(avatar="").exists():
         return None
     svg = AVATAR_SVG.format(size=int(size) * 2, initials=escape(user_initials(user)))
     return "data:image/svg+xml;charset=utf-8," + quote(svg)

@@ -50,7 +50,9 @@ def test_wagtail_admin_for_trainer_reviewer_and_admin(page, live_server, demo_si
         response = page.goto(f"{live_server.url}/admin/")
         assert response.status == 200
         expect(page.locator("html")).to_have_attribute("lang", "es")
-        expect(page.get_by_role("main").get_by_role("link", name="Cuenta")).to_be_visible()
+        expect(
+            page.get_by_role("main").get_by_role("link", name="Cuenta", exact=True)
+        ).to_be_visible()
         expect(page.locator("body")).not_to_contain_text("Help")
 
 
