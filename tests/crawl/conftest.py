@@ -19,7 +19,10 @@ def crawl_requested() -> bool:
 def pytest_collection_modifyitems(config, items):
     if crawl_requested():
         return
-    skip = pytest.mark.skip(reason="the crawl and the bad-input sweep run with RELEVO_CRAWL=1")
+    skip = pytest.mark.skip(
+        reason="not in CI until it passes (issue 14): the crawl still reports English strings "
+        "and the sweep one SQLite admin-search 500; run with RELEVO_CRAWL=1"
+    )
     for item in items:
         if item.get_closest_marker("crawl") or item.get_closest_marker("bad_input"):
             item.add_marker(skip)
