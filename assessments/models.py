@@ -183,6 +183,10 @@ class Question(PreviewableMixin, index.Indexed, ClusterableModel):
     search_fields = [
         index.SearchField("title", boost=2),
         index.SearchField("stem"),
+        # The admin's list searches as the trainer types (partial words), as Wagtail's own
+        # listings do; without these it falls back to whole words with a warning.
+        index.AutocompleteField("title"),
+        index.AutocompleteField("stem"),
         index.FilterField("qtype"),
         index.FilterField("category_id"),
     ]

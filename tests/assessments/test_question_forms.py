@@ -230,3 +230,24 @@ def test_picker_hides_other_courses_categories(client, make_user, bank):
     chooser = reverse("wagtailsnippetchoosers_assessments_question:choose_results")
     response = client.get(chooser, {"category": bank.pk})
     assert "Secreta" not in response.content.decode()
+
+
+def test_the_question_bank_list_searches_title_and_text_as_the_trainer_types(trainer_client, bank):
+    """On SQLite, naming `stem` as a search field answered 500 to any search of the bank."""
+    make_question(category=bank, title="Confidencialidad básica", stem="Cifrado de discos")
+    make_question(category=bank, title="Disponibilidad", stem="Copias de respaldo")
+    listing = reverse("wagtailsnippets_assessments_question:list")
+
+    def titles(q):
+        response = trainer_client.get(listing, {"q": q})
+        assert response.status_code == 200
+        return {str(question) for question in response.context["object_list"]}
+
+    assert titles("Confidencialidad") == {"Confidencialidad básica"}
+    assert titles("Confiden") == {"Confidencialidad básica"}  # a partial word, as typed
+    assert titles("respaldo") == {"Disponibilidad"}  # the question's text, not only its title
+    for hostile in ["'", '"', "datos & | ! :* AND NEAR( OR -", "(((", "stem:x"]:
+        titles(hostile)
+    chooser = reverse("wagtailsnippetchoosers_assessments_question:choose_results")
+    for hostile in ["'", "(((", "Confiden"]:
+        assert trainer_client.get(chooser, {"q": hostile}).status_code == 200
