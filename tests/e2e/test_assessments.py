@@ -95,3 +95,46 @@ def test_attempt_page_has_no_accessibility_violations(live_server, page):
     page.goto(f"{live_server.url}/evaluaciones/intento/{attempt.uuid}/")
     results = Axe().run(page, context={"include": [["main"]]})
     assert results.violations_count == 0, results.generate_report()
+
+
+def test_the_timer_never_covers_what_the_keyboard_reaches_on_a_phone(live_server, page):
+    """The timer sticks to the top of the screen; every field the learner tabs to at 360 px
+    scrolls clear of it (it once could sit on top of the focused question)."""
+    learner = UserFactory()
+    quiz = enrolled_quiz(
+        learner,
+        6,
+        qtypes=["single", "multiple", "truefalse", "short", "numeric", "matching"],
+        time_limit_minutes=30,
+    )
+    client = Client()
+    client.force_login(learner)
+    client.post(f"/evaluaciones/{quiz.pk}/comenzar/")
+    attempt = Attempt.objects.get(learner=learner)
+    page.set_viewport_size({"width": 360, "height": 640})
+    page.context.add_cookies(
+        [{"name": "sessionid", "value": client.cookies["sessionid"].value, "url": live_server.url}]
+    )
+    page.goto(f"{live_server.url}/evaluaciones/intento/{attempt.uuid}/")
+    covered, reached = [], 0
+    for _ in range(80):
+        page.keyboard.press("Tab")
+        state = page.evaluate(
+            """() => {
+                const el = document.activeElement, timer = document.querySelector('.quiz-timer');
+                if (!el || !el.closest('form.quiz-form')) return null;
+                const a = el.getBoundingClientRect(), t = timer.getBoundingClientRect();
+                return {name: el.name || el.textContent.trim(), top: a.top, timerBottom: t.bottom,
+                        submit: el.hasAttribute('data-submit')};
+            }"""
+        )
+        if state is None:
+            continue
+        reached += 1
+        if state["top"] < state["timerBottom"]:
+            covered.append(state)
+        if state["submit"]:
+            break
+    assert reached >= 6, reached
+    assert not covered, covered
+    assert page.evaluate("document.documentElement.scrollWidth") <= 360

@@ -74,6 +74,14 @@
     var announced = {};
     var thresholds = [10, 5, 1];
 
+    // The timer stays at the top of the screen: what the keyboard focuses (or a link jumps
+    // to) must scroll clear of it, not land underneath (WCAG 2.4.11, focus not obscured).
+    function keepFocusClear() {
+      document.documentElement.style.scrollPaddingTop = (box.offsetHeight + 12) + "px";
+    }
+    keepFocusClear();
+    window.addEventListener("resize", keepFocusClear);
+
     function tick() {
       var left = deadline - (Date.now() + skew);
       remainingEl.textContent = (es ? "Tiempo restante: " : "Time left: ") + formatRemaining(left);
