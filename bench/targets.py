@@ -189,15 +189,23 @@ def _assessments(facts: Facts) -> list[Target]:
     pool = list(facts.ids.get("quiz_learners") or [])
     if not quiz_id or not pool or not url_exists(f"/evaluaciones/{quiz_id}/comenzar/"):
         return []
-    from assessments.services import attempt_start
+    from assessments.services import attempt_save_answers, attempt_start
 
     half = len(pool) // 2
     starters, submitters = pool[:half], pool[half:]
     User = get_user_model()
     attempts = []
     for user in User.objects.filter(pk__in=submitters).order_by("pk"):
-        attempts.append((attempt_start(quiz_id=quiz_id, user=user).uuid, user.pk))
-    answers = "&".join(f"q{slot}=c0" for slot in range(10))
+        attempt = attempt_start(quiz_id=quiz_id, user=user)
+        # The form's option values are per-attempt tokens, so one request body cannot answer
+        # every attempt: answers are saved here (as autosave and "review" do) and the measured
+        # POST is the summary page's final "confirm", the request that grades.
+        attempt_save_answers(
+            attempt_uuid=attempt.uuid,
+            user=user,
+            responses={slot: {"choices": ["c0"]} for slot in range(10)},
+        )
+        attempts.append((attempt.uuid, user.pk))
     return [
         Target(
             "quiz",
@@ -220,7 +228,7 @@ def _assessments(facts: Facts) -> list[Target]:
             f"/evaluaciones/intento/{attempts[0][0]}/",
             attempts[0][1],
             method="POST",
-            body=f"action=submit&{answers}",
+            body="action=confirm",
             rotation=[(f"/evaluaciones/intento/{uuid}/", uid) for uuid, uid in attempts],
             expect=(302,),
         ),
