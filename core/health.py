@@ -11,7 +11,6 @@ import socket
 import time
 from concurrent.futures import ThreadPoolExecutor
 from concurrent.futures import TimeoutError as FutureTimeout
-from datetime import timedelta
 from urllib.parse import urlparse
 
 import redis
@@ -45,8 +44,9 @@ def _database_probe() -> str:
             cursor.fetchone()
         return connection.vendor
     finally:
-        if connection.vendor != "sqlite":
-            connection.close_if_unusable_or_obsolete()
+        # The pool thread's own connection: closed, so that no idle connection outlives the
+        # probe (a database being dropped or restored must not find it).
+        connection.close()
 
 
 def check_database() -> tuple[str, str]:
@@ -144,16 +144,10 @@ def check_beat() -> tuple[str, str]:
 
 
 def check_outbox() -> tuple[str, str]:
-    def probe() -> timedelta | None:
-        try:
-            return outbox_oldest_pending_age()
-        finally:
-            connection.close_if_unusable_or_obsolete()
-
+    """Asked after the database answered within its timeout (health_report), in the request's
+    own connection: it must see what the request's transaction sees."""
     try:
-        age = _pool.submit(probe).result(timeout=_timeout())
-    except FutureTimeout:
-        return "down", "database did not answer"
+        age = outbox_oldest_pending_age()
     except Exception as exc:
         return "down", exc.__class__.__name__
     if age is None:
