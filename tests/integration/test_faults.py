@@ -83,7 +83,7 @@ def request(stack, path: str, *, cookie: str = "", data: dict | None = None) -> 
         headers |= {"X-CSRFToken": CSRF, "Content-Type": "application/x-www-form-urlencoded"}
     req = urllib.request.Request(stack.base_url + path, data=body, headers=headers)  # noqa: S310
     try:
-        with urllib.request.build_opener(_NoRedirect).open(req, timeout=60) as response:
+        with urllib.request.build_opener(_NoRedirect).open(req, timeout=180) as response:
             response.read()
             return response.status
     except urllib.error.HTTPError as exc:
@@ -194,30 +194,33 @@ def test_faults_lose_nothing_duplicate_nothing_and_never_hang(fault_stack, make_
     course, lesson_ids = make_course("curso-fallos", lessons=1)
     # The production hasher (the stack does not know the test suite's MD5 one); one hash for all.
     encoded = PBKDF2PasswordHasher().encode(PASSWORD, "faultsalt0000001")
-    learners = [make_user(Role.LEARNER) for _ in range(60)]
-    type(learners[0]).objects.filter(pk__in=[u.pk for u in learners]).update(password=encoded)
-    pool = ThreadPoolExecutor(max_workers=6)
+    learners = [make_user(Role.LEARNER) for _ in range(44)]
+    user_model = type(learners[0])
+    user_model.objects.filter(pk__in=[u.pk for u in learners]).update(password=encoded)
+    # Sessions made below carry a hash of the password: read the new one back.
+    learners = list(user_model.objects.filter(pk__in=[u.pk for u in learners]).order_by("pk"))
+    pool = ThreadPoolExecutor(max_workers=4)
     all_learners = []
 
     # 1. Sign-in rush through one proxy address: nobody refused, no lock contention.
-    rush = list(pool.map(lambda u: sign_in(stack, u.email), learners[:40]))
+    rush = list(pool.map(lambda u: sign_in(stack, u.email), learners[:16]))
     seconds = time.monotonic() - started
     statuses = [s for s, _t in rush]
     report(
         "sign_in_rush",
         [t for _s, t in rush],
-        users=40,
+        users=16,
         refused=statuses.count(429),
         ok=statuses.count(302),
         wall=f"{seconds:.1f}s",
     )
-    assert statuses.count(302) == 40, statuses
+    assert statuses.count(302) == 16, statuses
 
     # 2. Redis killed during sign-ins and completions.
     stack.redis.stop()
     try:
-        outage = list(pool.map(lambda u: sign_in(stack, u.email), learners[40:50]))
-        batch = learners[40:43]
+        outage = list(pool.map(lambda u: sign_in(stack, u.email), learners[24:30]))
+        batch = learners[30:33]
         completions = [r for u in batch for r in complete(stack, u, course, lesson_ids)]
         status, health = timed(lambda: urllib.request.urlopen(stack.base_url + "/healthz").read())  # noqa: S310
         timings = [t for _s, t in outage + completions]
@@ -232,6 +235,9 @@ def test_faults_lose_nothing_duplicate_nothing_and_never_hang(fault_stack, make_
         assert all(s < 500 for s, _t in completions), completions
         assert b'"degraded"' in status
         assert certificate_counts(batch, course) == [0, 0, 0]
+        # The completions were recorded (the outbox holds their issuance) while Redis was down.
+        issuing = OutboxMessage.objects.filter(task_name="certificates.tasks.issue_certificate")
+        assert issuing.count() == len(batch)
     finally:
         stack.redis.start()
     back = time.monotonic()
@@ -244,7 +250,7 @@ def test_faults_lose_nothing_duplicate_nothing_and_never_hang(fault_stack, make_
     # 3. Redis hung (SIGSTOP): no request waits more than a short timeout per breaker window.
     os.kill(stack.redis.process.pid, signal.SIGSTOP)
     try:
-        hung_batch = learners[50:53]
+        hung_batch = learners[33:36]
         pages = [timed(request, stack, "/inicio/", cookie=session_cookie(u)) for u in hung_batch]
         completions = [r for u in hung_batch for r in complete(stack, u, course, lesson_ids)]
         timings = [t for _s, t in pages + completions]
@@ -263,7 +269,7 @@ def test_faults_lose_nothing_duplicate_nothing_and_never_hang(fault_stack, make_
     all_learners += hung_batch
 
     # 4. Worker killed (kill -9) mid-batch: the sweep brings the certificates back.
-    kill_batch = learners[53:57]
+    kill_batch = learners[36:40]
     for user in kill_batch:
         complete(stack, user, course, lesson_ids)
     time.sleep(0.5)
@@ -279,7 +285,7 @@ def test_faults_lose_nothing_duplicate_nothing_and_never_hang(fault_stack, make_
     # 5. The broker loses its queue (worker stopped, FLUSHDB of the broker's database).
     stop(stack.worker)
     stack.worker = None
-    lost_batch = learners[57:60]
+    lost_batch = learners[40:44]
     for user in lost_batch:
         complete(stack, user, course, lesson_ids)
     redis.Redis.from_url(stack.env["CELERY_BROKER_URL"]).flushdb()
