@@ -3,12 +3,10 @@
 import structlog
 from celery import shared_task
 from django.db import OperationalError
-from django.utils import timezone
 
 from core.api import outbox_id_of, outbox_record_failure
 
 from . import services
-from .models import Certificate, CertificateRegeneration
 from .signing import SigningKeyUnavailable
 
 logger = structlog.get_logger(__name__)
@@ -27,9 +25,15 @@ def _record_failure(task, exc: Exception) -> None:
     acks_late=True,
     autoretry_for=(OperationalError, OSError),
     retry_backoff=True,
-    retry_backoff_max=600,
+    # Retries stay within the outbox sweep's horizon (it re-sends after the time limit).
+    retry_backoff_max=30,
     max_retries=8,
     ignore_result=True,
+    # Rendering and signing take about a second: a worker killed under it is noticed by the
+    # outbox sweep after this limit (+ one sweep period), so the certificate comes within a
+    # minute instead of after the broker's visibility timeout.
+    time_limit=30,
+    soft_time_limit=25,
 )
 def issue_certificate(self, enrolment_id: int) -> int:
     try:
@@ -46,41 +50,26 @@ def issue_certificate(self, enrolment_id: int) -> int:
 
 
 @shared_task(
-    bind=True,
     name="certificates.tasks.regenerate_course_certificates",
     acks_late=True,
     ignore_result=True,
+    time_limit=60,
+    soft_time_limit=50,
 )
-def regenerate_course_certificates(self, regeneration_id: int) -> None:
-    regeneration = CertificateRegeneration.objects.filter(pk=regeneration_id).first()
-    if regeneration is None or regeneration.status == CertificateRegeneration.Status.DONE:
-        return
-    CertificateRegeneration.objects.filter(pk=regeneration.pk).update(
-        status=CertificateRegeneration.Status.RUNNING, done=0, failed=0
-    )
-    ids = list(
-        Certificate.objects.filter(course_id=regeneration.course_id, anonymised=False)
-        .current()
-        .order_by("pk")
-        .values_list("pk", flat=True)
-    )
-    done = failed = 0
-    last_error = ""
-    for certificate_id in ids:
-        try:
-            services.certificate_rerender(certificate_id=certificate_id)
-            done += 1
-        except Exception as exc:
-            failed += 1
-            last_error = str(exc)[:2000]
-            logger.exception("certificate_rerender_failed", certificate_id=certificate_id)
-        CertificateRegeneration.objects.filter(pk=regeneration.pk).update(
-            done=done, failed=failed, total=len(ids)
-        )
-    CertificateRegeneration.objects.filter(pk=regeneration.pk).update(
-        status=CertificateRegeneration.Status.FAILED
-        if failed
-        else CertificateRegeneration.Status.DONE,
-        finished_at=timezone.now(),
-        last_error=last_error,
+def regenerate_course_certificates(regeneration_id: int) -> None:
+    """Plans the regeneration: one chunk task per REGENERATION_CHUNK certificates."""
+    services.certificate_regeneration_plan(regeneration_id=regeneration_id)
+
+
+@shared_task(
+    name="certificates.tasks.regenerate_certificate_chunk",
+    acks_late=True,
+    ignore_result=True,
+    # About a second per certificate: a chunk of 20 finishes well under its limit.
+    time_limit=120,
+    soft_time_limit=100,
+)
+def regenerate_certificate_chunk(regeneration_id: int, certificate_ids: list[int]) -> None:
+    services.certificate_regeneration_chunk(
+        regeneration_id=regeneration_id, certificate_ids=certificate_ids
     )

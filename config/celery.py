@@ -1,11 +1,28 @@
-"""The one Celery app: configured from Django settings (CELERY_*), tasks discovered per app."""
+"""The one Celery app: configured from Django settings (CELERY_*), tasks discovered per app.
 
+Logging: Celery would replace the root logger's handlers with its own formatter, which prints
+structlog's event dicts as Python reprs. Receiving `setup_logging` tells Celery not to touch
+logging; Django's LOGGING (config.log_setup: JSON lines with LOG_JSON=1) then applies to the
+worker and beat like to the web process, and django-structlog's worker step binds each task's
+id (`task_id`) and the request id of the request that sent it (`request_id`) to its records.
+"""
+
+import logging.config
 import os
 
 from celery import Celery
+from celery.signals import setup_logging
+from django.conf import settings
+from django_structlog.celery.steps import DjangoStructLogInitStep
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings.base")
 
 app = Celery("relevo")
 app.config_from_object("django.conf:settings", namespace="CELERY")
 app.autodiscover_tasks()
+app.steps["worker"].add(DjangoStructLogInitStep)
+
+
+@setup_logging.connect(weak=False)
+def _django_logging(**kwargs) -> None:
+    logging.config.dictConfig(settings.LOGGING)

@@ -21,6 +21,9 @@ def logging_settings(*, json: bool, level: str, request_level: str, debug: bool)
                 "()": structlog.stdlib.ProcessorFormatter,
                 "processors": [
                     structlog.stdlib.ProcessorFormatter.remove_processors_meta,
+                    # Libraries' records (Celery's) carry exc_info: a traceback string in
+                    # JSON, not the repr of a traceback object.
+                    *([structlog.processors.format_exc_info] if json else []),
                     structlog.processors.JSONRenderer()
                     if json
                     else structlog.dev.ConsoleRenderer(colors=False),

@@ -26,6 +26,7 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 
 from .audit import audit_log
+from .ratelimit import authenticate_limited
 from .roles import Role, has_role, user_roles
 
 # The kinds of authenticator that make a second factor (recovery codes only back them up).
@@ -39,6 +40,15 @@ class AccountAdapter(DefaultAccountAdapter):
 
     def get_login_redirect_url(self, request) -> str:
         return reverse("core:dashboard")
+
+    def authenticate(self, request, **credentials):
+        # Failures counted per account and per address without allauth's shared cache lock,
+        # failing open without Redis (core.ratelimit; allauth's login limits are off).
+        return authenticate_limited(
+            request,
+            credentials,
+            lambda: super(AccountAdapter, self).authenticate(request, **credentials),
+        )
 
 
 class SocialAccountAdapter(DefaultSocialAccountAdapter):

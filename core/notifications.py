@@ -27,7 +27,6 @@ from collections.abc import Callable, Iterable
 from datetime import datetime, timedelta
 
 import structlog
-from celery import current_app
 from django.conf import settings
 from django.core.mail import EmailMessage
 from django.db import IntegrityError, transaction
@@ -36,6 +35,7 @@ from django.template.loader import render_to_string
 from django.utils import timezone, translation
 
 from .models import NotificationLog
+from .outbox import broker_publish
 
 logger = structlog.get_logger(__name__)
 
@@ -126,7 +126,7 @@ def notifications_digest_enqueue() -> None:
 
 def _enqueue(task_name: str, **kwargs) -> None:
     try:
-        current_app.tasks[task_name].apply_async(kwargs=kwargs)
+        broker_publish(task_name, kwargs=kwargs)  # tight timeouts, circuit breaker
     except Exception as exc:  # broker down: notifications_send_due picks the row up later
         logger.warning("notification_enqueue_failed", task=task_name, error=str(exc))
 

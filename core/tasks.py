@@ -4,12 +4,14 @@ Wagtail's scheduled publishing)."""
 from celery import shared_task
 from django.core.management import call_command
 
-from . import notifications
+from . import health, notifications
 from .outbox import outbox_sweep as run_outbox_sweep
 
 
 @shared_task(name="core.tasks.outbox_sweep", ignore_result=True)
 def outbox_sweep() -> int:
+    # Beat sends this every OUTBOX_SWEEP_SECONDS: its last run is beat's heartbeat (/healthz).
+    health.beat_ran()
     return run_outbox_sweep()
 
 

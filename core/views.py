@@ -24,22 +24,16 @@ from .roles import Role, has_role, user_roles
 @never_cache
 @require_GET
 def healthz(request):
-    checks = {
-        "database": health.check_database(),
-        "cache": health.check_cache(),
-        "broker": health.check_broker(),
-    }
-    if checks["database"][0] != "up":
-        status, code = "down", 503
-    elif all(state == "up" for state, _detail in checks.values()):
-        status, code = "ok", 200
-    else:
-        status, code = "degraded", 200
-    payload = {
-        "status": status,
-        "checks": {name: {"state": s, "detail": d} for name, (s, d) in checks.items()},
-    }
-    return JsonResponse(payload, status=code)
+    """JSON for monitoring (the default), a short page for people (a browser's Accept, or
+    ?format=html). 503 only when pages cannot be served."""
+    report = health.health_report()
+    code = 503 if report["status"] == "down" else 200
+    wants_html = request.GET.get("format") == "html" or (
+        request.GET.get("format") != "json" and "text/html" in request.headers.get("Accept", "")
+    )
+    if wants_html:
+        return render(request, "core/healthz.html", {"report": report}, status=code)
+    return JsonResponse(report, status=code)
 
 
 @login_required

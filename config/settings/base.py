@@ -156,6 +156,8 @@ if REDIS_URL:
     }
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+# After a cache failure every cache call answers its fallback at once for this long (core.cache).
+CACHE_BREAKER_SECONDS = env.float("CACHE_BREAKER_SECONDS", default=5.0)
 
 # Sessions are read from the cache and written through to the database: a signed-in request
 # skips the session query, and a lost Redis only means reading the row again (core.cache).
@@ -277,10 +279,19 @@ ACCOUNT_LOGIN_ON_PASSWORD_RESET = False
 ACCOUNT_LOGOUT_ON_PASSWORD_CHANGE = False
 ACCOUNT_SESSION_REMEMBER = None
 ACCOUNT_ALLOW_SIGNUP = env.bool("ACCOUNT_ALLOW_SIGNUP", default=False)
+# Sign-in failures are limited by core.ratelimit (no shared lock, successes never counted,
+# fails open without Redis): allauth's own `login` and `login_failed` limits are off.
+ACCOUNT_LOGIN_FAILURES_PER_ACCOUNT = env.str("LOGIN_FAILURES_PER_ACCOUNT", default="5/300s")
+# A whole ministry may reach us through one NAT address: sized so that typos of a morning's
+# 2,000 sign-ins never reach it, yet guessing from one address stays bounded (0 turns it off).
+ACCOUNT_LOGIN_FAILURES_PER_ADDRESS = env.str("LOGIN_FAILURES_PER_ADDRESS", default="300/300s")
+# How many proxies (nginx: 1) append to X-Forwarded-For: the client's address is the one they
+# received the request from. 0 (the default) reads the socket's address (no proxy).
+ALLAUTH_TRUSTED_PROXY_COUNT = env.int("TRUSTED_PROXY_COUNT", default=0)
 ACCOUNT_RATE_LIMITS = {
-    "login_failed": env.str("LOGIN_RATE_LIMIT", default="10/m/ip,5/300s/key"),
-    "login": "30/m/ip",
-    "reset_password": "20/m/ip,5/m/key",
+    "login_failed": "",
+    "login": "",
+    "reset_password": "60/m/ip,5/m/key",
     "signup": "20/m/ip",
     # Password checks of people already signed in, and Wagtail's shared page passwords.
     "reauthenticate": "5/m/user,20/h/user",
@@ -339,19 +350,28 @@ CELERY_TASK_IGNORE_RESULT = True
 CELERY_ACCEPT_CONTENT = ["json"]
 CELERY_TASK_SERIALIZER = "json"
 CELERY_TIMEZONE = TIME_ZONE
-CELERY_TASK_TIME_LIMIT = 10 * 60
-CELERY_TASK_SOFT_TIME_LIMIT = 9 * 60
+# Every task's hard limit is at most this (tasks with long work set their own, lower, limit and
+# split the work into chunks); the outbox sweep re-sends a started task not completed within
+# its limit, so a killed worker's certificate comes back within a minute, not after the
+# broker's visibility timeout.
+CELERY_TASK_TIME_LIMIT = env.int("CELERY_TASK_TIME_LIMIT", default=5 * 60)
+CELERY_TASK_SOFT_TIME_LIMIT = CELERY_TASK_TIME_LIMIT - 30
 # A task is acknowledged only once it has run, so a worker killed mid-task has it redelivered.
 CELERY_TASK_ACKS_LATE = True
 CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_BROKER_TRANSPORT_OPTIONS = {
-    "visibility_timeout": env.int("CELERY_VISIBILITY_TIMEOUT", default=300),
+    # Above every task's time limit: a slow task is never handed to a second worker while the
+    # first still runs it (settings check below).
+    "visibility_timeout": env.int("CELERY_VISIBILITY_TIMEOUT", default=3600),
 }
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
-# A broker outage must not stall a request: publishing gives up quickly and the outbox sweep
-# (core.outbox) sends the message later.
 CELERY_BROKER_CONNECTION_TIMEOUT = 2
+# A broker outage must not stall a request: the outbox and notifications publish through
+# core.outbox.broker_publish with these timeouts and no retry, and skip the broker for
+# BROKER_BREAKER_SECONDS after a failure; the outbox sweep sends the message later.
+BROKER_PUBLISH_TIMEOUT_SECONDS = env.float("BROKER_PUBLISH_TIMEOUT_SECONDS", default=1.0)
+BROKER_BREAKER_SECONDS = env.float("BROKER_BREAKER_SECONDS", default=5.0)
 CELERY_TASK_PUBLISH_RETRY_POLICY = {
     "max_retries": 1,
     "interval_start": 0,
@@ -368,7 +388,7 @@ CELERY_BEAT_SCHEDULE: dict[str, dict] = {
     # How often beat sends what the broker never received; the production-stack test shortens it.
     "core-outbox-sweep": {
         "task": "core.tasks.outbox_sweep",
-        "schedule": env.float("OUTBOX_SWEEP_SECONDS", default=60.0),
+        "schedule": env.float("OUTBOX_SWEEP_SECONDS", default=30.0),
     },
     "assessments-expire-attempts": {
         "task": "assessments.tasks.attempts_expire_overdue",
@@ -507,6 +527,12 @@ CERTIFICATE_VERIFY_RATE_LIMIT_PER_MINUTE = env.int(
 )
 COMPLIANCE_EXPIRING_WINDOW_DAYS = env.int("COMPLIANCE_EXPIRING_WINDOW_DAYS", default=30)
 HEALTHCHECK_TIMEOUT_SECONDS = env.float("HEALTHCHECK_TIMEOUT_SECONDS", default=1.0)
+# /healthz: the worker ping is cached this long; beat is "down" when the outbox sweep it sends
+# every OUTBOX_SWEEP_SECONDS has not run for this long; the outbox is "degraded" when its oldest
+# pending message is older than this.
+HEALTHCHECK_WORKER_CACHE_SECONDS = env.int("HEALTHCHECK_WORKER_CACHE_SECONDS", default=30)
+HEALTHCHECK_BEAT_MAX_AGE_SECONDS = env.int("HEALTHCHECK_BEAT_MAX_AGE_SECONDS", default=180)
+HEALTHCHECK_OUTBOX_MAX_AGE_SECONDS = env.int("HEALTHCHECK_OUTBOX_MAX_AGE_SECONDS", default=300)
 # The benchmark's bare yardstick view (bench/urls.py): never enabled in a real deployment.
 BENCHMARK_ENDPOINTS = env.bool("BENCHMARK_ENDPOINTS", default=False)
 

@@ -208,3 +208,71 @@ def test_the_outbox_message_of_an_issued_certificate_is_completed(
     assert message.completed_at is not None
     assert not pending_issuances().exists()
     assert outbox_sweep() == 0  # nothing is sent again
+
+
+# --- the sweep re-sends only what was lost; the breaker spares requests a hung broker -------
+
+
+def _message(n, **fields):
+    return OutboxMessage.objects.create(
+        task_name="tests.core.record_call", kwargs={"n": n}, attempts=1, **fields
+    )
+
+
+def test_sweep_resends_a_started_task_whose_worker_died_and_not_a_running_one():
+    # The task's time limit is CELERY_TASK_TIME_LIMIT (5 min): started 10 min ago = lost.
+    now = timezone.now()
+    died = _message(
+        10, enqueued_at=now - timedelta(minutes=11), started_at=now - timedelta(minutes=10)
+    )
+    running = _message(
+        11, enqueued_at=now - timedelta(minutes=11), started_at=now - timedelta(seconds=20)
+    )
+    assert outbox_sweep() == 1
+    assert CALLS == [{"n": 10}]
+    died.refresh_from_db()
+    running.refresh_from_db()
+    assert died.completed_at is not None
+    assert running.completed_at is None
+
+
+def test_a_backlog_waiting_in_the_queue_is_not_resent(monkeypatch):
+    from core import outbox
+
+    old = timezone.now() - timedelta(minutes=6)
+    backlog = [_message(n, enqueued_at=old) for n in range(20, 25)]
+    monkeypatch.setattr(outbox, "broker_queue_length", lambda: 5000)
+    assert outbox_sweep() == 0
+    # The queue is empty and they never started: the broker lost them.
+    monkeypatch.setattr(outbox, "broker_queue_length", lambda: 0)
+    assert outbox_sweep() == len(backlog)
+    assert sorted(call["n"] for call in CALLS) == list(range(20, 25))
+
+
+def test_after_a_broker_failure_the_breaker_skips_it(monkeypatch, settings):
+    from celery import current_app
+
+    from core import outbox
+
+    settings.BROKER_BREAKER_SECONDS = 60
+    outbox.broker_breaker.reset()
+    calls = []
+
+    def hung():
+        calls.append(1)
+        raise TimeoutError("broker did not answer")
+
+    monkeypatch.setattr(outbox, "_publish_connection", hung)
+    current_app.conf.task_always_eager = False
+    try:
+        first = _message(30)
+        second = _message(31)
+        assert outbox.outbox_send(message_id=first.pk) is False
+        assert outbox.outbox_send(message_id=second.pk) is False
+        assert len(calls) == 1  # the second send did not wait on the broker
+        second.refresh_from_db()
+        assert second.enqueued_at is None  # left for the sweep
+        assert "skipped" in second.last_error
+    finally:
+        current_app.conf.task_always_eager = True
+        outbox.broker_breaker.reset()
