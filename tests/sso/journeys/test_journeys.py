@@ -13,14 +13,6 @@ from django.contrib.auth.models import Group
 from core.roles import Role
 from people.models import StaffProfile
 from people.services import account_create_for_sso
-from tests.e2e.conftest import (  # noqa: F401  (the browser fixtures of tests/e2e)
-    _before_restore,
-    _e2e_database,
-    _live_server_helper,
-    browser,
-    console_errors,
-    page,
-)
 from tests.factories import StaffFactory, make_unit
 from tests.sso.conftest import IDP_PASSWORD
 
