@@ -236,3 +236,53 @@ def test_sso_sign_in_counts_as_fresh_authentication_for_setting_up_totp(oidc_set
     # Sent to set up TOTP, and that page does not ask for the local password first.
     activate = client.get("/cuenta/2fa/totp/activate/")
     assert activate.status_code == 200, activate.get("Location")
+
+
+# --- configuration --------------------------------------------------------------------------
+
+
+def test_documented_variables_let_the_button_post_to_the_provider():
+    from tests.sso.conftest import documented_settings
+
+    built = documented_settings(
+        {
+            "OIDC_CLIENT_ID": "relevo",
+            "OIDC_SERVER_URL": "https://sso.cancilleria.gob.ec:8443/realms/mremh",
+        }
+    )
+    assert "https://sso.cancilleria.gob.ec:8443" in built["form_action"]
+    assert built["form_action"][0] == "'self'"
+    app = built["SOCIALACCOUNT_PROVIDERS"]["openid_connect"]["APPS"][0]
+    assert app["provider_id"] == "ministerio"
+    assert "auth_params" not in app["settings"]  # no acr_values asked unless SSO_MFA_VALUES
+    assert "https://" not in " ".join(documented_settings({})["form_action"])
+
+
+def test_production_admits_only_imported_people_by_default():
+    from tests.sso.conftest import documented_settings
+
+    production = {
+        "DEBUG": "0",
+        "SECRET_KEY": "k7#Qv9$mZ2!pL4@wX8^rT6&nB3*yH5(uJ1)eF0-sD9+gA7=cV2",
+        "ALLOWED_HOSTS": "relevo.example.gob.ec",
+    }
+    assert documented_settings(production)["SSO_ACCOUNT_POLICY"] == "imported"
+
+
+def test_start_up_check_requires_the_hr_resolver(monkeypatch):
+    from core import checks, hooks
+
+    assert checks.sso_staff_resolver_registered() == []
+    monkeypatch.setattr(hooks, "_sso_staff_resolver", [])
+    assert [m.id for m in checks.sso_staff_resolver_registered()] == ["core.E002"]
+
+
+def test_people_tell_core_what_hr_knows():
+    from core.hooks import SSOStaffStatus, sso_staff_status
+
+    imported("activa@ministerio.gob.ec")
+    imported("gone@ministerio.gob.ec", status=StaffProfile.Status.LEFT)
+    UserFactory(email="sin.perfil@ministerio.gob.ec")
+    assert sso_staff_status("Activa@Ministerio.gob.ec") == SSOStaffStatus.ACTIVE
+    assert sso_staff_status("gone@ministerio.gob.ec") == SSOStaffStatus.LEFT
+    assert sso_staff_status("sin.perfil@ministerio.gob.ec") == SSOStaffStatus.UNKNOWN
