@@ -22,6 +22,14 @@ CALLBACK_PATH = f"/cuenta/oidc/{PROVIDER_ID}/login/callback/"
 IDP_PASSWORD = PASSWORD
 
 
+# The SSO tests start a provider and a browser: CI runs its suite twice (SQLite, then the real
+# services), and these run in the first only (their subject is not the services).
+run_once = pytest.mark.skipif(
+    os.environ.get("RELEVO_REQUIRE_SERVICES") == "1",
+    reason="SSO provider tests run once, in the SQLite run",
+)
+
+
 def free_port() -> int:
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))

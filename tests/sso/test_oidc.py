@@ -15,10 +15,10 @@ from core.roles import Role
 from people.models import StaffProfile
 from people.services import account_create_for_sso
 from tests.factories import PASSWORD, StaffFactory, UserFactory, make_unit
-from tests.sso.conftest import free_port
+from tests.sso.conftest import free_port, run_once
 from tests.sso.flow import BUTTON, provider_sign_in, sso_sign_in
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, run_once]
 User = get_user_model()
 
 UNAVAILABLE = "El servicio de inicio de sesión institucional no está disponible"

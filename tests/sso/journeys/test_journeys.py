@@ -14,9 +14,9 @@ from core.roles import Role
 from people.models import StaffProfile
 from people.services import account_create_for_sso
 from tests.factories import StaffFactory, make_unit
-from tests.sso.conftest import IDP_PASSWORD
+from tests.sso.conftest import IDP_PASSWORD, run_once
 
-pytestmark = pytest.mark.e2e
+pytestmark = [pytest.mark.e2e, run_once]
 
 UNAVAILABLE = "El servicio de inicio de sesión institucional no está disponible"
 
