@@ -9,25 +9,48 @@ and its MFA stage apply to everyone. allauth records how the current session aut
 that has not passed it, whatever created the session.
 """
 
+import structlog
 from allauth.account.adapter import DefaultAccountAdapter
 from allauth.account.authentication import get_authentication_records
 from allauth.account.internal.flows.login import record_authentication
+from allauth.account.signals import user_logged_in as allauth_user_logged_in
 from allauth.core import context as allauth_context
+from allauth.core.exceptions import ImmediateHttpResponse
 from allauth.mfa.models import Authenticator
+from allauth.mfa.stages import AuthenticateStage
 from allauth.mfa.utils import is_mfa_enabled
 from allauth.socialaccount.adapter import DefaultSocialAccountAdapter
 from django.conf import settings
 from django.contrib.auth import get_user_model
+from django.contrib.auth.models import Group
 from django.core.cache import cache
 from django.db import transaction
 from django.db.models import F
+from django.db.models.signals import post_delete, post_save
+from django.shortcuts import render
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 
 from .audit import audit_log
 from .ratelimit import authenticate_limited
+from .hooks import SSOStaffStatus, sso_staff_status
 from .roles import Role, has_role, user_roles
+from .sso import (
+    ID_TOKEN_ATTR,
+    METHOD_OIDC,
+    METHOD_SAML,
+    SESSION_KEY,
+    ProviderSession,
+    discovery_forget,
+    end_session_url,
+    is_provider_failure,
+    provider_mfa_values,
+    provider_unavailable,
+    sign_in_remember,
+)
+
+logger = structlog.get_logger(__name__)
 
 # The kinds of authenticator that make a second factor (recovery codes only back them up).
 SECOND_FACTOR_TYPES = (Authenticator.Type.TOTP, Authenticator.Type.WEBAUTHN)
@@ -49,13 +72,183 @@ class AccountAdapter(DefaultAccountAdapter):
             credentials,
             lambda: super(AccountAdapter, self).authenticate(request, **credentials),
         )
+    def get_logout_redirect_url(self, request) -> str:
+        # Asked before the session ends: after a sign-in through the provider, "Cerrar sesión"
+        # goes on to the provider's end_session_endpoint so that the next person at a shared
+        # computer must type a password again there (RP-initiated logout).
+        return end_session_url(request) or super().get_logout_redirect_url(request)
+
+    def get_login_stages(self) -> list[str]:
+        return [
+            "core.accounts.SecondFactorStage"
+            if stage == "allauth.mfa.stages.AuthenticateStage"
+            else stage
+            for stage in super().get_login_stages()
+        ]
+
+
+class SecondFactorStage(AuthenticateStage):
+    """allauth's second-factor stage, passed over when the identity provider has just
+    vouched for its own MFA (settings.SSO_MFA_VALUES, recorded by SocialAccountAdapter)."""
+
+    def _should_handle(self, request) -> bool:
+        if self.login.user is not None and provider_passed_mfa(request, self.login.user):
+            return False
+        return super()._should_handle(request)
+
+
+def provider_passed_mfa(request, user) -> bool:
+    return any(
+        record.get("method") == "mfa" and record.get("type") == "sso"
+        for record in get_authentication_records(request, user)
+    )
+
+
+# Why a sign-in through the provider is refused: the page's text and the log's reason.
+REFUSAL_UNVERIFIED = "unverified"
+REFUSAL_UNKNOWN = "unknown"
+REFUSAL_LEFT = "left"
+
+
+def sso_refusal(request, reason: str):
+    logger.info("sso_sign_in_refused", reason=reason)
+    return render(request, "socialaccount/sign_in_refused.html", {"reason": reason}, status=403)
+
+
+def _claims(sociallogin) -> dict:
+    """The provider's claims about the person: the ID token's, completed by userinfo's
+    (SAML's attributes are kept flat)."""
+    data = sociallogin.account.extra_data or {}
+    if "id_token" in data or "userinfo" in data:
+        return {**(data.get("id_token") or {}), **(data.get("userinfo") or {})}
+    return dict(data)
+
+
+def _provider_email(sociallogin) -> tuple[str, bool]:
+    for address in sociallogin.email_addresses:
+        if address.primary or len(sociallogin.email_addresses) == 1:
+            return address.email.strip().lower(), bool(address.verified)
+    return "", False
+
+
+def _sign_in_kind(sociallogin) -> str:
+    return METHOD_SAML if sociallogin.account.provider == "saml" else METHOD_OIDC
 
 
 class SocialAccountAdapter(DefaultSocialAccountAdapter):
+    """Who may come in through the institution's identity provider, and what it vouches for.
+
+    settings.SSO_ACCOUNT_POLICY: "imported" (only accounts HR's import created, matched by
+    verified e-mail) or "open" (anyone the provider vouches for with a verified e-mail gets a
+    Funcionario account, without a staff profile: HR sees it "sin unidad" and places it).
+    Either way a person HR marked as gone is refused.
+    """
+
+    def get_requests_session(self):
+        return ProviderSession(timeout=settings.SSO_TIMEOUT_SECONDS)
+
+    def on_authentication_error(
+        self, request, provider, error=None, exception=None, extra_context=None
+    ) -> None:
+        super().on_authentication_error(
+            request, provider, error=error, exception=exception, extra_context=extra_context
+        )
+        if exception is not None and is_provider_failure(exception):
+            logger.warning("sso_provider_error", error=repr(exception)[:300])
+            server_url = getattr(provider, "server_url", "")
+            if server_url:
+                # The cached endpoints may be what failed: read them afresh next time.
+                discovery_forget(server_url)
+            raise ImmediateHttpResponse(provider_unavailable(request))
+
+    def pre_social_login(self, request, sociallogin) -> None:
+        email, verified = _provider_email(sociallogin)
+        if not email or not verified:
+            # An e-mail the provider does not vouch for never matches or creates an account
+            # (it could be someone else's).
+            raise ImmediateHttpResponse(sso_refusal(request, REFUSAL_UNVERIFIED))
+        if sso_staff_status(email) == SSOStaffStatus.LEFT:
+            raise ImmediateHttpResponse(sso_refusal(request, REFUSAL_LEFT))
+        if not sociallogin.is_existing and settings.SSO_ACCOUNT_POLICY != "open":
+            raise ImmediateHttpResponse(sso_refusal(request, REFUSAL_UNKNOWN))
+        claims = _claims(sociallogin)
+        if sociallogin.is_existing:
+            _refresh_names(sociallogin.user, claims)
+        sign_in_remember(
+            request,
+            method=_sign_in_kind(sociallogin),
+            provider_id=sociallogin.account.provider,
+            id_token=getattr(request, ID_TOKEN_ATTR, ""),
+        )
+        mfa_values = provider_mfa_values(claims)
+        request.session[SESSION_KEY]["mfa"] = mfa_values
+        if mfa_values and sociallogin.user.pk:
+            _record_provider_mfa(request, sociallogin.user)
+
     def is_open_for_signup(self, request, sociallogin) -> bool:
-        # A ministry's identity provider vouches for its staff: SSO may create the account
-        # when it does not exist yet (HR's import normally creates it first).
-        return True
+        # pre_social_login refused the unknown already under "imported".
+        return settings.SSO_ACCOUNT_POLICY == "open"
+
+    def save_user(self, request, sociallogin, form=None):
+        user = super().save_user(request, sociallogin, form=form)
+        group = Group.objects.filter(name=Role.LEARNER.value).first()
+        if group is not None:
+            user.groups.add(group)
+        audit_log(
+            instance=user,
+            action="relevo.sso_account_created",
+            user=user,
+            data={"method": _sign_in_kind(sociallogin), "provider": sociallogin.account.provider},
+        )
+        return user
+
+
+def _refresh_names(user, claims: dict) -> None:
+    """The provider is the source of names: a change there shows here at the next sign-in."""
+    first = (claims.get("given_name") or "").strip()[:150]
+    last = (claims.get("family_name") or "").strip()[:150]
+    if not first and not last and claims.get("name"):
+        first, _sep, last = str(claims["name"]).strip().partition(" ")
+    changed = [
+        field
+        for field, value in (("first_name", first), ("last_name", last))
+        if value and getattr(user, field) != value
+    ]
+    if changed:
+        user.first_name = first or user.first_name
+        user.last_name = last or user.last_name
+        user.save(update_fields=changed)
+
+
+def _record_provider_mfa(request, user) -> None:
+    remembered = request.session.get(SESSION_KEY) or {}
+    record_authentication(
+        request,
+        user,
+        "mfa",
+        type="sso",
+        provider=remembered.get("provider", ""),
+        values=remembered.get("mfa", []),
+    )
+
+
+def record_sso_sign_in(sender, request, user, sociallogin=None, **kwargs) -> None:
+    """A sign-in through the provider is a fresh authentication (setting up TOTP asks no
+    password of people who may not know one); a new account records the provider's MFA here,
+    having had no id before."""
+    if sociallogin is None or request is None:
+        return
+    record_authentication(
+        request,
+        user,
+        "socialaccount",
+        provider=sociallogin.account.provider,
+        uid=sociallogin.account.uid,
+        reauthenticated=True,
+    )
+    remembered = request.session.get(SESSION_KEY) or {}
+    if remembered.get("mfa") and not provider_passed_mfa(request, user):
+        _record_provider_mfa(request, user)
 
 
 MFA_STATE_KEY_PREFIX = "core:mfa-enabled:"
@@ -120,8 +313,7 @@ def safe_local_url(url: str | None, default: str = "") -> str:
 
 
 def connect_account_receivers() -> None:
-    from django.db.models.signals import post_delete, post_save
-
+    allauth_user_logged_in.connect(record_sso_sign_in, dispatch_uid="core-sso-signed-in")
     post_save.connect(
         record_second_factor_activated, sender=Authenticator, dispatch_uid="core-mfa-activated"
     )

@@ -10,6 +10,8 @@ from django.db.models.signals import m2m_changed
 from django.dispatch import receiver
 from wagtail.log_actions import log
 
+from .sso import sign_in_method
+
 User = get_user_model()
 
 
@@ -28,7 +30,9 @@ def audit_log(*, instance, action: str, user=None, data: dict | None = None) -> 
 @receiver(user_logged_in)
 def _log_sign_in(sender, request, user, **kwargs):
     ip = request.META.get("REMOTE_ADDR", "") if request is not None else ""
-    audit_log(instance=user, action="relevo.sign_in", user=user, data={"ip": ip})
+    # How: password, or single sign-on (oidc / saml) with the provider's id.
+    method = sign_in_method(request) if request is not None else {}
+    audit_log(instance=user, action="relevo.sign_in", user=user, data={"ip": ip, **method})
 
 
 @receiver(user_login_failed)

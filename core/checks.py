@@ -3,7 +3,7 @@
 from django.apps import apps
 from django.core import checks
 
-from .hooks import BehaviourPage, page_behaviour_for
+from .hooks import BehaviourPage, page_behaviour_for, sso_staff_resolver
 
 
 @checks.register()
@@ -22,4 +22,20 @@ def page_behaviours_registered(app_configs=None, **kwargs) -> list[checks.CheckM
         )
         for model in apps.get_models()
         if issubclass(model, BehaviourPage) and page_behaviour_for(model) is None
+    ]
+
+
+@checks.register()
+def sso_staff_resolver_registered(app_configs=None, **kwargs) -> list[checks.CheckMessage]:
+    """Mandatory: single sign-on asks HR's data who may come in; without the resolver every
+    SSO sign-in would fail."""
+    if sso_staff_resolver() is not None:
+        return []
+    return [
+        checks.Error(
+            "No single sign-on staff resolver is registered.",
+            hint="people.apps.PeopleConfig.ready() registers it with "
+            "core.hooks.register_sso_staff_resolver().",
+            id="core.E002",
+        )
     ]

@@ -136,3 +136,37 @@ def demo_seeder_register(label: str, seed: DemoSeeder) -> None:
 
 def demo_seeders() -> list[tuple[str, DemoSeeder]]:
     return list(_demo_seeders.items())
+
+
+# --- who may come in through single sign-on ---------------------------------------------------
+#
+# Core decides the sign-in rules (core.accounts) but HR's data lives in `people`, above core.
+# `people` registers in its AppConfig.ready() what it knows of an e-mail address; core.checks
+# refuses to start without it, so that SSO never silently admits everyone.
+
+
+class SSOStaffStatus:
+    ACTIVE = "active"  # an imported member of staff who works here
+    LEFT = "left"  # imported, but HR marked them as gone: refused
+    UNKNOWN = "unknown"  # no staff profile for this e-mail
+
+
+SSOStaffResolver = Callable[[str], str]  # (e-mail) -> an SSOStaffStatus value
+
+_sso_staff_resolver: list[SSOStaffResolver] = []
+
+
+def register_sso_staff_resolver(resolver: SSOStaffResolver) -> None:
+    """Tell core what HR knows of the person behind an e-mail (one resolver; the last wins)."""
+    _sso_staff_resolver[:] = [resolver]
+
+
+def sso_staff_resolver() -> SSOStaffResolver | None:
+    return _sso_staff_resolver[0] if _sso_staff_resolver else None
+
+
+def sso_staff_status(email: str) -> str:
+    resolver = sso_staff_resolver()
+    if resolver is None:
+        raise ImproperlyConfigured("No SSO staff resolver registered (core.hooks).")
+    return resolver(email)

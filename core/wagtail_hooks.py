@@ -15,6 +15,11 @@ from .roles import Role, has_role
 def register_core_log_actions(actions):
     actions.register_action("relevo.sign_in", _("Sign in"), _("Signed in"))
     actions.register_action("relevo.sign_in_failed", _("Failed sign-in"), _("Failed sign-in"))
+    actions.register_action(
+        "relevo.sso_account_created",
+        _("Account created by single sign-on"),
+        _("Account created by single sign-on"),
+    )
     actions.register_action("relevo.roles_changed", _("Roles changed"), _("Roles changed"))
     actions.register_action("relevo.sessions_ended", _("Sessions ended"), _("Sessions ended"))
     actions.register_action(

@@ -10,13 +10,19 @@ class PeopleConfig(AppConfig):
     def ready(self) -> None:
         from certificates import hooks as certificates_hooks
         from core.api import Role
-        from core.hooks import NavItem, demo_seeder_register, nav_register
+        from core.hooks import (
+            NavItem,
+            demo_seeder_register,
+            nav_register,
+            register_sso_staff_resolver,
+        )
 
         from . import (
             demo,
             tasks,  # noqa: F401  (registered for the outbox, which runs by name)
         )
         from . import rules as people_rules
+        from . import sso as people_sso
         from .selectors import learner_ids_in_scope
         from .services import requirement_validity_for_enrolment, staff_identifier
 
@@ -39,4 +45,6 @@ class PeopleConfig(AppConfig):
         certificates_hooks.register_identifier_provider(staff_identifier)
         # A scoped HR officer manages the certificates of the people in their units only.
         certificates_hooks.register_learner_scope(learner_ids_in_scope)
+        # Single sign-on asks HR's data who may come in (core.accounts).
+        register_sso_staff_resolver(people_sso.sso_staff_status)
         demo_seeder_register(self.label, demo.seed)

@@ -8,6 +8,7 @@ at start-up with a message that says what to set (see `_refuse_insecure_producti
 
 import re
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import environ
 from celery.schedules import crontab
@@ -313,9 +314,27 @@ SOCIALACCOUNT_ADAPTER = "core.accounts.SocialAccountAdapter"
 SOCIALACCOUNT_EMAIL_AUTHENTICATION = True
 SOCIALACCOUNT_EMAIL_AUTHENTICATION_AUTO_CONNECT = True
 SOCIALACCOUNT_PROVIDERS = {}
+# Who may come in through single sign-on (core.accounts.SocialAccountAdapter): "imported"
+# (only people HR imported; anyone else is told to contact HR) or "open" (anyone the provider
+# vouches for with a verified e-mail: a Funcionario account that HR then places in a unit).
+SSO_ACCOUNT_POLICY = env.str("SSO_ACCOUNT_POLICY", default="open" if DEBUG else "imported")
+if SSO_ACCOUNT_POLICY not in {"imported", "open"}:
+    raise ImproperlyConfigured("SSO_ACCOUNT_POLICY must be 'imported' or 'open'.")
+# acr/amr values that mean the provider itself asked for a second factor (requested as
+# acr_values): then the local TOTP is not asked again.
+SSO_MFA_VALUES = env.list("SSO_MFA_VALUES", default=[])
+SSO_TIMEOUT_SECONDS = env.float("SSO_TIMEOUT_SECONDS", default=5.0)
+SSO_DISCOVERY_CACHE_SECONDS = env.int("SSO_DISCOVERY_CACHE_SECONDS", default=60 * 60)
+# Origins the sign-in forms post to, beyond this site: allauth's SSO button is a form whose
+# answer redirects to the provider, and CSP form-action also covers that redirect.
+SSO_FORM_ACTION_ORIGINS = []
+OIDC_SERVER_URL = env.str("OIDC_SERVER_URL", default="")
 if env.str("OIDC_CLIENT_ID", default=""):
     # The ministry's identity provider (Keycloak, Azure AD, Gluu...): users are matched by
     # verified e-mail to the accounts HR created, so SSO needs no separate provisioning.
+    _oidc_settings = {"server_url": OIDC_SERVER_URL}
+    if SSO_MFA_VALUES:
+        _oidc_settings["auth_params"] = {"acr_values": " ".join(SSO_MFA_VALUES)}
     SOCIALACCOUNT_PROVIDERS["openid_connect"] = {
         "OAUTH_PKCE_ENABLED": True,
         "APPS": [
@@ -324,10 +343,13 @@ if env.str("OIDC_CLIENT_ID", default=""):
                 "name": env.str("OIDC_PROVIDER_NAME", default="Inicio de sesión institucional"),
                 "client_id": env.str("OIDC_CLIENT_ID"),
                 "secret": env.str("OIDC_CLIENT_SECRET", default=""),
-                "settings": {"server_url": env.str("OIDC_SERVER_URL")},
+                "settings": _oidc_settings,
             }
         ],
     }
+    _oidc_origin = urlsplit(OIDC_SERVER_URL)
+    if _oidc_origin.scheme in {"http", "https"} and _oidc_origin.netloc:
+        SSO_FORM_ACTION_ORIGINS.append(f"{_oidc_origin.scheme}://{_oidc_origin.netloc}")
 
 # --- E-mail -------------------------------------------------------------------------------
 
@@ -489,7 +511,11 @@ CONTENT_SECURITY_POLICY = {
         "font-src": ["'self'"],
         "frame-src": ["'self'", "https://www.youtube-nocookie.com", "https://player.vimeo.com"],
         "frame-ancestors": ["'none'"],
-        "form-action": ["'self'", *env.list("CSP_FORM_ACTION", default=[])],
+        "form-action": [
+            "'self'",
+            *SSO_FORM_ACTION_ORIGINS,
+            *env.list("CSP_FORM_ACTION", default=[]),
+        ],
         "base-uri": ["'self'"],
         "object-src": ["'none'"],
     },
