@@ -238,10 +238,12 @@ def manager_followups_send(*, today: date | None = None) -> int:
 
 
 def _audit_changes(indicator: Indicator, before: dict, user) -> None:
+    # Compared as stored (10 and 10.00 are the same baseline).
+    after = indicator_snapshot(indicator)
     changes = {
-        field: [str(before[field]), str(getattr(indicator, field))]
+        field: [str(before[field]), str(after[field])]
         for field in Indicator.AUDITED_FIELDS
-        if str(before[field]) != str(getattr(indicator, field))
+        if before[field] != after[field]
     }
     if changes:
         audit_log(

@@ -13,7 +13,11 @@ def make_survey(*, course, title="Satisfacción", anonymous=True, **kwargs) -> S
         survey=survey, sort_order=1, text="Medio", kind="single", choices="Correo\nJefe"
     )
     SurveyQuestion.objects.create(
-        survey=survey, sort_order=2, text="Temas", kind="multiple", choices="A\nB\nC",
+        survey=survey,
+        sort_order=2,
+        text="Temas",
+        kind="multiple",
+        choices="A\nB\nC",
         required=False,
     )
     SurveyQuestion.objects.create(

@@ -70,9 +70,7 @@ def test_answer_is_anonymous_and_only_once(client, learner, course, survey):
 
 def test_not_invited_is_refused(client, make_user, survey):
     client.force_login(make_user(Role.LEARNER))
-    response = client.post(
-        reverse("quality:survey_answer", args=[survey.pk]), answers(survey)
-    )
+    response = client.post(reverse("quality:survey_answer", args=[survey.pk]), answers(survey))
     assert response.status_code == 403
     assert not SurveyResponse.objects.exists()
 
