@@ -296,7 +296,8 @@ MFA_TOTP_ISSUER = "Relevo"
 MFA_TRUST_ENABLED = False
 # Roles that must have a second factor before using the site (core.middleware.RequireMFAMiddleware).
 MFA_REQUIRED_FOR_ROLES = env.list(
-    "MFA_REQUIRED_FOR_ROLES", default=[] if DEBUG else ["Administrador", "Talento humano", "Calidad"]
+    "MFA_REQUIRED_FOR_ROLES",
+    default=[] if DEBUG else ["Administrador", "Talento humano", "Calidad"],
 )
 
 SOCIALACCOUNT_ADAPTER = "core.accounts.SocialAccountAdapter"

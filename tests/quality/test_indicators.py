@@ -131,7 +131,7 @@ def test_daily_job_stores_the_month_and_the_value_moves():
 
 def test_manual_value_needs_its_evidence(client, officer):
     indicator = make_indicator(Indicator.Source.MANUAL)
-    with pytest.raises(Exception, match="evidence|evidencia|Attach|Adjunte"):
+    with pytest.raises(Exception, match=r"evidence|evidencia|Attach|Adjunte"):
         services.indicator_value_record(
             indicator=indicator, period=TODAY, value=5, evidence=None, user=officer
         )

@@ -181,7 +181,7 @@ def test_a_survey_not_anonymous_keeps_the_respondent(make_user, course):
 
 
 def test_manager_follow_up_after_n_days_once(make_user, course):
-    survey = make_survey(course=course, audience=Survey.Audience.MANAGER, followup_days=30)
+    make_survey(course=course, audience=Survey.Audience.MANAGER, followup_days=30)
     unit = make_unit("min")
     boss = StaffFactory(unit=unit)
     report = StaffFactory(unit=unit, manager=boss)
