@@ -29,9 +29,11 @@ def _end_of(day: date) -> datetime:
 
 
 def compute(
-    indicator: Indicator, *, unit_id: int | None, on: date
+    indicator: Indicator, *, unit_id: int | None, on: date, gains: dict | None = None
 ) -> tuple[float | None, float | None, int | None]:
-    """(value, numerator, denominator) of a computed indicator at the end of `on`."""
+    """(value, numerator, denominator) of a computed indicator at the end of `on`. `gains`:
+    a per-run cache of each gain design's learner gains (read once, not once per unit)."""
+    gains = {} if gains is None else gains
     source = indicator.source
     if source == Indicator.Source.CERTIFIED:
         if indicator.requirement_id is None:
@@ -66,7 +68,11 @@ def compute(
         )
         total, count = 0.0, 0
         for design in designs:
-            report = selectors.course_gain(design=design, learner_ids=learners)
+            if design.pk not in gains:
+                gains[design.pk] = selectors.learner_gains(design)
+            report = selectors.course_gain(
+                design=design, learner_ids=learners, all_gains=gains[design.pk], with_cohorts=False
+            )
             if report.mean is not None:
                 total += report.mean * report.learners
                 count += report.learners
@@ -92,11 +98,12 @@ def indicators_compute(*, on: date | None = None) -> dict:
     period = services.month_start(on)
     unit_ids = list(matrix_units().values_list("pk", flat=True))
     stored = 0
+    gains: dict = {}
     for indicator in Indicator.objects.exclude(source=Indicator.Source.MANUAL):
         scopes = [None] if indicator.source in INSTITUTION_ONLY else [None, *unit_ids]
         rows = []
         for unit_id in scopes:
-            value, numerator, denominator = compute(indicator, unit_id=unit_id, on=on)
+            value, numerator, denominator = compute(indicator, unit_id=unit_id, on=on, gains=gains)
             rows.append(
                 {
                     "unit_id": unit_id,

@@ -203,21 +203,36 @@ def _mean(values: list[float]) -> float | None:
     return round(sum(values) / len(values), 3) if values else None
 
 
-def course_gain(
-    *, design: GainDesign, learner_ids: set[int] | None = None, until: date | None = None
-) -> GainReport:
-    """Mean normalised gain of the learners who took both tests, overall and per cohort (the
-    month they enrolled), limited to some learners (a unit) if given."""
+def learner_gains(design: GainDesign) -> dict[int, float]:
+    """{learner id: normalised gain} of those who took both tests (two queries)."""
     pre = assessments_api.quiz_grades(quiz_id=design.pre_quiz_id)
     post = assessments_api.quiz_grades(quiz_id=design.post_quiz_id)
     gains = {}
     for learner_id, before in pre.items():
-        if learner_id in post and (learner_ids is None or learner_id in learner_ids):
+        if learner_id in post:
             g = normalised_gain(float(before), float(post[learner_id]))
             if g is not None:
                 gains[learner_id] = g
+    return gains
+
+
+def course_gain(
+    *,
+    design: GainDesign,
+    learner_ids: set[int] | None = None,
+    all_gains: dict[int, float] | None = None,
+    with_cohorts: bool = True,
+) -> GainReport:
+    """Mean normalised gain of the learners who took both tests, overall and per cohort (the
+    month they enrolled), limited to some learners (a unit) if given."""
+    everyone = learner_gains(design) if all_gains is None else all_gains
+    gains = {
+        learner_id: g
+        for learner_id, g in everyone.items()
+        if learner_ids is None or learner_id in learner_ids
+    }
     cohorts: dict[str, list[float]] = defaultdict(list)
-    if gains:
+    if gains and with_cohorts:
         for learner_id, enrolled_at in courses_api.Enrolment.objects.filter(
             course_id=design.course_id, learner_id__in=list(gains)
         ).values_list("learner_id", "enrolled_at"):

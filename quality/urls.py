@@ -13,6 +13,7 @@ urlpatterns = [
     path("calidad/matriz/", views.matrix, name="matrix"),
     path("calidad/matriz.xlsx", views.matrix_xlsx, name="matrix_xlsx"),
     path("calidad/informe.pdf", views.matrix_pdf, name="matrix_pdf"),
+    path("calidad/datos-abiertos.csv", views.open_data, name="open_data"),
     path("calidad/indicadores/<int:indicator_id>/", views.indicator_detail, name="indicator"),
     path(
         "calidad/indicadores/<int:indicator_id>/valor/",

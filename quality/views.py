@@ -213,6 +213,28 @@ def matrix_pdf(request):
 
 
 @login_required
+def open_data(request):
+    """The institution's indicators for the open-data catalogue: the latest value of each, a
+    value over fewer people than the minimum group size left empty."""
+    if not rules.can_view_matrix(request.user):
+        raise PermissionDenied
+    keys = [
+        "indicator",
+        "unit_of_measure",
+        "baseline",
+        "baseline_date",
+        "target",
+        "target_date",
+        "period",
+        "value",
+    ]
+    rows = (
+        [row[k] if row[k] is not None else "" for k in keys] for row in selectors.open_data_rows()
+    )
+    return csv_response("indicadores-datos-abiertos.csv", keys, rows)
+
+
+@login_required
 def indicator_detail(request, indicator_id: int):
     unit, _units = _matrix_scope(request)
     indicator = get_object_or_404(Indicator, pk=indicator_id)

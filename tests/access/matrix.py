@@ -398,6 +398,7 @@ RULES.update(
         "quality:matrix": Rule(get=HR_ANY),
         "quality:matrix_xlsx": Rule(get=HR_ANY),
         "quality:matrix_pdf": Rule(get=HR_ANY),
+        "quality:open_data": Rule(get=HR_ANY),
         "quality:indicator": Rule(get=HR_ANY, kwargs=INDICATOR),
         "quality:indicator_value": form(ADMIN_ONLY, kwargs=INDICATOR),
         "quality:evidence": Rule(get=HR_ANY, kwargs={"value_id": "indicator_value.pk"}),

@@ -177,7 +177,7 @@ def test_a_change_of_target_or_baseline_is_audited(officer):
     assert entry.data["baseline_date"] == ["2025-01-01", "2025-02-01"]
 
 
-def test_open_data_suppresses_small_counts():
+def test_open_data_suppresses_small_counts(client, officer, make_user):
     small = make_indicator(Indicator.Source.COMPLETION, name="Pequeño")
     large = make_indicator(Indicator.Source.COMPLETION, name="Grande")
     period = TODAY.replace(day=1)
@@ -186,3 +186,10 @@ def test_open_data_suppresses_small_counts():
     rows = {row["indicator"]: row for row in open_data_rows()}
     assert rows["Pequeño"]["value"] is None
     assert rows["Grande"]["value"] == 40
+    client.force_login(officer)
+    csv = b"".join(client.get(reverse("quality:open_data")).streaming_content).decode("utf-8-sig")
+    assert "Grande" in csv and "Pequeño" in csv
+    small_line = next(line for line in csv.splitlines() if line.startswith("Pequeño"))
+    assert small_line.endswith(",")  # the value left empty
+    client.force_login(make_user(Role.LEARNER))
+    assert client.get(reverse("quality:open_data")).status_code == 403
