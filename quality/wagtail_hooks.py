@@ -2,11 +2,12 @@
 learning-gain designs and indicators (a change of baseline or target is audited)."""
 
 from django.contrib import messages
+from django.db.models import ProtectedError
 from django.shortcuts import redirect
 from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
 from wagtail.snippets.models import register_snippet
-from wagtail.snippets.views.snippets import SnippetViewSet, SnippetViewSetGroup
+from wagtail.snippets.views.snippets import DeleteView, SnippetViewSet, SnippetViewSetGroup
 
 from . import selectors, services
 from .models import GainDesign, Indicator, Survey
@@ -27,21 +28,40 @@ def register_quality_log_actions(actions):
 
 @hooks.register("before_edit_snippet")
 def version_answered_survey(request, instance):
-    """Opening a survey that has responses opens a new version of it instead."""
+    """Opening a survey that has responses opens its newest version, made now if needed:
+    answered questions are never changed under their answers."""
     if isinstance(instance, Survey) and selectors.has_responses(instance):
-        if not instance.active:
-            messages.warning(request, _("This version has responses and was replaced."))
-            return None
-        copy = services.survey_new_version(survey=instance, user=request.user)
+        newest = Survey.objects.filter(lineage=instance.lineage).order_by("-version").first()
+        if newest.pk == instance.pk:
+            newest = services.survey_new_version(survey=instance, user=request.user)
+        elif selectors.has_responses(newest):
+            newest = services.survey_new_version(survey=newest, user=request.user)
         messages.info(
             request,
             _("This survey has responses: you are editing version %(v)s of it.")
-            % {"v": copy.version},
+            % {"v": newest.version},
         )
-        return redirect("wagtailsnippets_quality_survey:edit", copy.pk)
+        return redirect("wagtailsnippets_quality_survey:edit", newest.pk)
     if isinstance(instance, Indicator):
         request._quality_before = services.indicator_snapshot(instance)
     return None
+
+
+SURVEY_HAS_RESPONSES = _(
+    "This survey cannot be deleted: it has responses, kept as the record of what people "
+    "said. Make it inactive instead."
+)
+
+
+class SurveyDeleteView(DeleteView):
+    """A survey with responses is refused with a message (SurveyResponse.survey is PROTECT)."""
+
+    def form_valid(self, form):
+        try:
+            return super().form_valid(form)
+        except ProtectedError:
+            messages.error(self.request, SURVEY_HAS_RESPONSES)
+            return redirect(self.get_success_url())
 
 
 @hooks.register("after_edit_snippet")
@@ -59,6 +79,7 @@ class SurveyViewSet(SnippetViewSet):
     list_display = ["title", "course", "audience", "version", "active"]
     list_filter = ["audience", "active"]
     search_fields = ["title"]
+    delete_view_class = SurveyDeleteView
 
 
 class GainDesignViewSet(SnippetViewSet):

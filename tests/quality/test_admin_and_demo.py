@@ -43,3 +43,24 @@ def test_demo_seeds_a_survey_with_answers_and_six_indicators():
     assert Indicator.objects.count() == 6
     assert all(i.baseline is not None and i.target is not None for i in Indicator.objects.all())
     assert IndicatorValue.objects.filter(unit__isnull=True).count() == 5  # the computed ones
+
+
+def test_a_survey_with_responses_is_not_deleted(client, officer, learner):
+    survey = make_survey(course=make_course(title="Curso"))
+    SurveyParticipation.objects.create(survey=survey, lineage=survey.lineage, user=learner)
+    services.survey_submit(survey=survey, user=learner, data=answers(survey))
+    client.force_login(officer)
+    response = client.post(reverse("wagtailsnippets_quality_survey:delete", args=[survey.pk]))
+    assert response.status_code == 302
+    assert Survey.objects.filter(pk=survey.pk).exists()
+
+
+def test_the_quality_officer_picks_any_unit(client, officer):
+    from tests.people.factories import make_unit
+
+    root = make_unit("min")
+    child = make_unit("dir", root)
+    client.force_login(officer)
+    page = client.get(reverse("quality:matrix"), {"unidad": child.pk})
+    assert page.status_code == 200
+    assert {u.pk for u in page.context["units"]} == {root.pk, child.pk}
