@@ -212,3 +212,16 @@ def learner_quiz_rows(*, user) -> list[dict]:
             }
         )
     return rows
+
+
+def quiz_grades(*, quiz: Quiz) -> dict[int, float]:
+    """Every learner's grade on a quiz by its grading method (one query)."""
+    scores: dict[int, list] = {}
+    for learner_id, score in (
+        Attempt.objects.filter(quiz=quiz, state=Attempt.State.SUBMITTED)
+        .order_by("learner_id", "number")
+        .values_list("learner_id", "score")
+    ):
+        scores.setdefault(learner_id, []).append(score)
+    grades = {learner_id: quiz_grade(quiz, s) for learner_id, s in scores.items()}
+    return {learner_id: grade for learner_id, grade in grades.items() if grade is not None}

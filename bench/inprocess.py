@@ -246,12 +246,63 @@ def measure_gift_import(facts: dict) -> dict | None:
     }
 
 
+def measure_quality_monthly(facts: dict) -> dict | None:
+    """Issue 18: the daily job's monthly computation of 20 indicators (institution and units to
+    depth 2), then the results matrix rendered from the stored series (queries counted)."""
+    if model("quality.Indicator") is None:
+        return None
+    from datetime import date
+    from decimal import Decimal
+
+    from django.contrib.auth import get_user_model
+    from django.db import connection
+    from django.test import Client
+    from django.test.utils import CaptureQueriesContext
+
+    from quality.indicators import indicators_compute
+    from quality.models import Indicator
+
+    requirement = model("people.Requirement").objects.order_by("pk").first()
+    sources = [s for s in Indicator.Source.values if s != Indicator.Source.MANUAL]
+    for n in range(20):
+        source = sources[n % len(sources)]
+        Indicator.objects.get_or_create(
+            name=f"bench-indicator-{n}",
+            defaults={
+                "objective": "bench",
+                "source": source,
+                "requirement": requirement if source == Indicator.Source.CERTIFIED else None,
+                "baseline": Decimal(10),
+                "baseline_date": date(2025, 1, 1),
+                "target": Decimal(80),
+                "target_date": date(2027, 12, 31),
+                "verification": "bench",
+            },
+        )
+    started = time.perf_counter()
+    stored = indicators_compute()["values"]
+    seconds = time.perf_counter() - started
+    client = Client()
+    client.force_login(get_user_model().objects.get(pk=facts["ids"]["hr"]))
+    with CaptureQueriesContext(connection) as queries:
+        status = client.get("/calidad/matriz/").status_code
+    return {
+        "name": "Quality: monthly indicators (20) and the matrix",
+        "seconds": round(seconds, 2),
+        "values": stored,
+        "matrix_queries": len(queries),
+        "summary": f"{stored} values in {seconds:.1f} s; matrix HTTP {status} in "
+        f"{len(queries)} queries",
+    }
+
+
 MEASUREMENTS: dict[str, Callable[[dict], dict | None]] = {
     "compliance_export": measure_compliance_export,
     "certificate_issue": measure_certificate_issue,
     "certificate_bulk": measure_certificate_bulk,
     "staff_import": measure_staff_import,
     "gift_import": measure_gift_import,
+    "quality_monthly": measure_quality_monthly,
 }
 
 

@@ -11,7 +11,7 @@ from datetime import date
 
 from django.db.models import QuerySet
 
-from . import selectors, services
+from . import selectors, services, signing
 from .models import Certificate
 
 __all__ = [
@@ -20,6 +20,7 @@ __all__ = [
     "certificate_anonymise",
     "certificate_issue",
     "certificates_for_learner",
+    "pdf_sign",
     "valid_certificates",
 ]
 
@@ -44,3 +45,9 @@ def certificate_issue(*, enrolment_id: int, notify: bool = True) -> Certificate:
 def certificate_anonymise(*, learner) -> int:
     """Delete a learner's stored PDFs and personal snapshot, keeping each PDF's hash."""
     return services.certificate_anonymise(learner=learner)
+
+
+def pdf_sign(*, pdf: bytes, reason: str, location: str = "") -> bytes:
+    """Sign a PDF (PAdES) with the institution's certificate-signing key, as certificates are;
+    SigningKeyUnavailable (ImproperlyConfigured) when no key is configured."""
+    return signing.sign_pdf(pdf, key=signing.signing_key(), reason=reason, location=location)

@@ -41,6 +41,7 @@ urlpatterns = [
     path("", include("certificates.urls")),
     path("", include("people.urls")),
     path("", include("knowledge_base.urls")),
+    path("", include("quality.urls")),
 ]
 
 if settings.DEBUG:

@@ -7,7 +7,7 @@ the functions here, which call courses' services (each one transaction).
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, datetime
 
 from django.db.models import QuerySet
 
@@ -26,6 +26,7 @@ __all__ = [
     "LessonProgress",
     "bump_content_version",
     "bump_learner_version",
+    "completion_counts",
     "completion_evaluate",
     "course_owners_replace",
     "course_ownerships",
@@ -129,3 +130,11 @@ def course_ownerships(*, user_id: int, course_id) -> QuerySet:
 def owned_course_ids(*, user_id: int) -> list[int]:
     """The ids of every course (published or not) the user owns."""
     return list(CoursePage.objects.filter(owners=user_id).values_list("pk", flat=True))
+
+
+def completion_counts(
+    *, course_id: int | None = None, learner_ids=None, until: datetime | None = None
+) -> tuple[int, int]:
+    """(completed, enrolled) enrolment cycles, of one course or all, of some learners (ids or a
+    subquery) or all, as they stood at `until` (default now)."""
+    return selectors.completion_counts(course_id=course_id, learner_ids=learner_ids, until=until)

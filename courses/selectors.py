@@ -9,6 +9,7 @@ from datetime import timedelta
 from itertools import groupby
 
 from django.db.models import Count, Q, QuerySet
+from django.utils import timezone
 from wagtail.models import Page
 from wagtail.search.query import PlainText
 
@@ -321,3 +322,22 @@ def lesson_route_build(request, path: str) -> tuple:
     lesson = without_request_state(routed)
     lesson.__dict__["course"] = without_request_state(course)
     return lesson, course.get_url(request)
+
+
+def completion_counts(
+    *, course_id: int | None = None, learner_ids=None, until=None
+) -> tuple[int, int]:
+    """(completed, enrolled) over enrolment cycles begun before `until` (default now) and not
+    withdrawn then; completed means completed before `until`. One query."""
+    until = until or timezone.now()
+    qs = Enrolment.objects.filter(enrolled_at__lt=until).exclude(
+        status=Enrolment.Status.WITHDRAWN, withdrawn_at__lt=until
+    )
+    if course_id is not None:
+        qs = qs.filter(course_id=course_id)
+    if learner_ids is not None:
+        qs = qs.filter(learner_id__in=learner_ids)
+    row = qs.aggregate(
+        enrolled=Count("pk"), completed=Count("pk", filter=Q(completed_at__lt=until))
+    )
+    return row["completed"], row["enrolled"]

@@ -17,7 +17,7 @@ from core.api import Role, has_role
 from courses.api import CourseVisibility, live_courses
 from people.api import StaffStatus, learner_ids_in_scope, staff_in_scope
 
-from .models import ArticlePage, Handover, HandoverItem, SystemPage
+from .models import ArticlePage, Criticality, Handover, HandoverItem, SystemPage
 from .models.workflow import systems_kept_by
 from .paths import page_url_prefix, url_from_path
 from .search import fold
@@ -597,3 +597,44 @@ def personal_data_for(profile) -> dict:
         "systems_owned": list(profile.owned_systems.order_by("pk").values("id", "title")),
         "systems_backed_up": list(profile.backed_up_systems.order_by("pk").values("id", "title")),
     }
+
+
+# --- indicators (knowledge_base.api, for quality) -----------------------------------------
+
+
+def critical_systems_covered(*, on: date | None = None) -> tuple[int, int]:
+    today = on or timezone.localdate()
+    high = Criticality.HIGH
+    critical_ids = list(
+        SystemPage.objects.live()
+        .exclude(status=SystemPage.Status.RETIRED)
+        .filter(Q(confidentiality=high) | Q(integrity=high) | Q(availability=high))
+        .values_list("pk", flat=True)
+    )
+    if not critical_ids:
+        return 0, 0
+    overdue = set(
+        ArticlePage.systems.through.objects.filter(
+            systempage_id__in=critical_ids,
+            articlepage__live=True,
+            articlepage__kind=ArticlePage.Kind.RUNBOOK,
+            articlepage__review_due_on__lt=today,
+        ).values_list("systempage_id", flat=True)
+    )
+    kmap = knowledge_map(system_ids=critical_ids, on=today)
+    covered = sum(
+        1
+        for row in kmap.rows
+        if row.bus_factor >= MIN_KNOWLEDGEABLE and row.system_id not in overdue
+    )
+    return covered, len(critical_ids)
+
+
+def articles_reviewed_on_time(*, on: date | None = None) -> tuple[int, int]:
+    today = on or timezone.localdate()
+    row = (
+        ArticlePage.objects.live()
+        .filter(review_due_on__isnull=False)
+        .aggregate(total=Count("pk"), on_time=Count("pk", filter=Q(review_due_on__gte=today)))
+    )
+    return row["on_time"], row["total"]

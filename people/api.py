@@ -7,6 +7,8 @@ compared with `StaffStatus`.
 
 from __future__ import annotations
 
+from datetime import date
+
 from django.db.models import QuerySet
 
 from . import selectors
@@ -16,11 +18,16 @@ __all__ = [
     "OrgUnit",
     "StaffProfile",
     "StaffStatus",
+    "active_requirements",
     "active_staff",
     "learner_ids_in_scope",
+    "managers_of",
+    "requirement_coverage",
     "scope_is_limited",
     "staff_in_scope",
     "staff_profile_for_email",
+    "unit_staff_user_ids",
+    "units_visible_to",
     "units_with_head",
 ]
 
@@ -55,3 +62,31 @@ def units_with_head() -> QuerySet[OrgUnit]:
 def staff_profile_for_email(*, email: str) -> StaffProfile | None:
     """The profile of the account with this e-mail, else None."""
     return StaffProfile.objects.filter(user__email=email).select_related("user").first()
+
+
+def units_visible_to(*, user) -> QuerySet[OrgUnit]:
+    """The units a user may see (all, a scoped HR officer's subtrees, a manager's), by path."""
+    return selectors.visible_units(user)
+
+
+def unit_staff_user_ids(*, unit_id: int) -> QuerySet:
+    """User ids of the people working today in a unit's subtree, as a subquery."""
+    return selectors.unit_staff_user_ids(unit_id=unit_id)
+
+
+def requirement_coverage(
+    *, requirement_id: int, unit_id: int | None = None, on: date | None = None
+) -> tuple[int, int]:
+    """(people holding a valid certificate, people in scope) of a required training, over the
+    institution or a unit's subtree, at the end of `on`'s day (default today)."""
+    return selectors.requirement_coverage(requirement_id=requirement_id, unit_id=unit_id, on=on)
+
+
+def managers_of(*, user_ids) -> dict:
+    """{user id: the manager's account} for those of these people who have a manager."""
+    return selectors.managers_of(user_ids=user_ids)
+
+
+def active_requirements() -> QuerySet:
+    """The required trainings HR has switched on, course and unit loaded."""
+    return selectors.active_requirements()

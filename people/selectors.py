@@ -486,3 +486,44 @@ def hr_officers() -> QuerySet:
             )
         )
     )
+
+
+# --- indicators (people.api, for quality) -------------------------------------------------
+
+
+def unit_staff_user_ids(*, unit_id: int) -> QuerySet:
+    unit = OrgUnit.objects.filter(pk=unit_id).only("path").first()
+    if unit is None:
+        return StaffProfile.objects.none().values("user_id")
+    return active_staff().filter(unit__path__startswith=unit.path).values("user_id")
+
+
+def requirement_coverage(
+    *, requirement_id: int, unit_id: int | None = None, on: date | None = None
+) -> tuple[int, int]:
+    requirement = Requirement.objects.select_related("unit").filter(pk=requirement_id).first()
+    if requirement is None:
+        return 0, 0
+    end = on or timezone.localdate()
+    people = staff_in_requirement(requirement)
+    if unit_id is not None:
+        unit = OrgUnit.objects.filter(pk=unit_id).only("path").first()
+        if unit is None:
+            return 0, 0
+        people = people.filter(unit__path__startswith=unit.path)
+    holders = (
+        holdings(requirement.course_id)
+        .filter(learner_id__in=people.values("user_id"), h_from__lte=end)
+        .filter(Q(h_until__isnull=True) | Q(h_until__gte=end))
+        .aggregate(n=Count("learner_id", distinct=True))["n"]
+    )
+    return holders, people.count()
+
+
+def managers_of(*, user_ids) -> dict:
+    return {
+        profile.user_id: profile.manager.user
+        for profile in StaffProfile.objects.filter(
+            user_id__in=list(user_ids), manager__isnull=False
+        ).select_related("manager__user")
+    }

@@ -41,6 +41,7 @@ INSTALLED_APPS = [
     "certificates",
     "people",
     "knowledge_base",
+    "quality",
     # Wagtail
     "wagtail.contrib.forms",
     "wagtail.contrib.redirects",
@@ -307,7 +308,8 @@ MFA_TOTP_ISSUER = "Relevo"
 MFA_TRUST_ENABLED = False
 # Roles that must have a second factor before using the site (core.middleware.RequireMFAMiddleware).
 MFA_REQUIRED_FOR_ROLES = env.list(
-    "MFA_REQUIRED_FOR_ROLES", default=[] if DEBUG else ["Administrador", "Talento humano"]
+    "MFA_REQUIRED_FOR_ROLES",
+    default=[] if DEBUG else ["Administrador", "Talento humano", "Calidad"],
 )
 
 SOCIALACCOUNT_ADAPTER = "core.accounts.SocialAccountAdapter"
@@ -437,6 +439,11 @@ CELERY_BEAT_SCHEDULE: dict[str, dict] = {
     # Notifications (core.notifications): retries and rows never enqueued; digests hourly.
     "core-notifications-send-due": {"task": "core.tasks.notifications_send_due", "schedule": 60.0},
     "core-notifications-digest": {"task": "core.tasks.notifications_digest", "schedule": 3600.0},
+    # Quality: this month's indicator values and the managers' follow-up surveys.
+    "quality-daily": {
+        "task": "quality.tasks.daily_quality",
+        "schedule": crontab(hour=5, minute=30),
+    },
     # Wagtail's go-live and expiry dates take effect only when publish_scheduled runs.
     "core-publish-scheduled": {"task": "core.tasks.publish_scheduled", "schedule": 60.0},
 }

@@ -383,6 +383,48 @@ RULES.update(
     }
 )
 
+# Quality (issue 18): B answers B's survey; results for the course's staff and HR for the whole
+# institution (the quality role is not in this world); the matrix for HR (scoped HR: their
+# units) and administrators; manual values and indicator authoring for administrators (and
+# quality officers). B's survey has fewer responses than the minimum group: no CSV for anyone.
+SURVEY = {"survey_id": "survey.pk"}
+INDICATOR = {"indicator_id": "indicator.pk"}
+QUALITY_VIEWERS = grants((TRAINER, OWN_COURSE), (HR, IN_SCOPE), (ADMIN, ANY))
+RULES.update(
+    {
+        "quality:survey_answer": Rule(get=OWNER_LEARNER, kwargs=SURVEY),
+        "quality:survey_results": Rule(get=QUALITY_VIEWERS, kwargs=SURVEY),
+        "quality:survey_csv": Rule(get=NOBODY, kwargs=SURVEY, note="below the minimum group"),
+        "quality:matrix": Rule(get=HR_ANY),
+        "quality:matrix_xlsx": Rule(get=HR_ANY),
+        "quality:matrix_pdf": Rule(get=HR_ANY),
+        "quality:open_data": Rule(get=HR_ANY),
+        "quality:indicator": Rule(get=HR_ANY, kwargs=INDICATOR),
+        "quality:indicator_value": form(ADMIN_ONLY, kwargs=INDICATOR),
+        "quality:evidence": Rule(get=HR_ANY, kwargs={"value_id": "indicator_value.pk"}),
+        "quality:course": Rule(
+            get=grants((TRAINER, OWN_COURSE), (HR, ANY), (ADMIN, ANY)),
+            kwargs={"course_id": "course.pk"},
+        ),
+    }
+)
+for _model, _obj in (
+    ("survey", {"pk": "survey.pk"}),
+    ("gaindesign", {"pk": "gain_design.pk"}),
+    ("indicator", {"pk": "indicator.pk"}),
+):
+    RULES.update(
+        {
+            key: Rule(
+                get=HR_ANY if key.endswith(("list", "list_results")) else ADMIN_ONLY,
+                post=ADMIN_ONLY if rule.post is not None else None,
+                kwargs=rule.kwargs,
+                note="quality officers and administrators author; HR may look",
+            )
+            for key, rule in _snippet_rules(f"wagtailsnippets_quality_{_model}", _obj).items()
+        }
+    )
+
 # --- page types: live, edit and preview ------------------------------------------------------
 
 

@@ -256,6 +256,23 @@ def build_objects(actors: dict[str, Actor]) -> dict[str, object]:
     from core.models import HomePage
     from courses.models import CourseIndexPage
     from knowledge_base.models import KnowledgeIndexPage
+    from quality.models import GainDesign, IndicatorValue, SurveyParticipation
+    from tests.quality.factories import make_indicator, make_survey
+
+    # Quality: B's course survey (B is invited, has not answered), a manual indicator with a
+    # value and its evidence, B's course's gain design.
+    survey = make_survey(course=course, title="Encuesta de B")
+    SurveyParticipation.objects.create(
+        survey=survey, lineage=survey.lineage, user=user("learner_b"), course=course
+    )
+    indicator = make_indicator(name="Indicador de B")
+    from django.core.files.base import ContentFile
+
+    indicator_value = IndicatorValue(
+        indicator=indicator, period=timezone.localdate().replace(day=1), value=1
+    )
+    indicator_value.evidence.save("evidencia.pdf", ContentFile(b"%PDF-1.4"), save=True)
+    gain_design = GainDesign.objects.create(course=course, pre_quiz=quiz, post_quiz=quiz)
 
     return {
         "institution": institution,
@@ -293,6 +310,10 @@ def build_objects(actors: dict[str, Actor]) -> dict[str, object]:
         "home_page": HomePage.objects.first(),
         "course_index": CourseIndexPage.objects.first(),
         "knowledge_index": KnowledgeIndexPage.objects.first(),
+        "survey": survey,
+        "indicator": indicator,
+        "indicator_value": indicator_value,
+        "gain_design": gain_design,
     }
 
 

@@ -19,7 +19,7 @@ from django.db import close_old_connections, connection, transaction
 from django.urls import URLPattern, URLResolver, get_resolver
 
 PROJECT_APPS = ("config", "core", "courses", "assessments", "certificates", "people")
-PROJECT_APPS += ("knowledge_base",)
+PROJECT_APPS += ("knowledge_base", "quality")
 SNIPPET_NAMESPACE = re.compile(r"^wagtailsnippets_(?P<app>[a-z_]+?)_[a-z]+$")
 LOGIN_PATHS = (
     "/cuenta/login/",
