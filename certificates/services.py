@@ -162,6 +162,8 @@ def certificate_revoke(
     certificate.revoked_at = timezone.now()
     certificate.revocation_reason = reason
     certificate.save(update_fields=["status", "revoked_at", "revocation_reason"])
+    # The published status list flips the certificate's bit when this transaction commits.
+    credentials.status_list_for_certificate(certificate)
     audit_log(
         instance=certificate,
         action="relevo.certificate_revoked",
@@ -194,12 +196,20 @@ def certificate_reissue(*, certificate: Certificate, by, reason: str) -> Certifi
         snapshot = _snapshot(enrolment)
         snapshot["completed_on"] = old.completed_on
         snapshot["expires_on"] = expiry_for(enrolment, old.completed_on)
+        if snapshot["expires_on"] and snapshot["expires_on"] < timezone.localdate():
+            # Decided (issue 15): an expired certificate is not reissued. Its credential would
+            # end before it starts (VC 2.0 forbids it), and a new validity from today would
+            # certify training the learner has not renewed. The learner takes the course again.
+            raise ValidationError(
+                _("This certificate expired: an expired certificate is not reissued.")
+            )
         new = Certificate(code=_new_code(), issued_at=timezone.now(), **snapshot)
         _render_sign_store(new, key)
         new.save()
         CertificatePdfHash.objects.create(certificate=new, sha256=new.pdf_sha256)
         old.superseded_by = new
         old.save(update_fields=["superseded_by"])
+        credentials.status_list_for_certificate(old)
         audit_log(
             instance=new,
             action="relevo.certificate_reissued",
@@ -218,7 +228,8 @@ def certificate_rerender(*, certificate_id: int) -> bool:
         certificate = (
             Certificate.objects.select_for_update().select_related("learner").get(pk=certificate_id)
         )
-        if certificate.anonymised or certificate.status == Certificate.Status.SUPERSEDED:
+        if certificate.anonymised or certificate.status != Certificate.Status.ISSUED:
+            # Never re-sign a revoked or superseded certificate (issue 15).
             return False
         _render_sign_store(certificate, key)
         certificate.save(
