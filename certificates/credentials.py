@@ -54,7 +54,7 @@ ACHIEVEMENT_KINDS = {"course": "curso"}
 CRITERIA_NARRATIVE = "Completar todas las lecciones y evaluaciones requeridas del curso."
 
 
-class ReissueRefused(ValueError):
+class InvalidCredentialDates(ValueError):
     """A credential whose validity would end before it starts (VC Data Model 2.0 forbids it)."""
 
 
@@ -178,14 +178,21 @@ class _RelevoCredential(OpenBadgeCredential):
         return document
 
 
+def _start_of_day(day) -> datetime:
+    return timezone.make_aware(datetime.combine(day, time(0, 0)))
+
+
 def credential_dates(certificate: Certificate) -> tuple[datetime, datetime | None]:
-    """validFrom and validUntil. A certificate whose expiry day is before its issue date has
-    no valid credential (validUntil must follow validFrom): reissuing an expired certificate
-    is refused for that reason (services.certificate_reissue)."""
-    valid_from = certificate.issued_at
+    """validFrom and validUntil: the window the certificate certifies, from the start of the
+    completion day to the end of the expiry day. Not the issue time: a late issue or a reissue
+    (a name correction) of an expired certificate then says what the certificate says (valid
+    from its completion, expired since its expiry day) instead of ending before it starts,
+    which VC Data Model 2.0 forbids, or renewing a validity the training no longer has. The
+    moment of issue is the proof's `created`."""
+    valid_from = _start_of_day(certificate.completed_on)
     valid_until = _end_of_day(certificate.expires_on) if certificate.expires_on else None
     if valid_until is not None and valid_until <= valid_from:
-        raise ReissueRefused("validUntil would not be after validFrom")
+        raise InvalidCredentialDates("validUntil would not be after validFrom")
     return valid_from, valid_until
 
 
@@ -222,9 +229,7 @@ def build_credential(certificate: Certificate) -> OpenBadgeCredential:
         results=results,
         credential_status=[status_list.status_entry_for(certificate)],
     )
-    credential.awarded_date = timezone.make_aware(
-        datetime.combine(certificate.completed_on, time(12, 0))
-    ).astimezone(UTC)
+    credential.awarded_date = valid_from.astimezone(UTC)
     credential.achievement_dict = achievement_dict
     return credential
 

@@ -196,13 +196,6 @@ def certificate_reissue(*, certificate: Certificate, by, reason: str) -> Certifi
         snapshot = _snapshot(enrolment)
         snapshot["completed_on"] = old.completed_on
         snapshot["expires_on"] = expiry_for(enrolment, old.completed_on)
-        if snapshot["expires_on"] and snapshot["expires_on"] < timezone.localdate():
-            # Decided (issue 15): an expired certificate is not reissued. Its credential would
-            # end before it starts (VC 2.0 forbids it), and a new validity from today would
-            # certify training the learner has not renewed. The learner takes the course again.
-            raise ValidationError(
-                _("This certificate expired: an expired certificate is not reissued.")
-            )
         new = Certificate(code=_new_code(), issued_at=timezone.now(), **snapshot)
         _render_sign_store(new, key)
         new.save()

@@ -226,6 +226,16 @@ def my_certificate_credential(request, code: str):
     certificate = _own_certificate(request, code)
     if not certificate.credential:
         raise Http404
+    state = selectors.verification_state(certificate)
+    if state in ("revoked", "superseded"):
+        # Its status list says so to any verifier; the holder hears it here, rather than
+        # download a credential that is no longer in force.
+        return render(
+            request,
+            "certificates/credential_not_in_force.html",
+            {"certificate": certificate, "state": state},
+            status=410,
+        )
     response = JsonResponse(
         certificate.credential,
         json_dumps_params={"ensure_ascii": False, "indent": 2},
