@@ -106,6 +106,7 @@ def verify_document(request):
                     "outcome": "match",
                     "certificate": certificate,
                     "state": selectors.verification_state(certificate),
+                    "check": check,
                 }
     else:
         form = DocumentForm()
