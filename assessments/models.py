@@ -171,6 +171,7 @@ class Question(PreviewableMixin, index.Indexed, ClusterableModel):
                 FieldPanel("title"),
                 FieldRowPanel([FieldPanel("category"), FieldPanel("qtype")]),
                 FieldPanel("tags"),
+                FieldPanel("idnumber"),
             ],
             heading=_("Bank"),
         ),
