@@ -366,3 +366,45 @@ def check_pdf_signature(data: bytes) -> PdfSignatureCheck:
         signatures=len(statuses),
         long_term="/DSS" in reader.root and len(statuses) > len(regular),
     )
+
+
+def long_term_validation(data: bytes):
+    """pyHanko's AdES long-term (LTA) validation of the PDF's signature, using only what the
+    file carries (no fetching: the point of B-LTA) and the configured trust roots. Returns
+    pyHanko's AdESLTAValidationResult (ades_subindic AdESPassed.OK when it validates)."""
+    from pyhanko.pdf_utils.reader import PdfFileReader
+    from pyhanko.sign.validation.ades import ades_lta_validation
+    from pyhanko.sign.validation.policy_decl import (
+        PdfSignatureValidationSpec,
+        RevinfoOnlineFetchingRule,
+        RevocationInfoGatheringSpec,
+        SignatureValidationSpec,
+    )
+    from pyhanko_certvalidator.context import CertValidationPolicySpec
+    from pyhanko_certvalidator.policy_decl import (
+        CertRevTrustPolicy,
+        RevocationCheckingPolicy,
+        RevocationCheckingRule,
+    )
+    from pyhanko_certvalidator.registry import SimpleTrustManager
+
+    # Revocation is checked when the certificates name a CRL/OCSP service and the DSS holds
+    # its answer; the development certificates name none.
+    rule = RevocationCheckingRule.CHECK_IF_DECLARED
+    policy = CertValidationPolicySpec(
+        trust_manager=SimpleTrustManager.build(trust_roots=trust_roots()),
+        revinfo_policy=CertRevTrustPolicy(
+            RevocationCheckingPolicy(ee_certificate_rule=rule, intermediate_ca_cert_rule=rule)
+        ),
+    )
+    spec = PdfSignatureValidationSpec(
+        SignatureValidationSpec(
+            cert_validation_policy=policy,
+            revinfo_gathering_policy=RevocationInfoGatheringSpec(
+                online_fetching_rule=RevinfoOnlineFetchingRule.LOCAL_ONLY
+            ),
+        )
+    )
+    reader = PdfFileReader(io.BytesIO(data))
+    embedded = reader.embedded_regular_signatures[0]
+    return _outside_event_loop(asyncio.run, ades_lta_validation(embedded, spec))

@@ -119,54 +119,17 @@ def test_the_score_line_appears_only_with_a_score(certificate):
     assert "puntaje 87,50 %" in render_certificate_html(certificate)
 
 
-def _lta_validation(data: bytes):
-    import asyncio
+def test_pyhanko_validates_the_pdf_as_pades_b_lta(certificate):
     from io import BytesIO
 
-    from pyhanko.sign.validation.ades import ades_lta_validation
-    from pyhanko.sign.validation.policy_decl import (
-        PdfSignatureValidationSpec,
-        RevinfoOnlineFetchingRule,
-        RevocationInfoGatheringSpec,
-        SignatureValidationSpec,
-    )
-    from pyhanko_certvalidator.context import CertValidationPolicySpec
-    from pyhanko_certvalidator.policy_decl import (
-        CertRevTrustPolicy,
-        RevocationCheckingPolicy,
-        RevocationCheckingRule,
-    )
-    from pyhanko_certvalidator.registry import SimpleTrustManager
-
-    from certificates.signing import trust_roots
-
-    no_check = RevocationCheckingRule.NO_CHECK  # the development certificates have no CRL/OCSP
-    policy = CertValidationPolicySpec(
-        trust_manager=SimpleTrustManager.build(trust_roots=trust_roots()),
-        revinfo_policy=CertRevTrustPolicy(
-            RevocationCheckingPolicy(
-                ee_certificate_rule=no_check, intermediate_ca_cert_rule=no_check
-            )
-        ),
-    )
-    spec = PdfSignatureValidationSpec(
-        SignatureValidationSpec(
-            cert_validation_policy=policy,
-            # Only what the file carries: the point of B-LTA.
-            revinfo_gathering_policy=RevocationInfoGatheringSpec(
-                online_fetching_rule=RevinfoOnlineFetchingRule.LOCAL_ONLY
-            ),
-        )
-    )
-    reader = PdfFileReader(BytesIO(data))
-    return reader, asyncio.run(ades_lta_validation(reader.embedded_regular_signatures[0], spec))
-
-
-def test_pyhanko_validates_the_pdf_as_pades_b_lta(certificate):
     from pyhanko.sign.validation.ades import AdESPassed
     from pyhanko.sign.validation.status import SignatureCoverageLevel
 
-    reader, result = _lta_validation(_pdf_bytes(certificate))
+    from certificates.signing import long_term_validation
+
+    data = _pdf_bytes(certificate)
+    result = long_term_validation(data)
+    reader = PdfFileReader(BytesIO(data))
     assert result.ades_subindic == AdESPassed.OK
     # A signature timestamp, validation data in the DSS, a document timestamp after them.
     assert result.api_status.timestamp_validity is not None
