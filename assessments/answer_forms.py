@@ -175,6 +175,15 @@ class AnswerFields(forms.Form):
     short_case_sensitive = forms.BooleanField(
         label=_("Upper and lower case must match"), required=False, widget=SwitchInput
     )
+    short_lenient_matching = forms.BooleanField(
+        label=_("Also ignore accents and repeated spaces, and take the best match"),
+        help_text=_(
+            "Off: answers are compared as Moodle does (exactly, * as a wildcard, the first "
+            "matching answer in order). On: the rule of questions written before that."
+        ),
+        required=False,
+        widget=SwitchInput,
+    )
     numeric_wrong_feedback = forms.CharField(
         label=_("Feedback for any other number"), required=False, max_length=2000
     )
@@ -217,7 +226,10 @@ def initial_from_data(qtype: str, data: dict) -> tuple[dict, dict[str, list[dict
             "tf_feedback_false": data.get("feedback_false", ""),
         }
     elif qtype == grading.SHORT:
-        fields = {"short_case_sensitive": bool(data.get("case_sensitive"))}
+        fields = {
+            "short_case_sensitive": bool(data.get("case_sensitive")),
+            "short_lenient_matching": bool(data.get("lenient_matching")),
+        }
         rows["short"] = [
             {
                 "text": a.get("text", ""),
@@ -346,6 +358,8 @@ class QuestionAnswers:
             }
             if extra["short_case_sensitive"]:
                 data["case_sensitive"] = True
+            if extra.get("short_lenient_matching"):
+                data["lenient_matching"] = True
             return data
         if qtype == grading.NUMERIC:
             return {

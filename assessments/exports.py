@@ -22,6 +22,8 @@ def category_to_gift(*, category_id: int, include_subcategories: bool = True, us
                 data=q.data,
                 category=q.category.path_name,
                 points=float(q.points),
+                tags=sorted(tag.name for tag in q.tags.all()),
+                idnumber=q.idnumber,
             )
             for q in questions
         ]

@@ -12,9 +12,11 @@ with their line number rather than guessed.
 
 from __future__ import annotations
 
+import html
 import re
 from dataclasses import dataclass, field
 
+import markdown
 from django.utils.translation import gettext as _
 
 from . import grading
@@ -40,6 +42,10 @@ class ParsedQuestion:
     data: dict = field(default_factory=dict)
     category: str = ""
     points: float = 1.0
+    # From the question's `// [tag:…]` and `// [id:…]` comment lines (Moodle 4); points from
+    # `// [points:…]`, which Relevo writes (Moodle reads it as a comment).
+    tags: list[str] = field(default_factory=list)
+    idnumber: str = ""
 
 
 @dataclass
@@ -111,23 +117,49 @@ def escape(text: str) -> str:
 
 
 def _blocks(text: str):
-    """Yield (first line number, lines) for each blank-line separated block, comments removed."""
+    """Yield (first line number, lines, comment lines) for each blank-line separated block:
+    whole-line `//` comments are taken out of the text and kept with their block (Moodle
+    reads a question's tags and id from them)."""
     current: list[str] = []
+    comments: list[str] = []
     start = 0
     for number, line in enumerate(text.splitlines(), start=1):
         stripped = line.strip()
         if stripped.startswith("//"):
+            comments.append(stripped[2:])
             continue
         if not stripped:
             if current:
-                yield start, current
+                yield start, current, comments
                 current = []
+            comments = []
             continue
         if not current:
             start = number
         current.append(line)
     if current:
-        yield start, current
+        yield start, current, comments
+
+
+_TAG = re.compile(r"\[tag:([^\]]+)\]")
+_IDNUMBER = re.compile(r"\[id:([^\]]+)\]")
+_POINTS = re.compile(r"\[points:\s*(\d+(?:\.\d+)?)\s*\]")
+
+
+def _comment_metadata(comments: list[str]) -> dict:
+    text = "\n".join(comments)
+    meta: dict = {"tags": [], "idnumber": ""}
+    for tag in _TAG.findall(text):
+        tag = tag.strip()
+        if tag and tag not in meta["tags"]:
+            meta["tags"].append(tag)
+    ids = _IDNUMBER.findall(text)
+    if ids:
+        meta["idnumber"] = ids[0].strip()
+    points = _POINTS.findall(text)
+    if points:
+        meta["points"] = float(points[0])
+    return meta
 
 
 _CATEGORY_PREFIXES = ("$course$/", "$system$/", "$module$/", "$coursecategory$/")
@@ -144,7 +176,7 @@ def clean_category_path(raw: str) -> str:
     return "/".join(parts)
 
 
-def _text_with_format(raw: str, default: str = FORMAT_PLAIN) -> tuple[str, str]:
+def _text_with_format(raw: str, default: str | None = FORMAT_PLAIN) -> tuple[str, str | None]:
     raw = raw.strip()
     match = re.match(r"^\[(\w+)\]", raw)
     if match and match.group(1).lower() in _FORMAT_NAMES:
@@ -165,9 +197,48 @@ def _weight(answer: str, default: float) -> tuple[float, str]:
     return round(percent / 100, 7), answer[match.end() :]
 
 
-def _split_feedback(answer: str) -> tuple[str, str]:
+class _Formats:
+    """The formats parts of one question were written in (`[html]` etc. before an answer or
+    a feedback, as Moodle reads them); None: the question text's format."""
+
+    def __init__(self):
+        self.parts: list[tuple[dict, str, str | None]] = []
+
+    def text(self, raw: str, container: dict, key: str) -> None:
+        """Read `raw` (escapes still protected) into container[key], noting its format."""
+        text, fmt = _text_with_format(raw, None)
+        container[key] = text
+        self.parts.append((container, key, fmt))
+
+
+def _split_feedback_raw(answer: str) -> tuple[str, str]:
     text, _sep, feedback = answer.partition("#")
-    return _restore(text).strip(), _restore(feedback).strip()
+    return text, feedback
+
+
+def _to_html(text: str, fmt: str) -> str:
+    if fmt == FORMAT_HTML:
+        return text
+    if fmt == FORMAT_MARKDOWN:
+        return markdown.markdown(text, extensions=["tables", "fenced_code"])
+    return html.escape(text, quote=False).replace("\n", "<br>")
+
+
+def _unify_formats(question: ParsedQuestion, formats: _Formats, general_format: str) -> None:
+    """Relevo renders every part of a question in its text's format. When parts were
+    written in other formats, Moodle shows each in its own: convert them all to HTML (plain
+    text escaped, Markdown rendered), which shows the same, and make the question HTML."""
+    stem_format = question.stem_format
+    used = {stem_format, general_format} | {fmt for _c, _k, fmt in formats.parts if fmt}
+    if len(used) == 1:
+        return
+    for container, key, fmt in formats.parts:
+        if container[key]:
+            container[key] = _to_html(container[key], fmt or stem_format)
+    question.stem = _to_html(question.stem, stem_format)
+    if question.general_feedback:
+        question.general_feedback = _to_html(question.general_feedback, general_format)
+    question.stem_format = FORMAT_HTML
 
 
 def _split_answers(body: str, separators: str) -> list[str]:
@@ -193,12 +264,12 @@ def _number(text: str) -> float:
     return value
 
 
-def _parse_numeric(body: str) -> dict:
+def _parse_numeric(body: str, fm: _Formats) -> dict:
     body = body[1:]  # the leading '#'
-    wrong_feedback = ""
+    result: dict = {"wrong_feedback": ""}
     if "~" in body:
         body, wrong = body.split("~", 1)
-        wrong_feedback = _restore(wrong.partition("#")[2]).strip()
+        fm.text(wrong.partition("#")[2], result, "wrong_feedback")
     raw_answers = _split_answers(body, "=")
     if not raw_answers:
         raise _GiftError(_("a numeric question needs at least one answer"))
@@ -206,9 +277,9 @@ def _parse_numeric(body: str) -> dict:
     for raw in raw_answers:
         raw = raw[1:].strip() if raw.startswith("=") else raw
         fraction, raw = _weight(raw.strip(), 1.0)
-        value_text, _sep, feedback = raw.partition("#")
+        value_text, _sep, feedback_raw = raw.partition("#")
         value_text = value_text.strip()
-        feedback = _restore(feedback).strip()
+        feedback = ""
         if ".." in value_text:
             low, high = value_text.split("..", 1)
             low_v, high_v = _number(low), _number(high)
@@ -236,10 +307,12 @@ def _parse_numeric(body: str) -> dict:
                     "feedback": feedback,
                 }
             )
-    return {"answers": answers, "wrong_feedback": wrong_feedback}
+        fm.text(feedback_raw, answers[-1], "feedback")
+    result["answers"] = answers
+    return result
 
 
-def _parse_choices(body: str) -> tuple[str, dict]:
+def _parse_choices(body: str, fm: _Formats) -> tuple[str, dict]:
     qtype = grading.SINGLE if "=" in body else grading.MULTIPLE
     raw_answers = _split_answers(body, "=~")
     if len(raw_answers) < 2:
@@ -255,16 +328,17 @@ def _parse_choices(body: str) -> tuple[str, dict]:
             raise _GiftError(
                 _("an answer must start with = or ~: %(text)r") % {"text": _restore(raw)}
             )
-        text, feedback = _split_feedback(rest)
-        if not text:
+        text_raw, feedback_raw = _split_feedback_raw(rest)
+        choice = {"id": f"c{index}", "fraction": fraction}
+        fm.text(text_raw, choice, "text")
+        fm.text(feedback_raw, choice, "feedback")
+        if not choice["text"]:
             raise _GiftError(_("an answer has no text"))
-        choices.append(
-            {"id": f"c{index}", "text": text, "fraction": fraction, "feedback": feedback}
-        )
+        choices.append(choice)
     return qtype, {"choices": choices}
 
 
-def _parse_matching(body: str) -> dict:
+def _parse_matching(body: str, fm: _Formats) -> dict:
     raw_answers = _split_answers(body, "=")
     pairs, extra = [], []
     for raw in raw_answers:
@@ -273,12 +347,14 @@ def _parse_matching(body: str) -> dict:
             raise _GiftError(
                 _("a matching pair needs '->': %(text)r") % {"text": _restore(raw).strip()}
             )
-        left, right = raw.split("->", 1)
-        left, right = _restore(left).strip(), _restore(right).strip()
+        left_raw, right = raw.split("->", 1)
+        right = _restore(right).strip()  # Moodle: the answer side is plain text
         if not right:
             raise _GiftError(_("a matching pair has nothing after '->'"))
-        if left:
-            pairs.append({"id": f"p{len(pairs)}", "left": left, "right": right})
+        if left_raw.strip():
+            pair = {"id": f"p{len(pairs)}", "left": "", "right": right}
+            fm.text(left_raw, pair, "left")
+            pairs.append(pair)
         else:
             extra.append(right)
     if len(pairs) < 2:
@@ -286,15 +362,19 @@ def _parse_matching(body: str) -> dict:
     return {"pairs": pairs, "extra_rights": extra}
 
 
-def _parse_short(body: str) -> dict:
+def _parse_short(body: str, fm: _Formats) -> dict:
     answers = []
     for raw in _split_answers(body, "="):
         raw = raw[1:].strip() if raw.startswith("=") else raw
         fraction, raw = _weight(raw, 1.0)
-        text, feedback = _split_feedback(raw)
+        text_raw, feedback_raw = _split_feedback_raw(raw)
+        # Moodle keeps the text of an accepted answer and drops its format marker.
+        text, _fmt = _text_with_format(text_raw)
         if not text:
             raise _GiftError(_("an accepted answer is empty"))
-        answers.append({"text": text, "fraction": fraction, "feedback": feedback})
+        answer = {"text": text, "fraction": fraction}
+        fm.text(feedback_raw, answer, "feedback")
+        answers.append(answer)
     if not answers:
         raise _GiftError(_("a short-answer question needs at least one answer"))
     return {"answers": answers}
@@ -329,42 +409,44 @@ def _parse_question(text: str, line: int, category: str) -> ParsedQuestion:
         body = body[:separator].strip()
 
     stem, stem_format = _text_with_format(stem_raw)
-    general_feedback, _ignored = _text_with_format(general_feedback_raw, stem_format)
+    general_feedback, general_format = _text_with_format(general_feedback_raw, stem_format)
+    fm = _Formats()
     if not stem:
         raise _GiftError(_("the question has no text"))
 
     if not body:
         raise _GiftError(_("unsupported question type: essay ({})"))
     if body.startswith("#"):
-        qtype, data = grading.NUMERIC, _parse_numeric(body)
+        qtype, data = grading.NUMERIC, _parse_numeric(body, fm)
     elif "~" in body:
-        qtype, data = _parse_choices(body)
+        qtype, data = _parse_choices(body, fm)
     elif "=" in body and "->" in body:
-        qtype, data = grading.MATCHING, _parse_matching(body)
+        qtype, data = grading.MATCHING, _parse_matching(body, fm)
     else:
         head = body.split("#", 1)[0].strip()
         if head in ("T", "TRUE", "F", "FALSE"):
             qtype = grading.TRUEFALSE
             bits = body.split("#", 2)
-            wrong = _restore(bits[1]).strip() if len(bits) > 1 else ""
-            right = _restore(bits[2]).strip() if len(bits) > 2 else ""
             answer = head in ("T", "TRUE")
-            data = {
-                "answer": answer,
-                "feedback_true": right if answer else wrong,
-                "feedback_false": wrong if answer else right,
-            }
+            data = {"answer": answer}
+            # `{T#wrong#right}`: the first feedback is for a wrong answer.
+            fm.text(
+                bits[1] if len(bits) > 1 else "",
+                data,
+                "feedback_false" if answer else "feedback_true",
+            )
+            fm.text(
+                bits[2] if len(bits) > 2 else "",
+                data,
+                "feedback_true" if answer else "feedback_false",
+            )
         else:
             # Anything else is a short answer, as in Moodle's importer (`{=a =b}` or `{a}`).
-            qtype, data = grading.SHORT, _parse_short(body)
+            qtype, data = grading.SHORT, _parse_short(body, fm)
 
-    try:
-        data = grading.validate_data(qtype, data)
-    except grading.InvalidData as exc:
-        raise _GiftError(str(exc))
     if not title:
         title = re.sub(r"\s+", " ", stem)[:60]
-    return ParsedQuestion(
+    question = ParsedQuestion(
         qtype=qtype,
         title=title,
         stem=stem,
@@ -374,12 +456,18 @@ def _parse_question(text: str, line: int, category: str) -> ParsedQuestion:
         category=category,
         line=line,
     )
+    _unify_formats(question, fm, general_format)
+    try:
+        question.data = grading.validate_data(qtype, data)
+    except grading.InvalidData as exc:
+        raise _GiftError(str(exc))
+    return question
 
 
 def parse_gift(text: str, *, category: str = "") -> ParseResult:
     result = ParseResult()
     current_category = clean_category_path(category)
-    for line, lines in _blocks(text.lstrip("\ufeff")):
+    for line, lines, comments in _blocks(text.lstrip("\ufeff")):
         block = _protect("\n".join(lines).strip())
         if block.startswith("$CATEGORY:"):
             first, _nl, rest = block.partition("\n")
@@ -388,9 +476,14 @@ def parse_gift(text: str, *, category: str = "") -> ParseResult:
                 continue
             block, line = rest.strip(), line + 1
         try:
-            result.questions.append(_parse_question(block, line, current_category))
+            question = _parse_question(block, line, current_category)
         except _GiftError as exc:
             result.errors.append(ParseError(line, str(exc)))
+            continue
+        meta = _comment_metadata(comments)
+        question.tags, question.idnumber = meta["tags"], meta["idnumber"]
+        question.points = meta.get("points", question.points)
+        result.questions.append(question)
     return result
 
 
@@ -455,6 +548,16 @@ def parse_aiken(text: str, *, category: str = "") -> ParseResult:
                         line=start,
                     )
                 )
+            reset()
+        elif line.upper().startswith("ANSWER") and stem_lines:
+            # Name the line: read as question text, it would only say "no ANSWER line".
+            result.errors.append(
+                ParseError(
+                    number,
+                    _("the ANSWER line must be “ANSWER: ” and the letter of a choice: %(line)r")
+                    % {"line": line},
+                )
+            )
             reset()
         elif choice and stem_lines:
             choices.append((choice.group(1), choice.group(2)))
@@ -551,10 +654,22 @@ def write_question(question: ParsedQuestion) -> str:
     if question.qtype == grading.NUMERIC:
         block = "{#\n\t" + "\n\t".join(lines[1:]) + "\n}"
     title = f"::{escape(question.title)}::" if question.title else ""
+    head = _metadata_comments(question)
     if missing:
         before, after = stem.split(MISSING_WORD, 1)
-        return f"{title}{before}{block}{after}\n"
-    return f"{title}{stem}{block}\n"
+        return f"{head}{title}{before}{block}{after}\n"
+    return f"{head}{title}{stem}{block}\n"
+
+
+def _metadata_comments(question: ParsedQuestion) -> str:
+    """Moodle 4's `// [id:…]` and `// [tag:…]` lines, and the points (a comment to Moodle)."""
+    lines = []
+    if question.idnumber:
+        lines.append(f"// [id:{question.idnumber}]")
+    lines.extend(f"// [tag:{tag}]" for tag in question.tags)
+    if float(question.points) != 1:
+        lines.append(f"// [points:{_number_text(question.points)}]")
+    return "".join(line + "\n" for line in lines)
 
 
 def write_gift(questions: list[ParsedQuestion]) -> str:

@@ -11,7 +11,10 @@ Shapes:
     truefalse           data {"answer": bool, "feedback_true": str, "feedback_false": str}
                         response {"value": bool}
     short               data {"answers": [{"text", "fraction", "feedback"}],
-                              "case_sensitive": true (only when case must match)}
+                              "case_sensitive": true (only when case must match),
+                              "lenient_matching": true (only for the accent- and
+                              spacing-insensitive, best-match rule of versions before
+                              Moodle's; migration 0008 set it on those)}
                         response {"text": str}
     numeric             data {"answers": [{"value", "tolerance", "fraction", "feedback"}
                                           | {"min", "max", "fraction", "feedback"}],
@@ -69,15 +72,30 @@ def normalise_text(text: str, *, keep_case: bool = False) -> str:
     return " ".join((without_marks if keep_case else without_marks.casefold()).split())
 
 
-def short_answer_matches(pattern: str, response: str, *, case_sensitive: bool = False) -> bool:
-    """`*` in an accepted answer matches any run of characters (Moodle's wildcard). With
-    `case_sensitive`, upper and lower case must match (accents and spacing still do not)."""
-    pattern_n = normalise_text(pattern, keep_case=case_sensitive)
-    response_n = normalise_text(response, keep_case=case_sensitive)
-    if "*" not in pattern_n:
-        return pattern_n == response_n
-    regex = ".*".join(re.escape(part) for part in pattern_n.split("*"))
-    return re.fullmatch(regex, response_n, flags=re.DOTALL) is not None
+_WILDCARDS = re.compile(r"(?<!\\)\*+")
+
+
+def short_answer_matches(
+    pattern: str, response: str, *, case_sensitive: bool = False, lenient: bool = False
+) -> bool:
+    """Moodle's rule (qtype_shortanswer::compare_string_with_wildcard): the trimmed response
+    equals the accepted answer exactly, upper and lower case aside unless `case_sensitive`;
+    a run of `*` matches any characters and `\\*` is a literal asterisk. `lenient`: the rule
+    of earlier versions, which also ignored accents and repeated spaces."""
+    if lenient:
+        pattern_n = normalise_text(pattern, keep_case=case_sensitive)
+        response_n = normalise_text(response, keep_case=case_sensitive)
+        if "*" not in pattern_n:
+            return pattern_n == response_n
+        regex = ".*".join(re.escape(part) for part in pattern_n.split("*"))
+        return re.fullmatch(regex, response_n, flags=re.DOTALL) is not None
+    # Composed and decomposed accents are the same text (Moodle normalises to NFC too).
+    pattern = unicodedata.normalize("NFC", pattern or "")
+    response = unicodedata.normalize("NFC", response or "").strip()
+    bits = _WILDCARDS.split(pattern)
+    regex = ".*".join(re.escape(bit.replace("\\*", "*")) for bit in bits)
+    flags = re.DOTALL | (0 if case_sensitive else re.IGNORECASE)
+    return re.fullmatch(regex, response, flags=flags) is not None
 
 
 def parse_number(text: str) -> float | None:
@@ -141,15 +159,23 @@ def grade_truefalse(data: dict, response: dict | None) -> Grade:
 
 
 def grade_short(data: dict, response: dict | None) -> Grade:
+    """The first accepted answer, in order, that matches (Moodle); with `lenient_matching`
+    the best-scoring one, as earlier versions graded."""
     text = (response or {}).get("text") or ""
     if not text.strip():
         return Grade(0.0)
     best: dict | None = None
     case_sensitive = bool(data.get("case_sensitive"))
+    lenient = bool(data.get("lenient_matching"))
     for answer in data["answers"]:
-        if short_answer_matches(answer["text"], text, case_sensitive=case_sensitive) and (
-            best is None or float(answer["fraction"]) > float(best["fraction"])
+        if not short_answer_matches(
+            answer["text"], text, case_sensitive=case_sensitive, lenient=lenient
         ):
+            continue
+        if not lenient:
+            best = answer
+            break
+        if best is None or float(answer["fraction"]) > float(best["fraction"]):
             best = answer
     if best is None:
         return Grade(0.0)
@@ -373,9 +399,12 @@ def _validate_short(data: dict) -> dict:
         raise InvalidData("short answer needs non-empty accepted answers")
     if not any(a["fraction"] > 0 for a in answers):
         raise InvalidData("at least one answer must earn credit")
+    result = {"answers": answers}
     if data.get("case_sensitive"):
-        return {"answers": answers, "case_sensitive": True}
-    return {"answers": answers}
+        result["case_sensitive"] = True
+    if data.get("lenient_matching"):
+        result["lenient_matching"] = True
+    return result
 
 
 def _validate_numeric(data: dict) -> dict:

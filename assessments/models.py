@@ -144,6 +144,8 @@ class Question(PreviewableMixin, index.Indexed, ClusterableModel):
         ),
     )
     tags = ClusterTaggableManager(through=QuestionTag, blank=True, verbose_name=_("tags"))
+    # Moodle's question "ID number" (GIFT `// [id:…]`): kept on import, written on export.
+    idnumber = models.CharField(_("ID number"), max_length=100, blank=True)
     current_version = models.ForeignKey(
         "QuestionVersion",
         null=True,
@@ -169,6 +171,7 @@ class Question(PreviewableMixin, index.Indexed, ClusterableModel):
                 FieldPanel("title"),
                 FieldRowPanel([FieldPanel("category"), FieldPanel("qtype")]),
                 FieldPanel("tags"),
+                FieldPanel("idnumber"),
             ],
             heading=_("Bank"),
         ),

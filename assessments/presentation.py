@@ -150,7 +150,8 @@ def review_questions(
         view.earned = f"{answer.points or 0:.2f}"
         if show_feedback:
             result = grading.grade(version.qtype, version.data, answer.response)
-            view.feedback = list(result.feedback)
+            # Per-answer feedback in the question's format (a GIFT `[html]` feedback is HTML).
+            view.feedback = [render_inline(text, version.stem_format) for text in result.feedback]
             view.general_feedback_html = render_text(version.general_feedback, version.stem_format)
         if show_correct:
             _mark_correct(view, version)

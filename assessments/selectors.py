@@ -117,7 +117,11 @@ def questions_for_export(
     if user is not None:
         ids = set(categories_visible_to(user).filter(pk__in=ids).values_list("pk", flat=True))
     tree = category_tree()
-    questions = list(Question.objects.filter(category_id__in=ids).order_by("category_id", "pk"))
+    questions = list(
+        Question.objects.filter(category_id__in=ids)
+        .prefetch_related("tags")
+        .order_by("category_id", "pk")
+    )
     for question in questions:
         question.category = tree[question.category_id]
     return questions

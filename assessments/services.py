@@ -148,6 +148,7 @@ def question_create(
     points: Decimal | float = Decimal("1"),
     general_feedback: str = "",
     tags: list[str] | tuple = (),
+    idnumber: str = "",
     user=None,
 ) -> Question:
     try:
@@ -168,6 +169,7 @@ def question_create(
             points=Decimal(str(points)),
             general_feedback=general_feedback,
             data=data,
+            idnumber=idnumber.strip()[:100],
             created_by=user,
         )
         if tags:
@@ -252,6 +254,8 @@ def questions_import(
                 points=parsed.points,
                 general_feedback=parsed.general_feedback,
                 data=parsed.data,
+                tags=[tag[:100] for tag in parsed.tags],
+                idnumber=parsed.idnumber,
                 user=user,
             )
             report.questions.append(question)

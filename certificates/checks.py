@@ -1,5 +1,6 @@
 """Start-up checks of the registries certificates offers (certificates.hooks)."""
 
+from django.conf import settings
 from django.core import checks
 
 from . import hooks
@@ -21,5 +22,24 @@ def learner_scope_registered(app_configs=None, **kwargs) -> list[checks.CheckMes
                 "a scoped HR officer would manage the certificates of the whole institution."
             ),
             id="certificates.E001",
+        )
+    ]
+
+
+@checks.register(checks.Tags.security, deploy=True)
+def timestamp_authority_configured(app_configs=None, **kwargs) -> list[checks.CheckMessage]:
+    """Production signs certificates only with an RFC 3161 timestamp (PAdES B-LTA): without
+    a TSA, issuance stops and every certificate stays pending."""
+    if settings.DEBUG or settings.CERTIFICATE_TSA_URL:
+        return []
+    return [
+        checks.Warning(
+            "CERTIFICATE_TSA_URL is not set: certificates are not issued (they stay pending).",
+            hint=(
+                "Set CERTIFICATE_TSA_URL to the institution's RFC 3161 timestamp authority "
+                "(and CERTIFICATE_TSA_USERNAME / CERTIFICATE_TSA_PASSWORD if it needs them), "
+                "and add its root certificate to CERTIFICATE_TRUST_ROOTS."
+            ),
+            id="certificates.W002",
         )
     ]

@@ -105,6 +105,9 @@ class Certificate(models.Model):
         related_name="+",
     )
     anonymised = models.BooleanField(default=False)
+    # Global index of the certificate's bit in the revocation status lists (status_list.py);
+    # drawn once, never reused. Empty for certificates not rendered since status lists.
+    status_list_index = models.PositiveIntegerField(null=True, blank=True, unique=True)
 
     objects = CertificateQuerySet.as_manager()
 
@@ -172,6 +175,22 @@ class CredentialSigningKey(models.Model):
 
     def __str__(self) -> str:
         return self.key_id
+
+
+class CredentialStatusList(models.Model):
+    """One published Bitstring Status List credential, signed, as served at its URL. Re-signed
+    in the transaction of each revocation or reissue, and when its validity runs out."""
+
+    number = models.PositiveIntegerField(unique=True)
+    credential = models.JSONField(default=dict)
+    updated_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        verbose_name = _("credential status list")
+        verbose_name_plural = _("credential status lists")
+
+    def __str__(self) -> str:
+        return f"status list {self.number}"
 
 
 class CertificateRegeneration(models.Model):

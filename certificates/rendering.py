@@ -1,4 +1,4 @@
-"""The certificate as a PDF: an HTML/CSS template rendered by WeasyPrint (A4 landscape,
+"""The certificate as a PDF/A-3b: an HTML/CSS template rendered by WeasyPrint (A4 landscape,
 DejaVu fonts embedded), with a QR code to the public verification page."""
 
 import base64
@@ -67,6 +67,10 @@ def render_certificate_pdf(certificate: Certificate, *, language: str | None = N
     from weasyprint import HTML
 
     html = render_certificate_html(certificate, language=language)
+    # PDF/A-3b, what archives of public records expect (XMP pdfaid claim, sRGB output intent,
+    # embedded fonts); signing appends incremental updates, which PDF/A allows.
     return HTML(string=html, base_url=FONT_DIR).write_pdf(
-        pdf_identifier=certificate.uuid.hex.encode(), uncompressed_pdf=False
+        pdf_identifier=certificate.uuid.hex.encode(),
+        uncompressed_pdf=False,
+        pdf_variant="pdf/a-3b",
     )

@@ -213,6 +213,8 @@ def certificate_revoke(
     certificate.revoked_at = timezone.now()
     certificate.revocation_reason = reason
     certificate.save(update_fields=["status", "revoked_at", "revocation_reason"])
+    # The published status list flips the certificate's bit when this transaction commits.
+    credentials.status_list_for_certificate(certificate)
     audit_log(
         instance=certificate,
         action="relevo.certificate_revoked",
@@ -252,6 +254,7 @@ def certificate_reissue(*, certificate: Certificate, by, reason: str) -> Certifi
         CertificatePdfHash.objects.create(certificate=new, sha256=new.pdf_sha256)
         old.superseded_by = new
         old.save(update_fields=["superseded_by"])
+        credentials.status_list_for_certificate(old)
         audit_log(
             instance=new,
             action="relevo.certificate_reissued",
@@ -284,6 +287,23 @@ def certificate_rerender(*, certificate_id: int) -> bool:
             signer_certificate_sha256=certificate.signer_certificate_sha256,
             credential=certificate.credential,
             credential_key=certificate.credential_key,
+    with transaction.atomic():
+        certificate = (
+            Certificate.objects.select_for_update().select_related("learner").get(pk=certificate_id)
+        )
+        if certificate.anonymised or certificate.status != Certificate.Status.ISSUED:
+            # Never re-sign a revoked or superseded certificate (issue 15).
+            return False
+        _render_sign_store(certificate, key)
+        certificate.save(
+            update_fields=[
+                "pdf",
+                "pdf_sha256",
+                "signed_with_dev_key",
+                "signer_certificate_sha256",
+                "credential",
+                "credential_key",
+            ]
         )
         CertificatePdfHash.objects.get_or_create(
             sha256=certificate.pdf_sha256, defaults={"certificate": certificate}

@@ -9,7 +9,17 @@ urlpatterns = [
     path("verificar/documento/", views.verify_document, name="verify_document"),
     path("verificar/emisor/", views.issuer_profile, name="issuer"),
     path("verificar/emisor/claves/", views.issuer_keys, name="issuer_keys"),
-    path("verificar/emisor/logros/<int:course_id>/", views.achievement, name="achievement"),
+    path(
+        "verificar/emisor/logros/<slug:kind>/<int:object_id>/",
+        views.achievement,
+        name="achievement",
+    ),
+    path(
+        "verificar/emisor/logros/<int:course_id>/",
+        views.achievement_legacy,
+        name="achievement_legacy",
+    ),
+    path("verificar/estado/<int:number>/", views.status_list, name="status_list"),
     path("verificar/<str:code>/", views.verify, name="verify"),
     path("mis-certificados/", views.my_certificates, name="mine"),
     path("mis-certificados/<str:code>/pdf/", views.my_certificate_pdf, name="my_pdf"),

@@ -106,6 +106,7 @@ def verify_document(request):
                     "outcome": "match",
                     "certificate": certificate,
                     "state": selectors.verification_state(certificate),
+                    "check": check,
                 }
     else:
         form = DocumentForm()
@@ -117,42 +118,61 @@ def verify_document(request):
     )
 
 
-def issuer_profile(request):
-    profile = credentials.issuer_profile()
-    profile["@context"] = [
-        "https://www.w3.org/ns/credentials/v2",
-        "https://purl.imsglobal.org/spec/ob/v3p0/context-3.0.3.json",
-    ]
-    profile["verificationMethod"] = credentials.keys_url()
-    response = JsonResponse(profile, json_dumps_params={"ensure_ascii": False})
+def _json_ld(document: dict, *, status: int = 200) -> JsonResponse:
+    """A public JSON-LD document: its own media type, readable from any origin."""
+    response = JsonResponse(
+        document,
+        status=status,
+        content_type="application/ld+json",
+        json_dumps_params={"ensure_ascii": False},
+    )
     response["Access-Control-Allow-Origin"] = "*"
     return response
+
+
+def issuer_profile(request):
+    return _json_ld(credentials.issuer_profile())
 
 
 def issuer_keys(request):
-    response = JsonResponse(credentials.keys_document())
-    response["Access-Control-Allow-Origin"] = "*"
+    return _json_ld(credentials.keys_document())
+
+
+def status_list(request, number: int):
+    document = credentials.status_list_document(number)
+    if document is None:
+        raise Http404
+    response = _json_ld(document)
+    # Verifiers poll the list; a short cache keeps a revocation visible within minutes.
+    response["Cache-Control"] = "public, max-age=300"
     return response
 
 
-def achievement(request, course_id: int):
-    title = (
-        Certificate.objects.filter(course_id=course_id)
+def achievement(request, kind: str, object_id: int):
+    if kind != credentials.ACHIEVEMENT_KINDS["course"]:
+        raise Http404
+    row = (
+        Certificate.objects.filter(course_id=object_id)
         .order_by("-issued_at")
-        .values_list("course_title", flat=True)
+        .values("course_title", "hours")
         .first()
     )
-    if title is None:
+    if row is None:
         raise Http404
-    return JsonResponse(
-        {
-            "id": credentials.achievement_id(course_id),
-            "type": ["Achievement"],
-            "name": title,
-            "achievementType": "CertificateOfCompletion",
-            "creator": credentials.issuer_id(),
-        },
-        json_dumps_params={"ensure_ascii": False},
+    return _json_ld(
+        credentials.achievement_document(
+            course_id=object_id, title=row["course_title"], hours=row["hours"]
+        )
+    )
+
+
+def achievement_legacy(request, course_id: int):
+    """Achievement ids before they named their kind: courses."""
+    return redirect(
+        "certificates:achievement",
+        kind=credentials.ACHIEVEMENT_KINDS["course"],
+        object_id=course_id,
+        permanent=True,
     )
 
 
@@ -207,6 +227,16 @@ def my_certificate_credential(request, code: str):
     certificate = _own_certificate(request, code)
     if not certificate.credential:
         raise Http404
+    state = selectors.verification_state(certificate)
+    if state in ("revoked", "superseded"):
+        # Its status list says so to any verifier; the holder hears it here, rather than
+        # download a credential that is no longer in force.
+        return render(
+            request,
+            "certificates/credential_not_in_force.html",
+            {"certificate": certificate, "state": state},
+            status=410,
+        )
     response = JsonResponse(
         certificate.credential,
         json_dumps_params={"ensure_ascii": False, "indent": 2},

@@ -555,6 +555,17 @@ CERTIFICATE_DEV_KEY_DIR = Path(
 # Allow the self-signed development key outside DEBUG (never in production); unset = DEBUG or
 # the test settings. Public verification requests per minute and address.
 CERTIFICATE_ALLOW_DEV_KEY = env.bool("CERTIFICATE_ALLOW_DEV_KEY", default=None)
+# PAdES timestamps (RFC 3161). Without a URL, development uses a local test TSA and production
+# refuses to sign (warned at `check --deploy`). An unreachable TSA: issuance retries, pending.
+CERTIFICATE_TSA_URL = env.str("CERTIFICATE_TSA_URL", default="")
+CERTIFICATE_TSA_USERNAME = env.str("CERTIFICATE_TSA_USERNAME", default="")
+CERTIFICATE_TSA_PASSWORD = env.str("CERTIFICATE_TSA_PASSWORD", default="")
+CERTIFICATE_TSA_TIMEOUT = env.int("CERTIFICATE_TSA_TIMEOUT", default=10)
+# PEM/DER files (comma-separated) an uploaded PDF's signatures must chain to: the institution's
+# signing certificates, past and present, or their CA, and the TSA's root.
+CERTIFICATE_TRUST_ROOTS = env.list("CERTIFICATE_TRUST_ROOTS", default=[])
+# Fetch CRL/OCSP answers for the DSS when signing (soft-fail when unreachable).
+CERTIFICATE_FETCH_REVOCATION_INFO = env.bool("CERTIFICATE_FETCH_REVOCATION_INFO", default=True)
 CERTIFICATE_VERIFY_RATE_LIMIT_PER_MINUTE = env.int(
     "CERTIFICATE_VERIFY_RATE_LIMIT_PER_MINUTE", default=30
 )

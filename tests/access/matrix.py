@@ -192,8 +192,18 @@ RULES: dict[str, Rule | tuple[Rule, ...]] = {
     "certificates:issuer_keys": Rule(get=EVERYONE),
     "certificates:achievement": Rule(
         get=EVERYONE,
-        kwargs={"course_id": "certified_course.pk"},
+        kwargs={"kind": "=curso", "object_id": "certified_course.pk"},
         note="a course that has issued certificates (others: 404 for everyone)",
+    ),
+    "certificates:achievement_legacy": Rule(
+        get=EVERYONE,
+        kwargs={"course_id": "certified_course.pk"},
+        note="the id before it named its kind: a permanent redirect",
+    ),
+    "certificates:status_list": Rule(
+        get=EVERYONE,
+        kwargs={"number": "=0"},
+        note="the revocation status list of the issued certificates",
     ),
     "certificates:verify": Rule(get=EVERYONE, kwargs=CERT),
     # certificates: the holder

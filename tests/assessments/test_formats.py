@@ -153,6 +153,92 @@ def test_aiken_errors():
     assert [e.line for e in result.errors] == [4, 6, 10]
 
 
+def test_aiken_names_the_line_of_a_malformed_answer():
+    text = "P1\nA. x\nB. y\nANSWER: 1\n\nP2\nA. x\nB. y\nANSWER B\n\nP3\nA. x\nB. y\nANSWER: A\n"
+    result = formats.parse_aiken(text)
+    assert [e.line for e in result.errors] == [4, 9]
+    assert all("ANSWER" in e.message for e in result.errors)
+    assert [q.stem for q in result.questions] == ["P3"]
+
+
+# --- Issue 15: GIFT to Moodle's letter ------------------------------------------------------
+
+MOODLE_FORMATS = """// [id:colores-1]
+// [tag:egsi] [tag:iso27001]
+// [points:2.5]
+::Colores::¿De qué color es el cielo? {
+  =[plain]blue#[html]<b>right</b>
+  ~[html]<i>yellow</i>#[html]wrong, it's yellow
+}
+
+::Match::Empareje {
+  =[html]An <em>activity</em> -> actividad
+  =Un recurso -> resource
+}
+
+::Corto::Capital del Ecuador {=[plain]Quito#[markdown]**bien** =quito*#casi}
+
+::VF::[markdown]La *Tierra* es plana {F#[html]<b>No</b>#Correcto}
+"""
+
+
+def test_per_answer_formats_are_applied_as_moodle_does():
+    result = formats.parse_gift(MOODLE_FORMATS)
+    assert result.errors == []
+    colours, match, short, truefalse = result.questions
+    # Mixed formats: every part in HTML, each converted from the format it was written in.
+    assert colours.stem_format == "html"
+    assert [c["text"] for c in colours.data["choices"]] == ["blue", "<i>yellow</i>"]
+    assert [c["feedback"] for c in colours.data["choices"]] == [
+        "<b>right</b>",
+        "wrong, it's yellow",
+    ]
+    assert match.stem_format == "html" and match.data["pairs"][0]["left"] == "An <em>activity</em>"
+    assert match.data["pairs"][0]["right"] == "actividad"
+    # An accepted answer keeps its text, without a format (Moodle), its feedback is HTML.
+    assert [a["text"] for a in short.data["answers"]] == ["Quito", "quito*"]
+    assert short.data["answers"][0]["feedback"] == "<p><strong>bien</strong></p>"
+    assert truefalse.stem == "<p>La <em>Tierra</em> es plana</p>"
+    assert (
+        truefalse.data["feedback_true"] == "<b>No</b>"
+        and truefalse.data["feedback_false"] == "<p>Correcto</p>"  # Markdown, as the stem
+    )
+    text = formats.write_gift(result.questions)
+    assert "[plain]" not in text.replace("::", "") and "#[html]" not in text
+
+
+def test_tags_ids_and_points_are_read_and_written():
+    result = formats.parse_gift(MOODLE_FORMATS)
+    colours = result.questions[0]
+    assert (colours.tags, colours.idnumber, colours.points) == (
+        ["egsi", "iso27001"],
+        "colores-1",
+        2.5,
+    )
+    assert result.questions[1].tags == [] and result.questions[1].points == 1.0
+    text = formats.write_gift(result.questions)
+    assert (
+        "// [id:colores-1]\n// [tag:egsi]\n// [tag:iso27001]\n// [points:2.5]\n::Colores::" in text
+    )
+
+
+def test_a_gift_file_with_formats_tags_and_points_round_trips_with_no_difference():
+    first = formats.parse_gift(MOODLE_FORMATS).questions
+    second = formats.parse_gift(formats.write_gift(first)).questions
+    differences = [
+        (a.title, name)
+        for a, b in zip(first, second, strict=True)
+        for name in a.__dataclass_fields__
+        if name != "line" and getattr(a, name) != getattr(b, name)
+    ]
+    assert differences == []
+
+
+def test_a_comment_block_on_its_own_belongs_to_no_question():
+    text = "// [tag:suelta]\n\n::A::Pregunta {T}\n"
+    assert formats.parse_gift(text).questions[0].tags == []
+
+
 # --- Round trip -------------------------------------------------------------------------------
 
 _alphabet = st.sampled_from(list("abcxyzÁéñü019 ¿?.,;()'\"~=#{}:\\/*%[]->_"))
@@ -243,11 +329,31 @@ def _question(draw):
         general_feedback=draw(_feedback),
         data=g.validate_data(qtype, data),
         category=draw(st.sampled_from(["", "Banco", "Banco/EGSI", "Gobierno abierto/Datos"])),
+        points=draw(st.sampled_from([1.0, 2.5, 0.5, 10.0, 0.0])),
+        tags=draw(
+            st.lists(
+                st.sampled_from(["egsi", "iso27001", "datos abiertos", "Ñandú"]),
+                unique=True,
+                max_size=3,
+            )
+        ),
+        idnumber=draw(st.sampled_from(["", "q-1", "EGSI.2024-07"])),
     )
 
 
 def _comparable(q):
-    return (q.qtype, q.title, q.stem, q.stem_format, q.general_feedback, q.data, q.category)
+    return (
+        q.qtype,
+        q.title,
+        q.stem,
+        q.stem_format,
+        q.general_feedback,
+        q.data,
+        q.category,
+        q.points,
+        q.tags,
+        q.idnumber,
+    )
 
 
 @settings(max_examples=300, deadline=None)

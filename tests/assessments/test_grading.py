@@ -132,7 +132,9 @@ class TestTrueFalse:
             g.clean_response(g.TRUEFALSE, self.DATA, {"value": "maybe"})
 
 
-class TestShortAnswer:
+class TestLenientShortAnswer:
+    """The rule of questions written before Moodle's (kept by migration 0008)."""
+
     DATA = g.validate_data(
         g.SHORT,
         {
@@ -140,7 +142,8 @@ class TestShortAnswer:
                 {"text": "Gobierno Electrónico", "fraction": 1},
                 {"text": "gobierno*", "fraction": 0.5, "feedback": "incompleto"},
                 {"text": "e-gob", "fraction": 0.8},
-            ]
+            ],
+            "lenient_matching": True,
         },
     )
 
@@ -172,6 +175,56 @@ class TestShortAnswer:
     def test_long_text_is_refused(self):
         with pytest.raises(g.InvalidResponse):
             g.clean_response(g.SHORT, self.DATA, {"text": "x" * 501})
+
+
+class TestShortAnswerAsMoodle:
+    """qtype_shortanswer: exact after trimming, case aside unless asked, `*` wildcard, `\\*`
+    literal, the first matching answer in order."""
+
+    DATA = g.validate_data(
+        g.SHORT,
+        {
+            "answers": [
+                {"text": "gobierno*", "fraction": 0.5, "feedback": "incompleto"},
+                {"text": "Gobierno Electrónico", "fraction": 1},
+                {"text": "5\\*3", "fraction": 1, "feedback": "literal"},
+            ]
+        },
+    )
+
+    @pytest.mark.parametrize(
+        ("text", "expected"),
+        [
+            ("Gobierno abierto", 0.5),
+            ("Gobierno Electrónico", 0.5),  # the first match in order, not the best
+            ("  gobierno  ", 0.5),  # trimmed
+            ("el gobierno", 0.0),
+            ("Gobierno Electronico", 0.5),  # the wildcard still takes it
+            ("5*3", 1.0),
+            ("5x3", 0.0),  # an escaped asterisk is literal
+            ("", 0.0),
+        ],
+    )
+    def test_accepted_answers(self, text, expected):
+        assert g.grade(g.SHORT, self.DATA, {"text": text}).fraction == expected
+
+    def test_accents_and_spaces_count_and_case_is_optional(self):
+        data = g.validate_data(
+            g.SHORT, {"answers": [{"text": "Gobierno Electrónico", "fraction": 1}]}
+        )
+        grade = lambda text, d=data: g.grade(g.SHORT, d, {"text": text}).fraction  # noqa: E731
+        assert grade("gobierno electrónico") == 1
+        assert grade("gobierno electronico") == 0  # accents count
+        assert grade("Gobierno  Electrónico") == 0  # so do repeated spaces
+        assert grade("Gobierno Electro\u0301nico") == 1  # a decomposed accent is the same text
+        exact = g.validate_data(g.SHORT, {**data, "case_sensitive": True})
+        assert grade("gobierno electrónico", exact) == 0
+        assert grade("Gobierno Electrónico", exact) == 1
+
+    def test_the_option_survives_validation(self):
+        data = g.validate_data(g.SHORT, {**self.DATA, "lenient_matching": True})
+        assert data["lenient_matching"] is True
+        assert "lenient_matching" not in g.validate_data(g.SHORT, self.DATA)
 
 
 class TestNumeric:

@@ -148,3 +148,25 @@ def test_regenerating_a_course_shows_progress(
     assert 'data-status="done"' in page
     data = client.get(response["Location"] + "?format=json").json()
     assert data["percent"] == 100
+
+
+def test_check_certificate_reports_what_an_outside_verifier_sees(certificate, hr_user):
+    from io import StringIO
+
+    from django.core.management import call_command
+
+    from certificates import services
+
+    out = StringIO()
+    call_command("check_certificate", certificate.code, stdout=out)
+    report = out.getvalue()
+    assert "schema relevo_ob3_subset.schema.json: valid" in report
+    assert "proof (eddsa-rdfc-2022): verified" in report
+    assert "status list: in_force" in report
+    assert "PDF signatures: valid (2 signatures" in report
+    assert "PAdES long-term validation (pyHanko AdES): AdESPassed.OK" in report
+    assert "PDF/A-3b claim in the XMP metadata: True" in report
+    services.certificate_revoke(certificate=certificate, by=hr_user, reason="Fraude")
+    out = StringIO()
+    call_command("check_certificate", certificate.code, stdout=out)
+    assert "status list: revoked" in out.getvalue()
