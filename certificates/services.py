@@ -272,14 +272,15 @@ def certificate_rerender(*, certificate_id: int) -> bool:
     Rendering holds no lock; the old file is deleted once the new one is committed."""
     key = signing.signing_key()
     certificate = Certificate.objects.select_related("learner").get(pk=certificate_id)
-    if certificate.anonymised or certificate.status == Certificate.Status.SUPERSEDED:
+    if certificate.anonymised or certificate.status != Certificate.Status.ISSUED:
+        # Never re-sign a revoked or superseded certificate (issue 15).
         return False
     replaces = certificate.pdf.name
     signed = _render_sign_store(certificate, key)
     with _pdf_written_on_commit_only(certificate) as store_pdf, transaction.atomic():
         locked = Certificate.objects.select_for_update().get(pk=certificate_id)
-        if locked.anonymised or locked.status == Certificate.Status.SUPERSEDED:
-            return False  # anonymised or replaced while we rendered: nothing written
+        if locked.anonymised or locked.status != Certificate.Status.ISSUED:
+            return False  # anonymised, revoked or replaced while we rendered: nothing written
         Certificate.objects.filter(pk=certificate_id).update(
             pdf=certificate.pdf.name,
             pdf_sha256=certificate.pdf_sha256,
@@ -287,23 +288,6 @@ def certificate_rerender(*, certificate_id: int) -> bool:
             signer_certificate_sha256=certificate.signer_certificate_sha256,
             credential=certificate.credential,
             credential_key=certificate.credential_key,
-    with transaction.atomic():
-        certificate = (
-            Certificate.objects.select_for_update().select_related("learner").get(pk=certificate_id)
-        )
-        if certificate.anonymised or certificate.status != Certificate.Status.ISSUED:
-            # Never re-sign a revoked or superseded certificate (issue 15).
-            return False
-        _render_sign_store(certificate, key)
-        certificate.save(
-            update_fields=[
-                "pdf",
-                "pdf_sha256",
-                "signed_with_dev_key",
-                "signer_certificate_sha256",
-                "credential",
-                "credential_key",
-            ]
         )
         CertificatePdfHash.objects.get_or_create(
             sha256=certificate.pdf_sha256, defaults={"certificate": certificate}
