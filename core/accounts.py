@@ -33,8 +33,8 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 
 from .audit import audit_log
-from .ratelimit import authenticate_limited
 from .hooks import SSOStaffStatus, sso_staff_status
+from .ratelimit import authenticate_limited
 from .roles import Role, has_role, user_roles
 from .sso import (
     ID_TOKEN_ATTR,
@@ -72,6 +72,7 @@ class AccountAdapter(DefaultAccountAdapter):
             credentials,
             lambda: super(AccountAdapter, self).authenticate(request, **credentials),
         )
+
     def get_logout_redirect_url(self, request) -> str:
         # Asked before the session ends: after a sign-in through the provider, "Cerrar sesión"
         # goes on to the provider's end_session_endpoint so that the next person at a shared
