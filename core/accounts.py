@@ -20,6 +20,7 @@ from allauth.mfa.models import Authenticator
 from allauth.mfa.stages import AuthenticateStage
 from allauth.mfa.utils import is_mfa_enabled
 from allauth.socialaccount.adapter import DefaultSocialAccountAdapter
+from allauth.socialaccount.providers.base import AuthProcess
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
@@ -163,6 +164,10 @@ class SocialAccountAdapter(DefaultSocialAccountAdapter):
             raise ImmediateHttpResponse(provider_unavailable(request))
 
     def pre_social_login(self, request, sociallogin) -> None:
+        if sociallogin.state.get("process") == AuthProcess.CONNECT:
+            # A signed-in person links the provider to their own account (Mi cuenta →
+            # Cuentas conectadas): nobody new comes in, no account is matched by e-mail.
+            return
         email, verified = _provider_email(sociallogin)
         if not email or not verified:
             # An e-mail the provider does not vouch for never matches or creates an account

@@ -286,3 +286,16 @@ def test_people_tell_core_what_hr_knows():
     assert sso_staff_status("Activa@Ministerio.gob.ec") == SSOStaffStatus.ACTIVE
     assert sso_staff_status("gone@ministerio.gob.ec") == SSOStaffStatus.LEFT
     assert sso_staff_status("sin.perfil@ministerio.gob.ec") == SSOStaffStatus.UNKNOWN
+
+
+def test_signed_in_person_may_connect_the_provider_to_their_account(oidc_settings, client):
+    user = UserFactory(email="otra.direccion@ministerio.gob.ec", roles=[Role.LEARNER])
+    client.force_login(user)
+    start = client.post("/cuenta/oidc/ministerio/login/?process=connect")
+    assert start.status_code == 302
+    callback = provider_sign_in(requests.Session(), start["Location"], "nueva")
+    parts = urlsplit(callback)
+    response = client.get(f"{parts.path}?{parts.query}")
+    assert response.status_code == 302
+    assert SocialAccount.objects.filter(user=user, provider="ministerio").exists()
+    assert not User.objects.filter(email__iexact="nueva.persona@ministerio.gob.ec").exists()
