@@ -184,3 +184,22 @@ def test_an_uploaded_pdf_not_in_force_is_never_called_valid(
     assert "Firma válida" not in content and "coincide con nuestro registro" not in content
     words = {"revoked": "revocado", "superseded": "reemplazado", "expired": "caducó"}[state]
     assert words in content.lower()
+
+
+def test_the_public_documents_take_a_few_queries_whatever_the_number_of_certificates(
+    client, learner, issue, hr_user, django_assert_max_num_queries
+):
+    first = issue(learner)
+    for size in (1, 4):
+        while Certificate.objects.count() < size:
+            services.certificate_revoke(certificate=issue(learner), by=hr_user, reason="Fraude")
+        with django_assert_max_num_queries(12):  # a list never published yet: signed once
+            client.get("/verificar/estado/0/")
+        with django_assert_max_num_queries(2):
+            assert client.get("/verificar/estado/0/").status_code == 200
+        with django_assert_max_num_queries(2):
+            assert (
+                client.get(f"/verificar/emisor/logros/curso/{first.course_id}/").status_code == 200
+            )
+        with django_assert_max_num_queries(2):
+            assert client.get("/verificar/emisor/").status_code == 200
