@@ -99,9 +99,7 @@ def test_search_words_drop_backend_syntax():
 
 class _ChooseUser(ChoiceIdsGuard, forms.Form):
     person = forms.ModelChoiceField(queryset=get_user_model().objects.all(), required=False)
-    people = forms.ModelMultipleChoiceField(
-        queryset=get_user_model().objects.all(), required=False
-    )
+    people = forms.ModelMultipleChoiceField(queryset=get_user_model().objects.all(), required=False)
 
 
 @pytest.mark.parametrize("value", ["abc", str(2**63), "-1", "'", "1e309", "0"])
