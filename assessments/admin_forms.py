@@ -8,7 +8,7 @@ from django.utils.translation import gettext_lazy as _
 from wagtail.admin.forms import WagtailAdminModelForm
 from wagtail.admin.forms.choosers import BaseFilterForm, SearchFilterMixin
 
-from core.api import search_words
+from core.api import ChoiceIdsGuard, search_words
 from courses import api as courses_api
 
 from . import grading, rules, selectors
@@ -16,7 +16,7 @@ from .answer_forms import QuestionAnswers
 from .models import QuestionCategory, QuestionTag
 
 
-class QuestionCategoryAdminForm(WagtailAdminModelForm):
+class QuestionCategoryAdminForm(ChoiceIdsGuard, WagtailAdminModelForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         user = self.for_user
@@ -43,7 +43,7 @@ class QuestionCategoryAdminForm(WagtailAdminModelForm):
         return cleaned
 
 
-class QuestionAdminForm(WagtailAdminModelForm):
+class QuestionAdminForm(ChoiceIdsGuard, WagtailAdminModelForm):
     """The question with its answers as rows per type (answer_forms): `Question.data` is
     built from the rows of the chosen type, never typed."""
 
@@ -85,7 +85,7 @@ class QuestionAdminForm(WagtailAdminModelForm):
         super()._update_errors(errors)
 
 
-class QuizAdminForm(WagtailAdminModelForm):
+class QuizAdminForm(ChoiceIdsGuard, WagtailAdminModelForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         if self.for_user is not None:

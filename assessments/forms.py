@@ -2,7 +2,7 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
-from core.api import validate_text_upload
+from core.api import ChoiceIdsGuard, validate_text_upload
 from courses.api import CoursePage
 
 from . import grading, rules, selectors
@@ -13,7 +13,7 @@ MAX_IMPORT_BYTES = 2 * 1024 * 1024
 FORMAT_CHOICES = [("gift", "GIFT (Moodle)"), ("aiken", "Aiken")]
 
 
-class ImportUploadForm(forms.Form):
+class ImportUploadForm(ChoiceIdsGuard, forms.Form):
     file = forms.FileField(
         label=_("File"), help_text=_("A .txt or .gift file in UTF-8, up to 2 MB.")
     )
@@ -40,7 +40,7 @@ class ImportUploadForm(forms.Form):
         return upload
 
 
-class ImportConfirmForm(forms.Form):
+class ImportConfirmForm(ChoiceIdsGuard, forms.Form):
     text = forms.CharField(widget=forms.HiddenInput, max_length=MAX_IMPORT_BYTES, strip=False)
     format = forms.ChoiceField(widget=forms.HiddenInput, choices=FORMAT_CHOICES)
     category = forms.CharField(widget=forms.HiddenInput, required=False, max_length=500)
@@ -72,7 +72,7 @@ class ImportConfirmCourseForm(CourseChoiceMixin, ImportConfirmForm):
     pass
 
 
-class ExportForm(forms.Form):
+class ExportForm(ChoiceIdsGuard, forms.Form):
     category = forms.ModelChoiceField(label=_("Category"), queryset=QuestionCategory.objects.none())
     include_subcategories = forms.BooleanField(
         label=_("Include subcategories"), required=False, initial=True

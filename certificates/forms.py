@@ -1,6 +1,7 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from core.api import ChoiceIdsGuard
 from courses.api import CoursePage
 
 from .codes import normalise_code
@@ -49,7 +50,7 @@ class ReasonForm(forms.Form):
     )
 
 
-class RegenerationForm(forms.Form):
+class RegenerationForm(ChoiceIdsGuard, forms.Form):
     course = forms.ModelChoiceField(
         label=_("Course"),
         queryset=CoursePage.objects.none(),

@@ -13,6 +13,7 @@ from django.db.models import QuerySet
 
 from . import audit, cache, demo, outbox, pages, roles
 from .exports import csv_response, escape_cell, spreadsheet_response, xlsx_response
+from .forms import ChoiceIdsGuard
 from .four_eyes import is_own_submission
 from .models import HomePage, OutboxMessage, User
 from .notifications import (
@@ -41,6 +42,7 @@ __all__ = [
     "DEMO_ACCOUNTS",
     "MAX_DB_INTEGER",
     "SUPPRESSED",
+    "ChoiceIdsGuard",
     "HomePage",
     "Role",
     "User",

@@ -1,6 +1,8 @@
 from django.contrib import messages
 from django.shortcuts import redirect
+from django.templatetags.static import static
 from django.urls import reverse
+from django.utils.html import format_html
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
@@ -25,6 +27,11 @@ def register_core_log_actions(actions):
     actions.register_action(
         "relevo.authenticators_reset", _("Second factor reset"), _("Second factor reset")
     )
+
+
+@hooks.register("insert_global_admin_js")
+def admin_accessibility_fixes():
+    return format_html('<script src="{}" defer></script>', static("core/admin-a11y.js"))
 
 
 @hooks.register("register_user_listing_buttons")

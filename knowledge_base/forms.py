@@ -4,6 +4,8 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 from wagtail.admin.forms import WagtailAdminPageForm
 
+from core.api import ChoiceIdsGuard
+
 from .article_templates import article_templates
 
 
@@ -20,7 +22,7 @@ class ArticlePageForm(WagtailAdminPageForm):
             self.initial["body"] = templates.get(self.instance.kind or "runbook", "")
 
 
-class HandoverStartForm(forms.Form):
+class HandoverStartForm(ChoiceIdsGuard, forms.Form):
     reason = forms.ChoiceField(label=_("Reason"))
     deadline = forms.DateField(
         label=_("Deadline"), widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
@@ -34,7 +36,7 @@ class HandoverStartForm(forms.Form):
         self.fields["reason"].choices = reasons
 
 
-class HandoverItemAssignForm(forms.Form):
+class HandoverItemAssignForm(ChoiceIdsGuard, forms.Form):
     successor = forms.ModelChoiceField(label=_("Successor"), queryset=None)
     deadline = forms.DateField(
         label=_("Deadline"), widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")

@@ -1,7 +1,7 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from core.api import validate_tabular_upload
+from core.api import ChoiceIdsGuard, validate_tabular_upload
 from courses.api import CoursePage, live_courses
 
 from .models import CoverageRule, OrgUnit, Requirement, StaffProfile
@@ -14,7 +14,7 @@ class UnitChoiceField(forms.ModelChoiceField):
         return f"{'— ' * (obj.depth - 1)}{obj.name} ({obj.code})"
 
 
-class UnitForm(forms.Form):
+class UnitForm(ChoiceIdsGuard, forms.Form):
     name = forms.CharField(label=_("Name"), max_length=255)
     code = forms.SlugField(label=_("Code"), max_length=50)
     kind = forms.ChoiceField(label=_("Kind"), choices=OrgUnit.Kind.choices)
@@ -44,7 +44,7 @@ class UnitForm(forms.Form):
         return head
 
 
-class UnitMoveForm(forms.Form):
+class UnitMoveForm(ChoiceIdsGuard, forms.Form):
     new_parent = UnitChoiceField(label=_("Move inside"), queryset=OrgUnit.objects.none())
 
     def __init__(self, *args, units=None, **kwargs):
@@ -52,7 +52,7 @@ class UnitMoveForm(forms.Form):
         self.fields["new_parent"].queryset = units
 
 
-class StaffForm(forms.Form):
+class StaffForm(ChoiceIdsGuard, forms.Form):
     employee_id = forms.CharField(label=_("Employee id (cédula)"), max_length=20)
     first_name = forms.CharField(label=_("First names"), max_length=150)
     last_name = forms.CharField(label=_("Last names"), max_length=150)
@@ -120,7 +120,7 @@ class CourseChoiceField(forms.ModelChoiceField):
         return obj.title
 
 
-class RequirementForm(forms.ModelForm):
+class RequirementForm(ChoiceIdsGuard, forms.ModelForm):
     course = CourseChoiceField(label=_("Course"), queryset=CoursePage.objects.none())
     unit = UnitChoiceField(label=_("Unit"), queryset=OrgUnit.objects.none(), required=False)
 
@@ -134,7 +134,7 @@ class RequirementForm(forms.ModelForm):
         self.fields["unit"].queryset = units
 
 
-class CoverageRuleForm(forms.ModelForm):
+class CoverageRuleForm(ChoiceIdsGuard, forms.ModelForm):
     course = CourseChoiceField(label=_("Course"), queryset=CoursePage.objects.none())
     unit = UnitChoiceField(label=_("Unit"), queryset=OrgUnit.objects.none())
 
@@ -148,7 +148,7 @@ class CoverageRuleForm(forms.ModelForm):
         self.fields["unit"].queryset = units
 
 
-class HRScopeForm(forms.Form):
+class HRScopeForm(ChoiceIdsGuard, forms.Form):
     officer = forms.ModelChoiceField(label=_("Officer"), queryset=None)
     unit = UnitChoiceField(label=_("Unit (and its sub-units)"), queryset=OrgUnit.objects.none())
 

@@ -2,8 +2,12 @@
 store or compare them) and URL integers beyond the database's range."""
 
 import pytest
+from django import forms
+from django.contrib.auth import get_user_model
+from django.http import QueryDict
 from django.urls import reverse
 
+from core.forms import ChoiceIdsGuard
 from core.params import MAX_DB_INTEGER, parse_id, search_words
 from core.roles import Role
 
@@ -91,3 +95,41 @@ def test_parse_id(raw, expected):
 
 def test_search_words_drop_backend_syntax():
     assert search_words('"Datos" AND (abiertos)* -x:y') == "datos and abiertos x y"
+
+
+class _ChooseUser(ChoiceIdsGuard, forms.Form):
+    person = forms.ModelChoiceField(queryset=get_user_model().objects.all(), required=False)
+    people = forms.ModelMultipleChoiceField(queryset=get_user_model().objects.all(), required=False)
+
+
+@pytest.mark.parametrize("value", ["abc", str(2**63), "-1", "'", "1e309", "0"])
+def test_an_unusable_chosen_id_is_an_invalid_choice_not_a_server_error(value):
+    """SQLite raised OverflowError on 2**63 and Wagtail's choosers ValueError on 'abc'."""
+    form = _ChooseUser(QueryDict(f"person={value}&people={value}"))
+    assert not form.is_valid()
+    assert form.errors["person"] == [
+        "Escoja una opción válida. Esa opción no está entre las disponibles."
+    ]
+    assert "people" in form.errors
+    assert form.data["person"] == ""  # re-rendered empty, not looked up
+
+
+def test_a_real_chosen_id_still_works(make_user):
+    user = make_user()
+    form = _ChooseUser({"person": str(user.pk), "people": [str(user.pk)]})
+    assert form.is_valid(), form.errors
+    assert form.cleaned_data["person"] == user
+    assert list(form.cleaned_data["people"]) == [user]
+
+
+def test_a_foreign_key_of_a_model_form_is_guarded_too():
+    """A ForeignKey's form field names its target field ("id"): still an integer key."""
+    from people.models import Requirement
+
+    class RequirementForm(ChoiceIdsGuard, forms.ModelForm):
+        class Meta:
+            model = Requirement
+            fields = ["unit"]
+
+    form = RequirementForm(QueryDict(f"unit={2**63}"))
+    assert not form.is_valid() and "unit" in form.errors

@@ -81,7 +81,7 @@ FORM_PAGES = [
     ("talento@relevo.demo", "/talento-humano/cobertura/"),
     ("talento@relevo.demo", "/talento-humano/responsables/"),
     ("talento@relevo.demo", "/talento-humano/importar/"),
-    ("capacitador@relevo.demo", "/admin/snippets/courses/topic/add/"),
+    ("admin@relevo.demo", "/admin/snippets/courses/topic/add/"),  # superusers only
     ("capacitador@relevo.demo", "/admin/snippets/assessments/questioncategory/add/"),
 ]
 

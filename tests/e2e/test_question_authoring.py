@@ -8,6 +8,7 @@ import pytest
 from django.test import Client
 from playwright.sync_api import expect
 
+from tests.e2e.conftest import format_violations, run_axe
 from tests.factories import PASSWORD
 
 pytestmark = pytest.mark.e2e
@@ -144,6 +145,9 @@ def test_trainer_authors_questions_and_a_quiz_without_json(page, demo, sign_in, 
     page.fill("#id_answers-matching_extra_rights", "Imagen")
     page.locator("[data-answers-for='matching']").scroll_into_view_if_needed()
     shot(page, "2-matching-form", full_page=False)
+    # The per-type rows are the project's own markup inside Wagtail's form: WCAG 2.1 AA.
+    violations = run_axe(page)
+    assert not violations, format_violations(violations)
     save(page)
     matching = Question.objects.get(title="Normas de firma")
     assert grading.matching_rights(matching.data) == ["PDF", "XML", "Binario", "Imagen"]
