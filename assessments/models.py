@@ -148,6 +148,7 @@ class Question(PreviewableMixin, index.Indexed, ClusterableModel):
     idnumber = models.CharField(_("ID number"), max_length=100, blank=True)
     current_version = models.ForeignKey(
         "QuestionVersion",
+        verbose_name=_("current version"),
         null=True,
         blank=True,
         editable=False,
@@ -156,14 +157,15 @@ class Question(PreviewableMixin, index.Indexed, ClusterableModel):
     )
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
+        verbose_name=_("created by"),
         null=True,
         blank=True,
         editable=False,
         on_delete=models.SET_NULL,
         related_name="+",
     )
-    created_at = models.DateTimeField(auto_now_add=True)
-    updated_at = models.DateTimeField(auto_now=True)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
 
     panels = [
         MultiFieldPanel(
@@ -232,7 +234,7 @@ class QuestionVersion(models.Model):
     points = models.DecimalField(max_digits=6, decimal_places=2)
     general_feedback = models.TextField(blank=True)
     data = models.JSONField(default=dict)
-    created_at = models.DateTimeField(auto_now_add=True)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
 
     class Meta:
         verbose_name = _("question version")
@@ -311,14 +313,15 @@ class Quiz(ClusterableModel):
     )
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
+        verbose_name=_("created by"),
         null=True,
         blank=True,
         editable=False,
         on_delete=models.SET_NULL,
         related_name="+",
     )
-    created_at = models.DateTimeField(auto_now_add=True)
-    updated_at = models.DateTimeField(auto_now=True)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
 
     panels = [
         FieldPanel("title"),

@@ -215,6 +215,19 @@ class QuestionViewSet(GuardedViewSetMixin, SnippetViewSet):
     # backend has a column for the title only ("no such column: stem", a 500 on any search).
     search_fields = None
     inspect_view_enabled = True  # how trainers read a shared question they may not edit
+    # The answers are read in the preview (as learners see them), never as stored JSON.
+    inspect_view_fields = [
+        "title",
+        "category",
+        "qtype",
+        "stem",
+        "points",
+        "general_feedback",
+        "tags",
+        "idnumber",
+        "created_at",
+        "updated_at",
+    ]
     view_permission = "assessments.view_bank_item"
     edit_permission = "assessments.edit_bank_item"
     edit_handler = ObjectList(Question.panels, base_form_class=QuestionAdminForm)

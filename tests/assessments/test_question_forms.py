@@ -251,3 +251,17 @@ def test_the_question_bank_list_searches_title_and_text_as_the_trainer_types(tra
     chooser = reverse("wagtailsnippetchoosers_assessments_question:choose_results")
     for hostile in ["'", "(((", "Confiden"]:
         assert trainer_client.get(chooser, {"q": hostile}).status_code == 200
+
+
+def test_the_inspect_view_and_the_form_read_in_spanish_without_json(trainer_client, bank):
+    """An outsider found the answers as stored JSON and English labels in "Inspeccionar",
+    and the choices' help text in English on the form."""
+    question = make_question(category=bank, title="Normas")
+    inspect = reverse("wagtailsnippets_assessments_question:inspect", args=[question.pk])
+    html = trainer_client.get(inspect).content.decode()
+    assert "Última modificación" in html and "Creado el" in html
+    for english in ("Current version", "Created by", "Updated at", "{&#x27;", "'fraction'"):
+        assert english not in html, english
+    form = trainer_client.get(ADD_URL).content.decode()
+    assert "Opción única: una opción vale 100 %." in form
+    assert 'aria-label="Acciones"' in form
