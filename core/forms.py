@@ -22,14 +22,21 @@ class ChoiceIdsGuard:
 
     Mix it in before the form class: `class F(ChoiceIdsGuard, forms.ModelForm)`."""
 
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
+    # At cleaning, not in __init__: forms set their querysets after super().__init__().
+    def full_clean(self):
         self._unusable_ids: list[str] = []
-        if not self.is_bound:
-            return
+        if self.is_bound:
+            self._set_aside_unusable_ids()
+        super().full_clean()
+
+    def _set_aside_unusable_ids(self) -> None:
         data = None
         for name, field in self.fields.items():
-            if not isinstance(field, forms.ModelChoiceField) or not _has_integer_key(field):
+            if (
+                not isinstance(field, forms.ModelChoiceField)
+                or field.queryset is None
+                or not _has_integer_key(field)
+            ):
                 continue
             key = self.add_prefix(name)
             many = isinstance(field, forms.ModelMultipleChoiceField)
@@ -52,7 +59,7 @@ class ChoiceIdsGuard:
 
     def clean(self):
         cleaned = super().clean()
-        for name in self._unusable_ids:
+        for name in getattr(self, "_unusable_ids", ()):
             self._errors.pop(name, None)
             self.add_error(
                 name,

@@ -133,3 +133,18 @@ def test_a_foreign_key_of_a_model_form_is_guarded_too():
 
     form = RequirementForm(QueryDict(f"unit={2**63}"))
     assert not form.is_valid() and "unit" in form.errors
+
+
+def test_a_queryset_set_after_init_is_guarded(make_user):
+    """Most project forms set their querysets after super().__init__() (queryset=None first)."""
+
+    class LateQueryset(ChoiceIdsGuard, forms.Form):
+        person = forms.ModelChoiceField(queryset=None)
+
+        def __init__(self, *args, **kwargs):
+            super().__init__(*args, **kwargs)
+            self.fields["person"].queryset = get_user_model().objects.all()
+
+    assert "person" in LateQueryset(QueryDict("person=abc")).errors
+    user = make_user()
+    assert LateQueryset(QueryDict(f"person={user.pk}")).is_valid()
