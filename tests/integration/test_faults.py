@@ -49,7 +49,6 @@ from tests.integration.test_production_stack import (
     _NoRedirect,
     _reset_sequences,
     _restorable_database,  # noqa: F401 - fixture used below
-    certificates_landed,
     make_course,
     session_cookie,
     wait_until,
@@ -61,7 +60,6 @@ pytestmark = [
         os.environ.get("RELEVO_REQUIRE_SERVICES") != "1",
         reason="fault tests: run in the services run (RELEVO_REQUIRE_SERVICES=1, PostgreSQL)",
     ),
-    pytest.mark.skipif(not certificates_landed(), reason="needs the certificates app"),
 ]
 
 NAT = "203.0.113.50"  # every learner behind the ministry's one address
