@@ -67,11 +67,21 @@ def pytest_terminal_summary(terminalreporter):
 def _isolated_media_and_cache(settings, tmp_path_factory):
     from django.core.cache import cache
 
+    from core.cache import cache_breaker
+    from core.outbox import broker_breaker
+
+    # The breakers are per process: one tripped by a test of a dead Redis or broker would
+    # turn the next tests' cache off for seconds (the sign-in limiter fails open, /healthz
+    # says degraded), depending on which tests share the xdist worker.
+    cache_breaker.reset()
+    broker_breaker.reset()
     media = tmp_path_factory.mktemp("media")
     settings.MEDIA_ROOT = media
     settings.PRIVATE_MEDIA_ROOT = media / "private"
     cache.clear()
     yield
+    cache_breaker.reset()
+    broker_breaker.reset()
     cache.clear()
     shutil.rmtree(media, ignore_errors=True)
 

@@ -1,5 +1,3 @@
-import os
-
 import pytest
 
 from core import health
@@ -94,14 +92,6 @@ def test_a_hung_database_costs_the_probe_one_timeout(settings, monkeypatch):
     assert "0.2" in detail
 
 
-@pytest.mark.xfail(
-    os.environ.get("RELEVO_REQUIRE_SERVICES") == "1",
-    reason=(
-        "KNOWN DEFECT (issue 16): with a real broker and no beat/worker heartbeat yet the "
-        "page reports degraded, not ok"
-    ),
-    strict=False,
-)
 def test_healthz_page_for_people(client):
     response = client.get("/healthz", HTTP_ACCEPT="text/html")
     assert response.status_code == 200

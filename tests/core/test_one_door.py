@@ -4,7 +4,6 @@ Each attack of issue 13 (item 1) against the documented production settings is r
 here and must now fail to get in.
 """
 
-import os
 import time
 
 import pytest
@@ -92,14 +91,6 @@ def test_admin_with_totp_is_asked_for_the_code_after_the_password(client, admin_
     assert client.get("/django-admin/").status_code == 200
 
 
-@pytest.mark.xfail(
-    os.environ.get("RELEVO_REQUIRE_SERVICES") == "1",
-    reason=(
-        "KNOWN DEFECT (issue 16, this session): on Redis the new per-account sign-in "
-        "limiter does not lock the account; passes on the locmem cache"
-    ),
-    strict=False,
-)
 @pytest.mark.parametrize("path", [LOGIN, *OTHER_LOGINS])
 def test_thirty_wrong_passwords_then_the_right_one_does_not_get_in(client, admin_with_totp, path):
     for _attempt in range(30):
@@ -113,14 +104,6 @@ def test_thirty_wrong_passwords_then_the_right_one_does_not_get_in(client, admin
         assert response["Location"] == LOGIN
 
 
-@pytest.mark.xfail(
-    os.environ.get("RELEVO_REQUIRE_SERVICES") == "1",
-    reason=(
-        "KNOWN DEFECT (issue 16, this session): on Redis the new per-account sign-in "
-        "limiter does not lock the account; passes on the locmem cache"
-    ),
-    strict=False,
-)
 @pytest.mark.parametrize("path", OTHER_LOGINS)
 def test_an_account_locked_at_the_login_page_stays_locked_everywhere(client, learner, path):
     for _attempt in range(6):
