@@ -46,10 +46,10 @@ test: $(STAMP) messages ## run the whole suite (SQLite; browser tests need Debia
 	  echo "* Browser tests SKIPPED: /usr/bin/chromium is missing.        *"; \
 	  echo "* Install it with: sudo apt-get install chromium              *"; \
 	  echo "************************************************************"; echo ""; fi
-	$(PY) -m pytest -n $(PYTEST_WORKERS) -q $(PYTEST_ARGS)
+	$(PY) -m pytest -n $(PYTEST_WORKERS) --dist worksteal -q $(PYTEST_ARGS)
 
 test-services: $(STAMP) messages ## the suite against PostgreSQL, Redis and a real Celery worker (CI)
-	RELEVO_REQUIRE_SERVICES=1 $(PY) -m pytest -n $(PYTEST_WORKERS) -q $(PYTEST_ARGS)
+	RELEVO_REQUIRE_SERVICES=1 $(PY) -m pytest -n $(PYTEST_WORKERS) --dist worksteal -q $(PYTEST_ARGS)
 
 lint: $(STAMP) ## ruff, formatting, the import layers and the templates (djlint, pyproject [tool.djlint])
 	$(VENV)/bin/ruff check .

@@ -37,9 +37,14 @@ def certificates_for_learner(*, user) -> QuerySet[Certificate]:
     return selectors.certificates_for_learner(user)
 
 
-def certificate_issue(*, enrolment_id: int, notify: bool = True) -> Certificate:
-    """Issue the certificate of a completed enrolment, or return the one already issued."""
-    return services.certificate_issue(enrolment_id=enrolment_id, notify=notify)
+def certificate_issue(
+    *, enrolment_id: int, notify: bool = True, render_pdf: bool = True
+) -> Certificate:
+    """Issue the certificate of a completed enrolment, or return the one already issued.
+    `render_pdf=False` (completions recorded in bulk) leaves the PDF for the first download."""
+    return services.certificate_issue(
+        enrolment_id=enrolment_id, notify=notify, render_pdf=render_pdf
+    )
 
 
 def certificate_anonymise(*, learner) -> int:

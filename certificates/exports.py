@@ -8,6 +8,7 @@ from django.utils.text import slugify
 
 from .hooks import learner_scope_q
 from .models import Certificate
+from .services import certificate_pdf_ensure
 
 
 class _Chunks:
@@ -43,9 +44,8 @@ def certificate_zip_for_learners(learner_ids: Iterable[int], *, by) -> Iterator[
         .filter(
             learner_id__in=list(learner_ids), status=Certificate.Status.ISSUED, anonymised=False
         )
-        .exclude(pdf="")
         .order_by("learner_name", "course_title", "pk")
-        .only("pk", "code", "pdf", "learner_name", "course_title")
+        .only("pk", "code", "pdf", "status", "anonymised", "learner_name", "course_title")
     )
     sink = _Chunks()
     with zipfile.ZipFile(sink, mode="w", compression=zipfile.ZIP_DEFLATED) as archive:
@@ -54,6 +54,8 @@ def certificate_zip_for_learners(learner_ids: Iterable[int], *, by) -> Iterator[
                 f"{slugify(certificate.learner_name) or 'titular'}/"
                 f"{slugify(certificate.course_title)[:60]}-{certificate.code}.pdf"
             )
+            if certificate.pdf_pending:
+                certificate = certificate_pdf_ensure(certificate=certificate)
             try:
                 with certificate.pdf.open("rb") as handle:
                     data = handle.read()

@@ -130,6 +130,16 @@ class Certificate(models.Model):
     def __str__(self) -> str:
         return f"{self.code} · {self.learner_name} · {self.course_title}"
 
+    @property
+    def pdf_pending(self) -> bool:
+        """Issued without its PDF yet (`certificate_issue(render_pdf=False)`): rendered at
+        the first download."""
+        return not self.pdf and self.status == self.Status.ISSUED and not self.anonymised
+
+    @property
+    def pdf_available(self) -> bool:
+        return bool(self.pdf) or self.pdf_pending
+
     def is_expired(self, on=None) -> bool:
         on = on or timezone.localdate()
         return self.expires_on is not None and self.expires_on < on

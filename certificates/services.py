@@ -140,9 +140,20 @@ def _snapshot(enrolment: Enrolment) -> dict:
     }
 
 
-def certificate_issue(*, enrolment_id: int, notify: bool = True) -> Certificate:
+def _sign_credential_only(certificate: Certificate, key: signing.PdfSigningKey) -> None:
+    """The Open Badges credential without the PDF, which `certificate_pdf_ensure` renders
+    at the first download (historical completions recorded in bulk: seconds each saved)."""
+    certificate.signed_with_dev_key = key.is_dev_key
+    certificate.signer_certificate_sha256 = key.certificate_sha256
+    certificate.credential, certificate.credential_key = credentials.sign_credential(certificate)
+
+
+def certificate_issue(
+    *, enrolment_id: int, notify: bool = True, render_pdf: bool = True
+) -> Certificate:
     """Issue the certificate of a completed enrolment, or return the one already issued.
 
+    With `render_pdf=False` the PDF is left for the first download (`certificate_pdf_ensure`).
     Renders and signs the PDF and the Open Badges credential before taking any lock, then in
     one short transaction locks the enrolment, records the certificate, e-mails the learner
     after commit and records `relevo.certificate_issued`; the PDF is written as the
@@ -158,7 +169,11 @@ def certificate_issue(*, enrolment_id: int, notify: bool = True) -> Certificate:
     if enrolment.status != EnrolmentStatus.COMPLETED:
         raise ValidationError(_("Only a completed course gives a certificate."))
     certificate = Certificate(code=_new_code(), issued_at=timezone.now(), **_snapshot(enrolment))
-    signed = _render_sign_store(certificate, key)
+    if render_pdf:
+        signed = _render_sign_store(certificate, key)
+    else:
+        signed = None
+        _sign_credential_only(certificate, key)
     try:
         with _pdf_written_on_commit_only(certificate) as store_pdf, transaction.atomic():
             enrolment = Enrolment.objects.select_for_update().get(pk=enrolment_id)
@@ -168,9 +183,10 @@ def certificate_issue(*, enrolment_id: int, notify: bool = True) -> Certificate:
             if enrolment.status != EnrolmentStatus.COMPLETED:
                 raise ValidationError(_("Only a completed course gives a certificate."))
             certificate.save()
-            CertificatePdfHash.objects.create(
-                certificate=certificate, sha256=certificate.pdf_sha256
-            )
+            if signed is not None:
+                CertificatePdfHash.objects.create(
+                    certificate=certificate, sha256=certificate.pdf_sha256
+                )
             audit_log(
                 instance=certificate,
                 action="relevo.certificate_issued",
@@ -178,7 +194,8 @@ def certificate_issue(*, enrolment_id: int, notify: bool = True) -> Certificate:
             )
             if notify:
                 certificate_notify(certificate=certificate, event="issued")
-            store_pdf(signed)
+            if signed is not None:
+                store_pdf(signed)
             return certificate
     except IntegrityError:
         # Another worker issued it between our check and our insert: the constraint won.
@@ -294,6 +311,15 @@ def certificate_rerender(*, certificate_id: int) -> bool:
         )
         store_pdf(signed, replaces=locked.pdf.name or replaces)
         return True
+
+
+def certificate_pdf_ensure(*, certificate: Certificate) -> Certificate:
+    """The certificate with its PDF: one issued without it (`render_pdf=False`) is rendered
+    and signed now, once (a concurrent download waits on the row lock, then finds it)."""
+    if not certificate.pdf_pending:
+        return certificate
+    certificate_rerender(certificate_id=certificate.pk)
+    return Certificate.objects.get(pk=certificate.pk)
 
 
 @transaction.atomic

@@ -77,18 +77,20 @@ class PdfSigningKey:
         self.certificate_sha256 = hashlib.sha256(self.signer.signing_cert.dump()).hexdigest()
 
 
-_loaded: dict[tuple, PdfSigningKey] = {}
+# One entry per file path: the signing key and the development TSA's key are both in use
+# at every signature, so a single-entry cache reloaded both, twice per certificate.
+_loaded: dict[str, tuple[tuple, PdfSigningKey]] = {}
 
 
 def _load(path: Path, password: bytes | None, *, is_dev_key: bool) -> PdfSigningKey:
     stat = path.stat()
-    cache_key = (str(path), stat.st_mtime_ns, stat.st_size, password, is_dev_key)
-    key = _loaded.get(cache_key)
-    if key is None:
+    version = (stat.st_mtime_ns, stat.st_size, password, is_dev_key)
+    entry = _loaded.get(str(path))
+    if entry is None or entry[0] != version:
         key = PdfSigningKey(p12=path.read_bytes(), password=password, is_dev_key=is_dev_key)
-        _loaded.clear()
-        _loaded[cache_key] = key
-    return key
+        _loaded[str(path)] = (version, key)
+        return key
+    return entry[1]
 
 
 def dev_key_allowed() -> bool:

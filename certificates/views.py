@@ -195,6 +195,7 @@ def _own_certificate(request, code: str) -> Certificate:
 
 
 def _pdf_response(certificate: Certificate):
+    certificate = services.certificate_pdf_ensure(certificate=certificate)
     if not certificate.pdf:
         raise Http404(_("The PDF of this certificate is no longer stored."))
     filename = f"certificado-{certificate.code}.pdf"

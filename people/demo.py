@@ -389,8 +389,10 @@ def _egsi_course() -> CoursePage | None:
 
 
 def _issue(enrolment) -> None:
-    """A real certificate (PDF, signature, credential) for a demo completion."""
-    certificate_issue(enrolment_id=enrolment.pk)
+    """A real certificate for a past demo completion: signed credential now, PDF rendered and
+    signed at its first download (dozens of PDFs would cost the seeding minutes). No e-mail:
+    these completions are history."""
+    certificate_issue(enrolment_id=enrolment.pk, notify=False, render_pdf=False)
 
 
 def _seed_egsi(stdout, units, profiles) -> None:

@@ -99,3 +99,35 @@ def test_behind_nginx_the_download_is_handed_to_the_proxy_after_the_check(
     # A file gone from disk is a 404, not an nginx error.
     certificate.pdf.storage.delete(certificate.pdf.name)
     assert client.get(f"/mis-certificados/{certificate.code}/pdf/").status_code == 404
+
+
+def test_a_certificate_issued_without_its_pdf_renders_it_at_the_first_download(
+    client, learner, course
+):
+    from certificates.models import CertificatePdfHash
+    from certificates.services import certificate_issue
+    from certificates.signing import check_pdf_signature
+    from tests.certificates.factories import completed_enrolment
+
+    enrolment = completed_enrolment(learner, course)
+    certificate = certificate_issue(enrolment_id=enrolment.pk, notify=False, render_pdf=False)
+    assert not certificate.pdf
+    assert certificate.pdf_pending
+    assert certificate.credential["id"] == f"urn:uuid:{certificate.uuid}"
+    assert not CertificatePdfHash.objects.filter(certificate=certificate).exists()
+
+    client.force_login(learner)
+    assert (
+        f"/mis-certificados/{certificate.code}/pdf/"
+        in client.get("/mis-certificados/").content.decode()
+    )
+    response = client.get(f"/mis-certificados/{certificate.code}/pdf/")
+    assert response.status_code == 200
+    data = b"".join(response.streaming_content)
+    assert check_pdf_signature(data).valid
+    certificate.refresh_from_db()
+    assert certificate.pdf and not certificate.pdf_pending
+    assert CertificatePdfHash.objects.filter(certificate=certificate).count() == 1
+    # The second download serves the stored file: the same bytes, nothing rendered again.
+    again = b"".join(client.get(f"/mis-certificados/{certificate.code}/pdf/").streaming_content)
+    assert again == data

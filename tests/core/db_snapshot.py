@@ -80,3 +80,29 @@ def reset_sequences() -> None:
         with connection.cursor() as cursor:
             for statement in statements:
                 cursor.execute(statement)
+
+
+def take() -> dict[str, str]:
+    """The current contents of every test database (a seeded demo, say), for `load()`."""
+    return {alias: connections[alias].creation.serialize_db_to_string() for alias in _snapshot}
+
+
+def load(contents: dict[str, str], django_db_blocker) -> None:
+    """Replace the databases' contents by what `take()` returned (in a transactional test),
+    the way serialized rollback reloads the migrated state."""
+    from django.db.models.signals import m2m_changed
+
+    prepare_restore(django_db_blocker)
+    # Saving the many-to-many rows sends m2m_changed without a `raw` flag: receivers (the
+    # audit of role changes) would write rows that the snapshot already holds.
+    receivers = m2m_changed.receivers
+    m2m_changed.receivers = []
+    m2m_changed.sender_receivers_cache.clear()
+    try:
+        with django_db_blocker.unblock():
+            for alias, data in contents.items():
+                connections[alias].creation.deserialize_db_from_string(data)
+    finally:
+        m2m_changed.receivers = receivers
+        m2m_changed.sender_receivers_cache.clear()
+    reset_sequences()

@@ -5,7 +5,8 @@ Fixtures offered to every app's `tests/e2e/test_*.py`:
 
 - `browser` (one per test session, so one per xdist worker) and `page` (a fresh context per
   test, locale es-EC, 1280x900; `page.base_url` is the live server's URL).
-- `demo_site`: the demo content (`seed_demo --force`), MFA enforcement off as in the demo.
+- `demo_site`: the demo content (`seed_demo --force` once per process, then reloaded from its
+  snapshot with its files), MFA enforcement off as in the demo.
 - `login(page, live_server, email, password="relevo-demo")`: signs in through the real form
   and returns the page on the landing URL.
 - `assert_accessible(page, exclude=())`: runs axe-core (served from the local file bundled by
@@ -19,7 +20,9 @@ page created by migrations must survive the flush for the next test. Do not add 
 """
 
 import os
+import shutil
 from importlib import resources
+from pathlib import Path
 
 import pytest
 from django.core.management import call_command
@@ -93,11 +96,25 @@ def page(browser, live_server):
     context.close()
 
 
+# The seeded demo of this process (database contents and stored files), taken after the first
+# `demo_site`: seeding costs a minute, reloading it a second.
+_seeded_demo: dict = {}
+
+
 @pytest.fixture
-def demo_site(settings):
+def demo_site(settings, django_db_blocker, tmp_path_factory):
     """The demo content and accounts, with the demo's settings (no MFA enforcement)."""
     settings.MFA_REQUIRED_FOR_ROLES = []
-    call_command("seed_demo", "--force", stdout=open(os.devnull, "w"))  # noqa: SIM115
+    media = Path(settings.MEDIA_ROOT)
+    if not _seeded_demo:
+        call_command("seed_demo", "--force", stdout=open(os.devnull, "w"))  # noqa: SIM115
+        kept_media = tmp_path_factory.mktemp("seeded-demo-media")
+        if media.exists():
+            shutil.copytree(media, kept_media, dirs_exist_ok=True)
+        _seeded_demo.update(data=db_snapshot.take(), media=kept_media)
+        return
+    db_snapshot.load(_seeded_demo["data"], django_db_blocker)
+    shutil.copytree(_seeded_demo["media"], media, dirs_exist_ok=True)
 
 
 def _login(page, live_server, email: str, password: str = DEMO_PASSWORD):

@@ -1,10 +1,8 @@
 """Courses end to end: a learner completes a course; a trainer's course goes through review."""
 
-import io
 import re
 
 import pytest
-from django.core.management import call_command
 from playwright.sync_api import expect
 
 # tests/e2e/conftest.py restores the migrated pages, groups and workflow after each test.
@@ -15,8 +13,7 @@ COURSE_PATH = "/cursos/gobierno-abierto-datos-abiertos/"
 
 
 @pytest.fixture
-def demo(site_url):
-    call_command("seed_demo", "--force", stdout=io.StringIO())
+def demo(site_url, demo_site):
     return site_url
 
 
