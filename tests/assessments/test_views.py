@@ -401,6 +401,8 @@ class TestTrainerViews:
         client.force_login(owner)
         html = client.get(url).content.decode()
         assert "badge--success" in html  # right answers shown to the trainer
+        # Unanswered: "0 de 1 punto", never a raw decimal like "0.00".
+        assert "0 de 1 punto" in html and "0.00 de" not in html
 
     def test_manage_lists_only_own_quizzes(self, client, course_quiz, make_user):
         owner, quiz = course_quiz

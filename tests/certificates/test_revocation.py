@@ -203,3 +203,16 @@ def test_the_public_documents_take_a_few_queries_whatever_the_number_of_certific
             )
         with django_assert_max_num_queries(2):
             assert client.get("/verificar/emisor/").status_code == 200
+
+
+def test_the_list_offers_no_credential_download_for_a_revoked_certificate(
+    client, learner, issue, hr_user
+):
+    certificate = issue(learner)
+    client.force_login(learner)
+    url = f"/mis-certificados/{certificate.code}/credencial/"
+    assert url in client.get("/mis-certificados/").content.decode()
+    services.certificate_revoke(certificate=certificate, by=hr_user, reason="Fraude")
+    page = client.get("/mis-certificados/").content.decode()
+    assert url not in page
+    assert "Revocado" in page
