@@ -34,7 +34,7 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 
 from .audit import audit_log
-from .hooks import SSOStaffStatus, sso_staff_status
+from .hooks import SSOStaffStatus, sso_staff_status, sso_unit_place
 from .ratelimit import authenticate_limited
 from .roles import Role, has_role, user_roles
 from .sso import (
@@ -43,6 +43,7 @@ from .sso import (
     METHOD_SAML,
     SESSION_KEY,
     ProviderSession,
+    claim_value,
     discovery_forget,
     end_session_url,
     is_provider_failure,
@@ -255,6 +256,16 @@ def record_sso_sign_in(sender, request, user, sociallogin=None, **kwargs) -> Non
     remembered = request.session.get(SESSION_KEY) or {}
     if remembered.get("mfa") and not provider_passed_mfa(request, user):
         _record_provider_mfa(request, user)
+    if settings.SSO_UNIT_CLAIM and sociallogin.state.get("process") != AuthProcess.CONNECT:
+        claims = _claims(sociallogin)
+        unit_code = claim_value(claims, settings.SSO_UNIT_CLAIM)
+        if unit_code:
+            outcome = sso_unit_place(
+                account=user,
+                unit_code=unit_code,
+                employee_id=claim_value(claims, settings.SSO_EMPLOYEE_ID_CLAIM),
+            )
+            logger.info("sso_unit_claim", outcome=outcome)
 
 
 MFA_STATE_KEY_PREFIX = "core:mfa-enabled:"

@@ -327,6 +327,11 @@ if SSO_ACCOUNT_POLICY not in {"imported", "open"}:
 SSO_MFA_VALUES = env.list("SSO_MFA_VALUES", default=[])
 SSO_TIMEOUT_SECONDS = env.float("SSO_TIMEOUT_SECONDS", default=5.0)
 SSO_DISCOVERY_CACHE_SECONDS = env.int("SSO_DISCOVERY_CACHE_SECONDS", default=60 * 60)
+# Optional claim (OIDC) or attribute (SAML) whose value is a unit's code: it places a person
+# who has no unit yet, with the employee id (cédula) of SSO_EMPLOYEE_ID_CLAIM, at sign-in. A
+# person who has a unit is never moved by it (a different value is logged for HR).
+SSO_UNIT_CLAIM = env.str("SSO_UNIT_CLAIM", default="")
+SSO_EMPLOYEE_ID_CLAIM = env.str("SSO_EMPLOYEE_ID_CLAIM", default="")
 # Origins the sign-in forms post to, beyond this site: allauth's SSO button is a form whose
 # answer redirects to the provider, and CSP form-action also covers that redirect.
 SSO_FORM_ACTION_ORIGINS = []
