@@ -14,7 +14,12 @@ from people.models import StaffProfile
 from people.services import account_create_for_sso
 from tests.factories import StaffFactory, make_unit
 from tests.sso.conftest import run_once
-from tests.sso.saml_fixtures import IDP_PASSWORD
+from tests.sso.saml_fixtures import (  # noqa: F401  (the SAML IdP's fixtures)
+    IDP_PASSWORD,
+    saml_documented,
+    saml_idp,
+    saml_settings,
+)
 
 pytestmark = [pytest.mark.e2e, run_once]
 
