@@ -33,6 +33,7 @@ USERS = {
         "attributes": {"unidad": "dir-saml", "cedula": "1755555555"},
     },
     "mfa": {"email": "mfa.saml@example.gob.ec", "given": "Marta", "family": "Fuentes", "mfa": True},
+    "sinmail": {"email": "", "given": "Sin", "family": "Correo"},
     "noverif": {
         "email": "noverif.saml@example.gob.ec",
         "given": "No",

@@ -154,7 +154,7 @@ class IdP:
     def response(self, username: str, in_response_to: str, acs: str, sp: str) -> str:
         user = self.config["users"][username]
         attributes = {
-            EMAIL_ATTRIBUTE: user["email"],
+            **({EMAIL_ATTRIBUTE: user["email"]} if user["email"] else {}),
             GIVEN_ATTRIBUTE: user["given"],
             FAMILY_ATTRIBUTE: user["family"],
             **user.get("attributes", {}),
@@ -169,13 +169,14 @@ class IdP:
             for name, value in attributes.items()
         )
         context = MFA_CONTEXT if user.get("mfa") else PASSWORD_CONTEXT
+        name_id_format = C.NAMEID_EMAIL_ADDRESS if user["email"] else C.NAMEID_UNSPECIFIED
         response_id, assertion_id = f"_r{secrets.token_hex(16)}", f"_a{secrets.token_hex(16)}"
         session_index = f"_s{secrets.token_hex(8)}"
         assertion = (
             f'<saml:Assertion xmlns:saml="{C.NS_SAML}" ID="{assertion_id}" Version="2.0" '
             f'IssueInstant="{_now()}"><saml:Issuer>{self.entity_id}</saml:Issuer>'
-            f'<saml:Subject><saml:NameID Format="{C.NAMEID_EMAIL_ADDRESS}">'
-            f"{html.escape(user['email'])}</saml:NameID>"
+            f'<saml:Subject><saml:NameID Format="{name_id_format}">'
+            f"{html.escape(user['email'] or username)}</saml:NameID>"
             f'<saml:SubjectConfirmation Method="urn:oasis:names:tc:SAML:2.0:cm:bearer">'
             f'<saml:SubjectConfirmationData InResponseTo="{in_response_to}" '
             f'NotOnOrAfter="{_now(300)}" Recipient="{html.escape(acs)}"/>'

@@ -137,6 +137,14 @@ def test_unverified_email_never_takes_over_an_account(saml_settings, client):
     assert User.objects.filter(email__iexact=victim.email).count() == 1
 
 
+def test_missing_email_is_refused(saml_settings, client):
+    saml_settings.SSO_ACCOUNT_POLICY = "open"
+    response = saml_sign_in(client, "sinmail")
+    assert response.status_code == 403
+    assert not SocialAccount.objects.exists()
+    assert client.get("/inicio/").status_code == 302
+
+
 def test_email_not_vouched_for_without_the_trust_setting(saml_settings, client):
     saml_settings.SAML_EMAIL_TRUSTED = False
     imported("ana.saml@example.gob.ec")
