@@ -27,7 +27,6 @@ from allauth.socialaccount.providers.saml.provider import SAMLProvider
 from allauth.socialaccount.providers.saml.utils import build_auth, build_saml_config
 from django.conf import settings
 from django.shortcuts import resolve_url
-from onelogin.saml2.errors import OneLogin_Saml2_Error
 
 from .sso import METHOD_SAML, SESSION_KEY, provider_unavailable
 
@@ -43,13 +42,14 @@ def saml_mfa_values(contexts) -> list[str]:
     return [str(c) for c in contexts or [] if str(c) in wanted]
 
 
-def _idp_reachable(provider_settings: dict) -> None:
-    """Raise when the IdP's SSO service does not answer (any HTTP answer below 500 is an
-    answer: an SSO URL asked without a request says 400, and that is fine)."""
-    idp = provider_settings.get("idp") or {}
-    url = idp.get("sso_url")
+def _idp_reachable(request, app) -> None:
+    """Raise when the IdP's metadata cannot be read or its SSO service does not answer (any
+    HTTP answer below 500 is an answer: an SSO URL asked without a request says 400, and that
+    is fine). The metadata stays in allauth's cache, so the SSO URL is what is asked each time."""
+    config = build_saml_config(request, app.settings, app.client_id)
+    url = ((config.get("idp") or {}).get("singleSignOnService") or {}).get("url")
     if not url:
-        return  # from metadata: reading it was the check
+        return
     response = requests.get(url, timeout=settings.SSO_TIMEOUT_SECONDS, allow_redirects=False)
     if response.status_code >= 500:
         raise requests.HTTPError(f"{response.status_code} from the IdP", response=response)
@@ -83,25 +83,45 @@ class RelevoSAMLProvider(SAMLProvider):
 
     def redirect(self, request, process, next_url=None, data=None, **kwargs):
         try:
-            _idp_reachable(self.app.settings)
+            _idp_reachable(request, self.app)
             return super().redirect(request, process, next_url=next_url, data=data, **kwargs)
-        except (
-            requests.RequestException,
-            urllib.error.URLError,
-            OSError,
-            OneLogin_Saml2_Error,
-        ) as exc:
-            self._unavailable(request, exc)
         except Exception as exc:
-            # python3-saml's metadata parser raises a bare Exception for a document that is
-            # not an IdP's metadata (a proxy's error page, say).
-            if "IdP" not in str(exc) and "metadata" not in str(exc).lower():
+            if not is_idp_failure(exc):
                 raise
-            self._unavailable(request, exc)
+            log_unavailable(exc)
+            raise ImmediateHttpResponse(provider_unavailable(request)) from exc
 
-    def _unavailable(self, request, exc) -> None:
-        logger.warning("sso_provider_unavailable", provider=PROVIDER_ID, error=repr(exc)[:300])
-        raise ImmediateHttpResponse(provider_unavailable(request))
+
+def is_idp_failure(exc) -> bool:
+    """The IdP (or the network to it) failed, not the person nor Relevo. python3-saml's
+    metadata parser raises a bare Exception for a document that is not an IdP's metadata (a
+    proxy's error page, say)."""
+    if isinstance(exc, requests.RequestException | urllib.error.URLError | TimeoutError):
+        return True
+    if isinstance(exc, OSError) and not isinstance(exc, FileNotFoundError | PermissionError):
+        return True
+    return type(exc) is Exception and "Not valid IdP XML" in str(exc)
+
+
+def log_unavailable(exc) -> None:
+    logger.warning("sso_provider_unavailable", provider=PROVIDER_ID, error=repr(exc)[:300])
+
+
+class SAMLOutageMiddleware:
+    """allauth's SAML views read the IdP's metadata again when its cache has expired (at the
+    callback, at the SP metadata): an IdP down then is the Spanish 503 page, not a 500."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        return self.get_response(request)
+
+    def process_exception(self, request, exception):
+        if "/saml/" in request.path and is_idp_failure(exception):
+            log_unavailable(exception)
+            return provider_unavailable(request)
+        return None
 
 
 def remembered_saml(sociallogin) -> dict:

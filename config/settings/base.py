@@ -105,6 +105,8 @@ MIDDLEWARE = [
     "csp.middleware.CSPMiddleware",
     "django_structlog.middlewares.RequestMiddleware",
     "wagtail.contrib.redirects.middleware.RedirectMiddleware",
+    # Last, so that its process_exception answers first: an IdP down is a 503, not a 500.
+    "core.saml.SAMLOutageMiddleware",
 ]
 
 ROOT_URLCONF = "config.urls"

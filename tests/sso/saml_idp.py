@@ -71,6 +71,8 @@ class IdP:
         query = {k: v[0] for k, v in parse_qs(environ.get("QUERY_STRING", "")).items()}
         cookie = SimpleCookie(environ.get("HTTP_COOKIE", ""))
         sid = cookie["idp_session"].value if "idp_session" in cookie else ""
+        if path == "/broken":  # an IdP answering 5xx
+            return self._answer(start_response, "500 Internal Server Error", "boom", "text/plain")
         if path == "/metadata":
             return self._answer(start_response, "200 OK", self.metadata(), "text/xml")
         if path == "/sso":

@@ -190,6 +190,32 @@ def test_metadata_url_unreachable_is_a_spanish_503(saml_settings, client):
     assert UNAVAILABLE in response.content.decode()
 
 
+def test_metadata_unreachable_at_the_callback_is_a_spanish_503(saml_settings, client):
+    app = saml_settings.SOCIALACCOUNT_PROVIDERS["saml"]["APPS"][0]
+    app["settings"]["idp"] = {
+        "entity_id": "http://127.0.0.1:9/metadata",
+        "metadata_url": "http://127.0.0.1:9/metadata",
+        "metadata_request_timeout": 1,
+    }
+    posted = client.post(f"{SP}/acs/", {"SAMLResponse": "eA==", "RelayState": ""})
+    assert posted.status_code == 302
+    response = client.get(posted["Location"])
+    assert response.status_code == 503
+    assert UNAVAILABLE in response.content.decode()
+
+
+def test_idp_answering_5xx_at_the_button_is_a_spanish_503(saml_settings, client):
+    idp = saml_settings.SOCIALACCOUNT_PROVIDERS["saml"]["APPS"][0]["settings"]["idp"]
+    sso_url = idp["sso_url"]
+    idp["sso_url"] = sso_url.replace("/sso", "/broken")
+    response = client.post(BUTTON)
+    assert response.status_code == 503
+    assert UNAVAILABLE in response.content.decode()
+    # A 404 is an answer (the IdP is up): the browser goes there.
+    idp["sso_url"] = sso_url.replace("/sso", "/no-such-page")
+    assert client.post(BUTTON).status_code == 302
+
+
 def test_logout_ends_the_idp_session_too(saml_settings, client):
     imported("ana.saml@example.gob.ec")
     browser = requests.Session()
