@@ -34,15 +34,17 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 
 from .audit import audit_log
-from .hooks import SSOStaffStatus, sso_staff_status
+from .hooks import SSOStaffStatus, sso_staff_status, sso_unit_place
 from .ratelimit import authenticate_limited
 from .roles import Role, has_role, user_roles
+from .saml import remembered_saml, saml_logout_url, saml_mfa_values
 from .sso import (
     ID_TOKEN_ATTR,
     METHOD_OIDC,
     METHOD_SAML,
     SESSION_KEY,
     ProviderSession,
+    claim_value,
     discovery_forget,
     end_session_url,
     is_provider_failure,
@@ -78,7 +80,11 @@ class AccountAdapter(DefaultAccountAdapter):
         # Asked before the session ends: after a sign-in through the provider, "Cerrar sesión"
         # goes on to the provider's end_session_endpoint so that the next person at a shared
         # computer must type a password again there (RP-initiated logout).
-        return end_session_url(request) or super().get_logout_redirect_url(request)
+        return (
+            end_session_url(request)
+            or saml_logout_url(request)
+            or super().get_logout_redirect_url(request)
+        )
 
     def get_login_stages(self) -> list[str]:
         return [
@@ -123,7 +129,10 @@ def _claims(sociallogin) -> dict:
     data = sociallogin.account.extra_data or {}
     if "id_token" in data or "userinfo" in data:
         return {**(data.get("id_token") or {}), **(data.get("userinfo") or {})}
-    return dict(data)
+    claims = {k: v for k, v in data.items() if k != "relevo"}
+    relevo = data.get("relevo") or {}
+    claims.update({k: relevo[k] for k in ("given_name", "family_name") if relevo.get(k)})
+    return claims
 
 
 def _provider_email(sociallogin) -> tuple[str, bool]:
@@ -180,13 +189,20 @@ class SocialAccountAdapter(DefaultSocialAccountAdapter):
         claims = _claims(sociallogin)
         if sociallogin.is_existing:
             _refresh_names(sociallogin.user, claims)
+        kind = _sign_in_kind(sociallogin)
         sign_in_remember(
             request,
-            method=_sign_in_kind(sociallogin),
+            method=kind,
             provider_id=sociallogin.account.provider,
             id_token=getattr(request, ID_TOKEN_ATTR, ""),
         )
-        mfa_values = provider_mfa_values(claims)
+        if kind == METHOD_SAML:
+            # Single logout names the IdP's session back to it.
+            request.session[SESSION_KEY].update(remembered_saml(sociallogin))
+            relevo = (sociallogin.account.extra_data or {}).get("relevo") or {}
+            mfa_values = saml_mfa_values(relevo.get("authn_contexts"))
+        else:
+            mfa_values = provider_mfa_values(claims)
         request.session[SESSION_KEY]["mfa"] = mfa_values
         if mfa_values and sociallogin.user.pk:
             _record_provider_mfa(request, sociallogin.user)
@@ -255,6 +271,16 @@ def record_sso_sign_in(sender, request, user, sociallogin=None, **kwargs) -> Non
     remembered = request.session.get(SESSION_KEY) or {}
     if remembered.get("mfa") and not provider_passed_mfa(request, user):
         _record_provider_mfa(request, user)
+    if settings.SSO_UNIT_CLAIM and sociallogin.state.get("process") != AuthProcess.CONNECT:
+        claims = _claims(sociallogin)
+        unit_code = claim_value(claims, settings.SSO_UNIT_CLAIM)
+        if unit_code:
+            outcome = sso_unit_place(
+                account=user,
+                unit_code=unit_code,
+                employee_id=claim_value(claims, settings.SSO_EMPLOYEE_ID_CLAIM),
+            )
+            logger.info("sso_unit_claim", outcome=outcome)
 
 
 MFA_STATE_KEY_PREFIX = "core:mfa-enabled:"

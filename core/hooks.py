@@ -170,3 +170,23 @@ def sso_staff_status(email: str) -> str:
     if resolver is None:
         raise ImproperlyConfigured("No SSO staff resolver registered (core.hooks).")
     return resolver(email)
+
+
+# --- the unit the identity provider names (settings.SSO_UNIT_CLAIM) -------------------------
+
+SSOUnitPlacer = Callable[..., str]  # (account=, unit_code=, employee_id=) -> an outcome
+
+_sso_unit_placer: list[SSOUnitPlacer] = []
+
+
+def register_sso_unit_placer(placer: SSOUnitPlacer) -> None:
+    """Tell core how a signed-in account is placed in the unit its provider names (one
+    placer; the last wins). Without one, the claim is ignored."""
+    _sso_unit_placer[:] = [placer]
+
+
+def sso_unit_place(*, account, unit_code: str, employee_id: str = "") -> str | None:
+    """The placer's outcome, or None when no app registered one."""
+    if not _sso_unit_placer:
+        return None
+    return _sso_unit_placer[0](account=account, unit_code=unit_code, employee_id=employee_id)

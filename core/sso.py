@@ -163,6 +163,16 @@ def sign_in_method(request) -> dict:
     return {"method": last.get("method", METHOD_PASSWORD)}
 
 
+def claim_value(claims: dict, name: str) -> str:
+    """One claim (OIDC) or attribute (SAML, whose values come as lists) as text; "" if absent."""
+    if not name or not isinstance(claims, dict):
+        return ""
+    value = claims.get(name)
+    if isinstance(value, list | tuple):
+        value = value[0] if value else ""
+    return "" if value is None else str(value).strip()
+
+
 # --- MFA at the provider --------------------------------------------------------------------
 
 

@@ -15,6 +15,7 @@ class PeopleConfig(AppConfig):
             demo_seeder_register,
             nav_register,
             register_sso_staff_resolver,
+            register_sso_unit_placer,
         )
 
         from . import (
@@ -24,7 +25,11 @@ class PeopleConfig(AppConfig):
         from . import rules as people_rules
         from . import sso as people_sso
         from .selectors import learner_ids_in_scope
-        from .services import requirement_validity_for_enrolment, staff_identifier
+        from .services import (
+            requirement_validity_for_enrolment,
+            staff_identifier,
+            staff_place_from_sso,
+        )
 
         nav_register(
             NavItem(
@@ -47,4 +52,6 @@ class PeopleConfig(AppConfig):
         certificates_hooks.register_learner_scope(learner_ids_in_scope)
         # Single sign-on asks HR's data who may come in (core.accounts).
         register_sso_staff_resolver(people_sso.sso_staff_status)
+        # ...and places a newcomer in the unit the provider names (settings.SSO_UNIT_CLAIM).
+        register_sso_unit_placer(staff_place_from_sso)
         demo_seeder_register(self.label, demo.seed)

@@ -80,6 +80,15 @@ class StaffForm(ChoiceIdsGuard, forms.Form):
         return manager
 
 
+class PlaceForm(StaffForm):
+    """Placing an account single sign-on created: its names and e-mail are the provider's."""
+
+    def __init__(self, *args, units=None, **kwargs):
+        super().__init__(*args, units=units, **kwargs)
+        for name in ("first_name", "last_name", "email"):
+            del self.fields[name]
+
+
 class StatusForm(forms.Form):
     status = forms.ChoiceField(label=_("Status"), choices=StaffProfile.Status.choices)
     end_date = forms.DateField(

@@ -133,3 +133,5 @@ rules.add_perm("people.change_profile", can_manage & profile_visible & profile_a
 rules.add_perm("people.import_staff", can_manage)
 rules.add_perm("people.manage_institution", is_unscoped_hr)
 rules.add_perm("people.personal_data", is_admin)
+# Accounts without a unit are outside every scope (people.selectors.unplaced_accounts).
+rules.add_perm("people.place_unplaced", is_unscoped_hr)

@@ -527,3 +527,30 @@ def managers_of(*, user_ids) -> dict:
             user_id__in=list(user_ids), manager__isnull=False
         ).select_related("manager__user")
     }
+
+
+# --- accounts single sign-on created, waiting for HR to place them ("sin unidad") ----------
+
+
+def unplaced_accounts() -> QuerySet:
+    """Active accounts that came in through single sign-on and hold no staff profile (hence no
+    unit): HR places them. Only plain Funcionario accounts (no other role, not staff): HR never
+    attaches a profile to any other kind (people.rules.account_is_plain_learner). One query,
+    however many; the provider's name comes along for the list."""
+    User = get_user_model()
+    through = User.groups.through
+    other_roles = through.objects.filter(user_id=OuterRef("pk")).exclude(
+        group__name=Role.LEARNER.value
+    )
+    return (
+        User.objects.filter(
+            is_active=True,
+            is_staff=False,
+            is_superuser=False,
+            staff_profile__isnull=True,
+            socialaccount__isnull=False,
+        )
+        .exclude(Exists(other_roles))
+        .annotate(sso_provider=Max("socialaccount__provider"))
+        .order_by("-date_joined", "-pk")
+    )

@@ -618,6 +618,104 @@ def staff_identifier(user) -> str | None:
     )
 
 
+# --- accounts single sign-on created: placing them in a unit ("sin unidad") ----------------
+
+
+def _require_placer(user) -> None:
+    # An account without a unit lies outside every scope: only HR for the whole institution
+    # (or an administrator) sees and places it.
+    if user is not None and not user.has_perm("people.place_unplaced"):
+        raise PermissionDenied(_("Only HR for the whole institution places people in a unit."))
+
+
+@transaction.atomic
+def staff_place(
+    *,
+    account: User,
+    employee_id: str,
+    unit: OrgUnit,
+    position: str = "",
+    manager: StaffProfile | None = None,
+    start_date: date | None = None,
+    user=None,
+) -> StaffProfile:
+    """HR gives an account that came in through single sign-on its staff profile, hence its
+    unit: its required trainings follow. The names and e-mail stay the provider's."""
+    _require_placer(user)
+    account = User.objects.select_for_update().get(pk=account.pk)
+    if StaffProfile.objects.filter(user=account).exists():
+        raise ValidationError(_("This person already has a unit."))
+    if not account.is_active or not account_is_plain_learner(account):
+        raise ValidationError(ACCOUNT_EXISTS)
+    return staff_create(
+        employee_id=employee_id,
+        email=account.email,
+        first_name=account.first_name,
+        last_name=account.last_name,
+        unit=unit,
+        position=position,
+        manager=manager,
+        start_date=start_date,
+        user=user,
+    )
+
+
+# What placing a person from the provider's claims did (core.hooks.sso_unit_place).
+PLACED = "placed"
+PLACED_ALREADY = "same_unit"
+PLACED_KEPT = "kept_unit"  # a person with another unit is never moved silently
+PLACED_UNKNOWN_UNIT = "unknown_unit"
+PLACED_NO_EMPLOYEE_ID = "no_employee_id"
+PLACED_REFUSED = "refused"
+
+
+def staff_place_from_sso(*, account: User, unit_code: str, employee_id: str = "") -> str:
+    """At a sign-in through single sign-on, the unit the provider names (settings.SSO_UNIT_CLAIM,
+    matched to a unit's code) places an account that has none yet, with the employee id it
+    names (settings.SSO_EMPLOYEE_ID_CLAIM): a staff profile needs both. A person who has a unit
+    keeps it: a different claim is only logged, for HR to decide. Never fails the sign-in:
+    every refusal is an outcome, logged."""
+    unit_code = (unit_code or "").strip().lower()
+    employee_id = (employee_id or "").strip()
+    log = logger.bind(account=account.pk, unit_claim=unit_code)
+    unit = OrgUnit.objects.filter(code=unit_code).first() if unit_code else None
+    current = (
+        StaffProfile.objects.filter(user=account).select_related("unit").only("unit__code").first()
+    )
+    if current is not None:
+        if unit is not None and current.unit_id == unit.pk:
+            return PLACED_ALREADY
+        log.info("sso_unit_claim_differs", unit=current.unit.code)
+        return PLACED_KEPT
+    if unit is None:
+        log.info("sso_unit_claim_unknown")
+        return PLACED_UNKNOWN_UNIT
+    if not employee_id or len(employee_id) > 20:
+        log.info("sso_unit_claim_without_employee_id")
+        return PLACED_NO_EMPLOYEE_ID
+    try:
+        with transaction.atomic():
+            profile = staff_create(
+                employee_id=employee_id,
+                email=account.email,
+                first_name=account.first_name,
+                last_name=account.last_name,
+                unit=unit,
+                user=None,
+            )
+            audit_log(
+                instance=profile,
+                action="people.staff_placed_by_sso",
+                user=account,
+                data={"unit": unit.code, "employee_id": profile.employee_id},
+            )
+    except (ValidationError, PermissionDenied) as exc:
+        log.warning("sso_unit_claim_refused", error=str(exc)[:300])
+        return PLACED_REFUSED
+    log.info("sso_unit_claim_placed", profile=profile.pk)
+    return PLACED
+
+
 # --- HR officers' scopes --------------------------------------------------------------------
 
 

@@ -27,6 +27,12 @@ urlpatterns = [
         views.anonymise,
         name="anonymise",
     ),
+    path("talento-humano/sin-unidad/", views.unplaced_list, name="unplaced_list"),
+    path(
+        "talento-humano/sin-unidad/<int:pk>/ubicar/",
+        views.unplaced_place,
+        name="unplaced_place",
+    ),
     path("talento-humano/importar/", views.import_upload, name="import_upload"),
     path("talento-humano/importar/<int:pk>/", views.import_preview, name="import_preview"),
     path(

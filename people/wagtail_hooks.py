@@ -7,6 +7,7 @@ ACTIONS = [
     ("people.unit_moved", _("Unit moved")),
     ("people.staff_created", _("Staff profile created")),
     ("people.staff_account_attached", _("Staff profile attached to an existing account")),
+    ("people.staff_placed_by_sso", _("Staff profile placed in the unit the provider named")),
     ("people.staff_updated", _("Staff profile changed")),
     ("people.staff_status_changed", _("Staff status changed")),
     ("people.import_applied", _("Staff import applied")),

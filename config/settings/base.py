@@ -67,6 +67,7 @@ INSTALLED_APPS = [
     "allauth.account",
     "allauth.socialaccount",
     "allauth.socialaccount.providers.openid_connect",
+    "allauth.socialaccount.providers.saml",
     "allauth.mfa",
     # Jobs, API, utilities
     "django_celery_beat",
@@ -104,6 +105,8 @@ MIDDLEWARE = [
     "csp.middleware.CSPMiddleware",
     "django_structlog.middlewares.RequestMiddleware",
     "wagtail.contrib.redirects.middleware.RedirectMiddleware",
+    # Last, so that its process_exception answers first: an IdP down is a 503, not a 500.
+    "core.saml.SAMLOutageMiddleware",
 ]
 
 ROOT_URLCONF = "config.urls"
@@ -327,6 +330,11 @@ if SSO_ACCOUNT_POLICY not in {"imported", "open"}:
 SSO_MFA_VALUES = env.list("SSO_MFA_VALUES", default=[])
 SSO_TIMEOUT_SECONDS = env.float("SSO_TIMEOUT_SECONDS", default=5.0)
 SSO_DISCOVERY_CACHE_SECONDS = env.int("SSO_DISCOVERY_CACHE_SECONDS", default=60 * 60)
+# Optional claim (OIDC) or attribute (SAML) whose value is a unit's code: it places a person
+# who has no unit yet, with the employee id (cédula) of SSO_EMPLOYEE_ID_CLAIM, at sign-in. A
+# person who has a unit is never moved by it (a different value is logged for HR).
+SSO_UNIT_CLAIM = env.str("SSO_UNIT_CLAIM", default="")
+SSO_EMPLOYEE_ID_CLAIM = env.str("SSO_EMPLOYEE_ID_CLAIM", default="")
 # Origins the sign-in forms post to, beyond this site: allauth's SSO button is a form whose
 # answer redirects to the provider, and CSP form-action also covers that redirect.
 SSO_FORM_ACTION_ORIGINS = []
@@ -352,6 +360,100 @@ if env.str("OIDC_CLIENT_ID", default=""):
     _oidc_origin = urlsplit(OIDC_SERVER_URL)
     if _oidc_origin.scheme in {"http", "https"} and _oidc_origin.netloc:
         SSO_FORM_ACTION_ORIGINS.append(f"{_oidc_origin.scheme}://{_oidc_origin.netloc}")
+
+# SAML 2.0 (core.saml, allauth's SAML provider): the IdP from its metadata URL, or from its
+# entity id, SSO URL (HTTP-Redirect), optional SLO URL and signing certificate. Relevo's
+# service provider lives at /cuenta/saml/<SAML_ORGANIZATION>/ (metadata/, acs/, sls/).
+SAML_EMAIL_TRUSTED = env.bool("SAML_EMAIL_TRUSTED", default=False)
+SAML_MFA_AUTHN_CONTEXTS = env.list("SAML_MFA_AUTHN_CONTEXTS", default=[])
+SAML_ORGANIZATION = env.str("SAML_ORGANIZATION", default="institucion")
+# allauth picks the provider class once per process, configured IdP or not (tests add one).
+SOCIALACCOUNT_PROVIDERS["saml"] = {"provider_class": "core.saml.RelevoSAMLProvider"}
+if env.str("SAML_IDP_ENTITY_ID", default=""):
+    _saml_cert = env.str("SAML_IDP_X509CERT", default="")
+    if not _saml_cert and env.str("SAML_IDP_X509CERT_FILE", default=""):
+        _saml_cert = Path(env.str("SAML_IDP_X509CERT_FILE")).read_text()
+    _saml_idp = {"entity_id": env.str("SAML_IDP_ENTITY_ID")}
+    if env.str("SAML_IDP_METADATA_URL", default=""):
+        _saml_idp["metadata_url"] = env.str("SAML_IDP_METADATA_URL")
+        _saml_idp["metadata_request_timeout"] = env.float("SSO_TIMEOUT_SECONDS", default=5.0)
+    else:
+        if not (env.str("SAML_IDP_SSO_URL", default="") and _saml_cert):
+            raise ImproperlyConfigured(
+                "SAML needs SAML_IDP_METADATA_URL, or SAML_IDP_SSO_URL and SAML_IDP_X509CERT."
+            )
+        _saml_idp.update(sso_url=env.str("SAML_IDP_SSO_URL"), x509cert=_saml_cert)
+        if env.str("SAML_IDP_SLO_URL", default=""):
+            _saml_idp["slo_url"] = env.str("SAML_IDP_SLO_URL")
+
+    def _saml_attribute(name: str, default: list[str]) -> list[str]:
+        return env.list(f"SAML_ATTRIBUTE_{name}", default=default)
+
+    _saml_mapping = {
+        "email": _saml_attribute(
+            "EMAIL",
+            [
+                "urn:oid:0.9.2342.19200300.100.1.3",
+                "http://schemas.xmlsoap.org/ws/2005/05/identity/claims/emailaddress",
+                "mail",
+                "email",
+            ],
+        ),
+        "first_name": _saml_attribute(
+            "FIRST_NAME",
+            [
+                "urn:oid:2.5.4.42",
+                "http://schemas.xmlsoap.org/ws/2005/05/identity/claims/givenname",
+                "givenName",
+            ],
+        ),
+        "last_name": _saml_attribute(
+            "LAST_NAME",
+            [
+                "urn:oid:2.5.4.4",
+                "http://schemas.xmlsoap.org/ws/2005/05/identity/claims/surname",
+                "sn",
+            ],
+        ),
+    }
+    for _key, _name in (("uid", "UID"), ("email_verified", "EMAIL_VERIFIED")):
+        if _saml_attribute(_name, []):
+            _saml_mapping[_key] = _saml_attribute(_name, [])
+    _saml_settings = {
+        "idp": _saml_idp,
+        "attribute_mapping": _saml_mapping,
+        "use_nameid_for_email": env.bool("SAML_NAMEID_IS_EMAIL", default=False),
+        "advanced": {
+            # The IdP signs its answers (python3-saml refuses an unsigned one); strict checks
+            # destination, audience, issuer and validity times.
+            "strict": True,
+            "want_assertion_signed": env.bool("SAML_WANT_ASSERTION_SIGNED", default=False),
+            "want_message_signed": env.bool("SAML_WANT_MESSAGE_SIGNED", default=False),
+            "reject_idp_initiated_sso": True,
+        },
+    }
+    if env.str("SAML_SP_ENTITY_ID", default=""):
+        _saml_settings["sp"] = {"entity_id": env.str("SAML_SP_ENTITY_ID")}
+    SOCIALACCOUNT_PROVIDERS["saml"] = {
+        **SOCIALACCOUNT_PROVIDERS["saml"],
+        "APPS": [
+            {
+                "client_id": SAML_ORGANIZATION,
+                "name": env.str("SAML_PROVIDER_NAME", default="Inicio de sesión institucional"),
+                "settings": _saml_settings,
+            }
+        ],
+    }
+    for _saml_url in (
+        env.str("SAML_IDP_SSO_URL", default=""),
+        env.str("SAML_IDP_SLO_URL", default=""),
+        env.str("SAML_IDP_METADATA_URL", default=""),
+    ):
+        _saml_origin = urlsplit(_saml_url)
+        if _saml_origin.scheme in {"http", "https"} and _saml_origin.netloc:
+            _origin = f"{_saml_origin.scheme}://{_saml_origin.netloc}"
+            if _origin not in SSO_FORM_ACTION_ORIGINS:
+                SSO_FORM_ACTION_ORIGINS.append(_origin)
 
 # --- E-mail -------------------------------------------------------------------------------
 

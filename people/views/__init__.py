@@ -17,6 +17,7 @@ from .staff import (
     staff_status,
 )
 from .units import unit_create, unit_edit, unit_list, unit_move
+from .unplaced import unplaced_list, unplaced_place
 
 __all__ = [
     "anonymise",
@@ -41,4 +42,6 @@ __all__ = [
     "unit_edit",
     "unit_list",
     "unit_move",
+    "unplaced_list",
+    "unplaced_place",
 ]

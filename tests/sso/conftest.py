@@ -172,3 +172,7 @@ def oidc_settings(settings, oidc_documented):
     }
     cache.clear()
     return settings
+
+
+# The SAML IdP's fixtures (imported last: they use the helpers above).
+from tests.sso.saml_fixtures import saml_documented, saml_idp, saml_settings  # noqa: E402, F401
