@@ -6,9 +6,11 @@ from __future__ import annotations
 from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date
+from urllib.parse import urlencode
 
 from dateutil.relativedelta import relativedelta
 from django.db.models import Avg, Count, Q, QuerySet
+from django.urls import reverse
 from django.utils import timezone
 
 from assessments import api as assessments_api
@@ -39,6 +41,33 @@ def pending_participations(*, user) -> list[SurveyParticipation]:
         .select_related("survey", "course")
         .order_by("invited_on", "pk")
     )
+
+
+def pending_completion_survey(*, user, course_id: int) -> SurveyParticipation | None:
+    """The learner's pending invitation to an active completion survey of a course."""
+    return (
+        SurveyParticipation.objects.filter(
+            user=user,
+            course_id=course_id,
+            subject=0,
+            state=SurveyParticipation.State.PENDING,
+            survey__active=True,
+            survey__audience=Survey.Audience.COMPLETION,
+        )
+        .order_by("pk")
+        .first()
+    )
+
+
+def survey_url(participation: SurveyParticipation, *, next_url: str = "") -> str:
+    """The page answering this invitation; `next_url`: where "done" leads (a local path)."""
+    url = reverse("quality:survey_answer", args=[participation.survey_id])
+    params = {}
+    if participation.subject:
+        params["sobre"] = participation.subject
+    if next_url:
+        params["siguiente"] = next_url
+    return f"{url}?{urlencode(params)}" if params else url
 
 
 def participation_for(*, survey: Survey, user, subject: int = 0) -> SurveyParticipation | None:

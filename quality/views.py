@@ -9,6 +9,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import FileResponse, Http404, HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
@@ -29,17 +30,37 @@ def _subject(request) -> int:
     return value
 
 
+def _next_url(request) -> str:
+    """The local page a survey leads to when done (the certificate it stood before), or ""."""
+    raw = request.POST.get("siguiente") or request.GET.get("siguiente") or ""
+    if raw.startswith("/") and url_has_allowed_host_and_scheme(
+        raw, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        return raw
+    return ""
+
+
+def _survey_done(request, next_url: str):
+    """Where a survey answered or skipped leads: the certificate it stood before (a page
+    with the download link, not a download behind a form: the learner sees it happened),
+    else "Mi aprendizaje"."""
+    if next_url:
+        return render(request, "quality/survey_done.html", {"next_url": next_url})
+    return HttpResponseRedirect(reverse("courses:my_learning"))
+
+
 @login_required
 @require_http_methods(["GET", "POST"])
 def survey_answer(request, survey_id: int):
     survey = get_object_or_404(Survey, pk=survey_id)
     subject = _subject(request)
+    next_url = _next_url(request)
     participation = selectors.participation_for(survey=survey, user=request.user, subject=subject)
     if participation is None:
         raise PermissionDenied(_("This survey is not for you."))
     if participation.state != SurveyParticipation.State.PENDING:
         messages.info(request, _("You have already answered this survey. Thank you."))
-        return HttpResponseRedirect(reverse("courses:my_learning"))
+        return _survey_done(request, next_url)
     # A newer version replaced the one in the link: ask the current one.
     survey = participation.survey
     errors = {}
@@ -53,10 +74,10 @@ def survey_answer(request, survey_id: int):
                     survey=survey, user=request.user, data=request.POST, subject=subject
                 )
                 messages.success(request, _("Thank you: your answers were recorded."))
-            return HttpResponseRedirect(reverse("courses:my_learning"))
+            return _survey_done(request, next_url)
         except services.SurveyClosed:
             messages.info(request, _("You have already answered this survey. Thank you."))
-            return HttpResponseRedirect(reverse("courses:my_learning"))
+            return _survey_done(request, next_url)
         except ValidationError as exc:
             errors = exc.message_dict
     questions = [
@@ -70,6 +91,7 @@ def survey_answer(request, survey_id: int):
             "survey": survey,
             "questions": questions,
             "subject": subject,
+            "next_url": next_url,
             "data": request.POST if request.method == "POST" else {},
             "has_errors": bool(errors),
             "scale": range(1, 6),
