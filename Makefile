@@ -74,6 +74,10 @@ check-deploy: $(STAMP) ## Django's deployment checklist under the documented pro
 bench: $(STAMP) messages ## the benchmark on PostgreSQL + Redis (never part of `make test`); SCALE=0.1 for a quick run
 	$(PY) -m bench.run --scale $(SCALE) $(BENCH_ARGS)
 
+.PHONY: bench-signin
+bench-signin: $(STAMP) messages ## the morning sign-in rush alone on the production stack (USERS=100 for a quick run)
+	$(PY) -m bench.signin_rush --users $(or $(USERS),2000)
+
 clean:
 	rm -rf $(VENV) db.sqlite3* media private-media staticfiles var
 

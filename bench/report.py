@@ -110,7 +110,7 @@ def machine_facts() -> dict:
 
 
 def write_json(
-    folder: Path, *, facts, pages, measurements, total_seconds, duration, profile=None
+    folder: Path, *, facts, pages, measurements, total_seconds, duration, profile=None, extra=None
 ) -> Path:
     _ratios(pages)
     folder.mkdir(parents=True, exist_ok=True)
@@ -126,6 +126,7 @@ def write_json(
         "in_process": measurements,
         "total_seconds": round(total_seconds, 1),
         "profile_of_slowest_page": profile,
+        **(extra or {}),
     }
     path.write_text(json.dumps(payload, indent=2, ensure_ascii=False) + "\n")
     return path

@@ -40,6 +40,8 @@ def bench_environment(database_url: str) -> dict[str, str]:
         # public verification page would answer 429 and measure the limiter, not the page.
         CERTIFICATE_VERIFY_RATE_LIMIT_PER_MINUTE="1000000000",
         GUNICORN_ACCESSLOG=os.environ.get("GUNICORN_ACCESSLOG", ""),
+        # As behind nginx: the sign-in rush comes through one proxy address (bench.signin_rush).
+        TRUSTED_PROXY_COUNT="1",
     )
 
 
@@ -75,6 +77,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--reuse", action="store_true", help="keep the seeded database")
     parser.add_argument("--only", help="comma-separated target keys to load (and bare)")
     parser.add_argument("--skip-inprocess", action="store_true")
+    parser.add_argument("--rush-users", type=int, default=2000, help="sign-in rush (0: skip)")
     args = parser.parse_args(argv)
     # Stopped from outside (kill, a CI timeout): unwind, so that the gunicorn and Celery
     # process groups the run started are stopped too instead of serving on.
@@ -163,6 +166,11 @@ def main(argv: list[str] | None = None) -> int:
             # wrk stops sending, but the server finishes the requests in flight: let them end
             # before the next page is measured.
             time.sleep(min(30.0, 0.5 + (measured.get("max_ms") or 0) / 1000))
+        rush = None
+        if args.rush_users:
+            from .signin_rush import measure
+
+            rush = measure(stack.base_url, users=args.rush_users, log=log)
         if not args.skip_inprocess:
             log("== in-process measurements")
             measurements = inprocess.run_all(facts, env=env, log=log)
@@ -188,6 +196,7 @@ def main(argv: list[str] | None = None) -> int:
         total_seconds=total,
         duration=duration,
         profile=str(profile_path.relative_to(ROOT)) if profile_path else None,
+        extra={"sign_in_rush": rush} if rush else None,
     )
     print()
     print(report.table(results, measurements, facts))

@@ -11,6 +11,13 @@ AppConfig.ready(); certificates imports nothing from people).
 
 Both are optional (certificates work without people), so no system check requires them.
 
+- `register_download_step(func)`: func(request, certificate) -> a local URL or None. A step
+  the learner is offered before their own PDF downloads (quality: the course's completion
+  survey, answered or skipped, "Responder encuesta" / "Omitir"). The step must send the
+  learner back to the download (the URL it receives as `request.get_full_path()`), and must
+  never be a dead end. The public verification page and Open Badges endpoints never pass
+  through a step. Optional.
+
 - `register_learner_scope(func)`: func(user) -> a queryset (or list) of learner user ids this
   certificate manager may manage, or None for "all". Mandatory (`certificates.E001`): without
   it an HR officer limited to some units would manage every learner's certificates. Every
@@ -36,6 +43,23 @@ LearnerScope = Callable[["AbstractBaseUser"], Iterable[int] | None]
 _validity_providers: list[ValidityProvider] = []
 _identifier_providers: list[IdentifierProvider] = []
 _learner_scopes: list[LearnerScope] = []
+DownloadStep = Callable[[object, object], str | None]
+_download_steps: list[DownloadStep] = []
+
+
+def register_download_step(func: DownloadStep) -> None:
+    """Let a higher app put a step (a survey) before a learner's own PDF download."""
+    if func not in _download_steps:
+        _download_steps.append(func)
+
+
+def download_step_for(request, certificate) -> str | None:
+    """The URL of the first step this learner still has before downloading, else None."""
+    for step in _download_steps:
+        url = step(request, certificate)
+        if url:
+            return url
+    return None
 
 
 def register_validity_provider(func: ValidityProvider) -> None:

@@ -6,14 +6,14 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.http import FileResponse, Http404, HttpResponse, JsonResponse
+from django.http import FileResponse, Http404, HttpResponse, HttpResponseRedirect, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from . import credentials, selectors, services
+from . import credentials, hooks, selectors, services
 from .codes import normalise_code
 from .forms import CodeForm, DocumentForm, ReasonForm, RegenerationForm
 from .models import Certificate, PrivateFileSystemStorage
@@ -220,7 +220,12 @@ def _pdf_response(certificate: Certificate):
 
 @login_required
 def my_certificate_pdf(request, code: str):
-    return _pdf_response(_own_certificate(request, code))
+    certificate = _own_certificate(request, code)
+    step = hooks.download_step_for(request, certificate)
+    if step:
+        # Asked, never trapped: the step (a survey) offers to skip and comes back here.
+        return HttpResponseRedirect(step)
+    return _pdf_response(certificate)
 
 
 @login_required

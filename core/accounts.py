@@ -25,6 +25,7 @@ from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
 from django.core.cache import cache
+from django.core.exceptions import ImproperlyConfigured, PermissionDenied
 from django.db import transaction
 from django.db.models import F
 from django.db.models.signals import post_delete, post_save
@@ -35,7 +36,7 @@ from django.utils.translation import gettext as _
 
 from .audit import audit_log
 from .hooks import SSOStaffStatus, sso_staff_status, sso_unit_place
-from .ratelimit import authenticate_limited
+from .ratelimit import authenticate_limited, client_address_fallback
 from .roles import Role, has_role, user_roles
 from .saml import remembered_saml, saml_logout_url, saml_mfa_values
 from .sso import (
@@ -66,6 +67,18 @@ class AccountAdapter(DefaultAccountAdapter):
 
     def get_login_redirect_url(self, request) -> str:
         return reverse("core:dashboard")
+
+    def get_client_ip(self, request) -> str:
+        """allauth's client address for its own limits (password reset, sign-up, re-auth),
+        never a 500: with `ALLAUTH_TRUSTED_PROXY_COUNT` set, a request that did not come
+        through the proxy (a direct POST to gunicorn, fewer X-Forwarded-For entries than
+        proxies, a header that is not an address) made allauth raise ImproperlyConfigured
+        (500) or PermissionDenied. It falls back to the socket's address, and with none to
+        one shared bucket, so stripping the header never escapes a limit."""
+        try:
+            return super().get_client_ip(request)
+        except (ImproperlyConfigured, PermissionDenied):
+            return client_address_fallback(request)
 
     def authenticate(self, request, **credentials):
         # Failures counted per account and per address without allauth's shared cache lock,

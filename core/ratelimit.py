@@ -17,6 +17,7 @@ successes too. Here instead (wired through `core.accounts.AccountAdapter.authent
 """
 
 import hashlib
+import ipaddress
 import re
 import time
 from collections.abc import Callable
@@ -52,13 +53,33 @@ def parse_limit(value: str) -> Limit:
     return Limit(int(amount), seconds)
 
 
+UNKNOWN_ADDRESS = "0.0.0.0"  # noqa: S104 (a rate-limit bucket, not a bind address)
+
+
+def client_address_fallback(request) -> str:
+    """The address of a request that did not come through the trusted proxies (a request
+    straight to gunicorn, a health probe, a forged or short X-Forwarded-For): the socket's
+    address if it is one, else one shared bucket for every such request. Logged: behind
+    nginx it means a misconfigured proxy count or someone bypassing the proxy."""
+    remote = (request.META.get("REMOTE_ADDR") or "").strip()
+    try:
+        address = str(ipaddress.ip_address(remote))
+    except ValueError:
+        address = UNKNOWN_ADDRESS
+    logger.warning(
+        "client_address_fallback",
+        remote_addr=remote[:64],
+        forwarded_for=(request.headers.get("x-forwarded-for") or "")[:200],
+        trusted_proxy_count=getattr(settings, "ALLAUTH_TRUSTED_PROXY_COUNT", 0),
+    )
+    return address
+
+
 def client_address(request) -> str:
     try:
         return get_ip(request)
     except (ImproperlyConfigured, PermissionDenied):
-        # No X-Forwarded-For as long as the trusted proxy count (a request straight to
-        # gunicorn, a health probe): the socket's address is the best we know.
-        return request.META.get("REMOTE_ADDR", "unknown")
+        return client_address_fallback(request)
 
 
 def _window_keys(request, login: str) -> list[tuple[str, Limit]]:

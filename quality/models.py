@@ -354,3 +354,36 @@ class IndicatorValue(models.Model):
 
     def __str__(self) -> str:
         return f"{self.indicator_id}:{self.period}"
+
+
+class QualityScope(models.Model):
+    """Limits a quality officer to a unit and its sub-units (like HR's scopes): an officer with
+    no scope sees the whole institution; with scopes, only the union of those subtrees."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("quality officer"),
+        on_delete=models.CASCADE,
+        related_name="quality_scopes",
+    )
+    unit = models.ForeignKey(
+        "people.OrgUnit",
+        verbose_name=_("unit"),
+        on_delete=models.CASCADE,
+        related_name="+",
+    )
+
+    panels = [FieldPanel("user"), FieldPanel("unit")]
+
+    class Meta:
+        verbose_name = _("quality scope")
+        verbose_name_plural = _("quality scopes")
+        constraints = [
+            models.UniqueConstraint(fields=["user", "unit"], name="quality_scope_unique_user_unit")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user} → {self.unit}"
+
+    def audit_label(self) -> str:
+        return f"{self._meta.verbose_name} #{self.pk}"

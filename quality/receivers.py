@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+from certificates import hooks as certificates_hooks
 from courses import hooks as courses_hooks
 
-from . import panels, services
+from . import panels, selectors, services
 
 
 def on_course_completed(sender, enrolment, **kwargs) -> None:
@@ -12,6 +13,18 @@ def on_course_completed(sender, enrolment, **kwargs) -> None:
     services.surveys_offer_on_completion(enrolment=enrolment)
 
 
+def certificate_download_step(request, certificate) -> str | None:
+    """Before a learner's own certificate PDF: the course's completion survey if they have
+    neither answered nor skipped it (one query); the survey page offers to skip."""
+    participation = selectors.pending_completion_survey(
+        user=request.user, course_id=certificate.course_id
+    )
+    if participation is None:
+        return None
+    return selectors.survey_url(participation, next_url=request.get_full_path())
+
+
 def connect() -> None:
+    certificates_hooks.register_download_step(certificate_download_step)
     courses_hooks.course_completed.connect(on_course_completed, dispatch_uid="quality-survey")
     courses_hooks.register_my_learning_panel(panels.my_learning_panel)

@@ -22,4 +22,6 @@ urlpatterns = [
     ),
     path("calidad/evidencias/<int:value_id>/", views.evidence, name="evidence"),
     path("calidad/cursos/<int:course_id>/", views.course_quality, name="course"),
+    path("calidad/ganancia/", views.gain_index, name="gain_index"),
+    path("calidad/ganancia/<int:design_id>/", views.gain_units, name="gain_units"),
 ]

@@ -9,13 +9,13 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import FileResponse, Http404, HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
 from assessments import api as assessments_api
-from core.api import csv_response, parse_id, xlsx_response
+from core.api import csv_response, min_group_size, parse_id, xlsx_response
 from courses import api as courses_api
-from people import api as people_api
 
 from . import indicators, report, rules, selectors, services
 from .forms import ManualValueForm
@@ -30,17 +30,37 @@ def _subject(request) -> int:
     return value
 
 
+def _next_url(request) -> str:
+    """The local page a survey leads to when done (the certificate it stood before), or ""."""
+    raw = request.POST.get("siguiente") or request.GET.get("siguiente") or ""
+    if raw.startswith("/") and url_has_allowed_host_and_scheme(
+        raw, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        return raw
+    return ""
+
+
+def _survey_done(request, next_url: str):
+    """Where a survey answered or skipped leads: the certificate it stood before (a page
+    with the download link, not a download behind a form: the learner sees it happened),
+    else "Mi aprendizaje"."""
+    if next_url:
+        return render(request, "quality/survey_done.html", {"next_url": next_url})
+    return HttpResponseRedirect(reverse("courses:my_learning"))
+
+
 @login_required
 @require_http_methods(["GET", "POST"])
 def survey_answer(request, survey_id: int):
     survey = get_object_or_404(Survey, pk=survey_id)
     subject = _subject(request)
+    next_url = _next_url(request)
     participation = selectors.participation_for(survey=survey, user=request.user, subject=subject)
     if participation is None:
         raise PermissionDenied(_("This survey is not for you."))
     if participation.state != SurveyParticipation.State.PENDING:
         messages.info(request, _("You have already answered this survey. Thank you."))
-        return HttpResponseRedirect(reverse("courses:my_learning"))
+        return _survey_done(request, next_url)
     # A newer version replaced the one in the link: ask the current one.
     survey = participation.survey
     errors = {}
@@ -54,10 +74,10 @@ def survey_answer(request, survey_id: int):
                     survey=survey, user=request.user, data=request.POST, subject=subject
                 )
                 messages.success(request, _("Thank you: your answers were recorded."))
-            return HttpResponseRedirect(reverse("courses:my_learning"))
+            return _survey_done(request, next_url)
         except services.SurveyClosed:
             messages.info(request, _("You have already answered this survey. Thank you."))
-            return HttpResponseRedirect(reverse("courses:my_learning"))
+            return _survey_done(request, next_url)
         except ValidationError as exc:
             errors = exc.message_dict
     questions = [
@@ -71,6 +91,7 @@ def survey_answer(request, survey_id: int):
             "survey": survey,
             "questions": questions,
             "subject": subject,
+            "next_url": next_url,
             "data": request.POST if request.method == "POST" else {},
             "has_errors": bool(errors),
             "scale": range(1, 6),
@@ -121,10 +142,7 @@ def _matrix_scope(request):
     user = request.user
     if not rules.can_view_matrix(user):
         raise PermissionDenied
-    units = indicators.matrix_units()
-    if not (rules.is_admin(user) or rules.is_quality_officer(user)):
-        units = units & people_api.units_visible_to(user=user)
-    units = list(units.order_by("path"))
+    units = list(rules.visible_matrix_units(user, indicators.matrix_units()).order_by("path"))
     raw = request.GET.get("unidad", "")
     if raw:
         unit_id = parse_id(raw)
@@ -139,10 +157,26 @@ def _matrix_scope(request):
     return None, units
 
 
+def _gain_drilldown(rows, query: str) -> None:
+    """The learning-gain indicators link to the gain per unit of their course (or to the list
+    of gain designs when they cover every course)."""
+    gain_rows = [r for r in rows if r.indicator.source == Indicator.Source.GAIN]
+    if not gain_rows:
+        return
+    designs = dict(GainDesign.objects.values_list("course_id", "pk"))
+    for row in gain_rows:
+        design_id = designs.get(row.indicator.course_id)
+        if design_id:
+            row.drilldown = reverse("quality:gain_units", args=[design_id]) + query
+        else:
+            row.drilldown = reverse("quality:gain_index") + query
+
+
 @login_required
 def matrix(request):
     unit, units = _matrix_scope(request)
     rows = selectors.results_matrix(unit_id=unit.pk if unit else None)
+    _gain_drilldown(rows, f"?unidad={unit.pk}" if unit else "")
     return render(
         request,
         "quality/matrix.html",
@@ -218,7 +252,7 @@ def matrix_pdf(request):
 def open_data(request):
     """The institution's indicators for the open-data catalogue: the latest value of each, a
     value over fewer people than the minimum group size left empty."""
-    if not rules.can_view_matrix(request.user):
+    if not rules.can_view_open_data(request.user):
         raise PermissionDenied
     keys = [
         "indicator",
@@ -293,7 +327,70 @@ def evidence(request, value_id: int):
     value = get_object_or_404(IndicatorValue, pk=value_id)
     if not value.evidence:
         raise Http404
+    if not rules.is_institution_wide(request.user) and not rules.is_hr(request.user):
+        # A quality officer limited to units: only the evidence of their units' values.
+        units = rules.visible_matrix_units(request.user, indicators.matrix_units())
+        if value.unit_id is None or not units.filter(pk=value.unit_id).exists():
+            raise PermissionDenied
     return FileResponse(value.evidence.open("rb"), as_attachment=True)
+
+
+# --- learning gain per unit -------------------------------------------------------------------
+
+
+def _gain_units(request) -> list:
+    """The units whose gain this user may see (the matrix's units within their scope); 403
+    without the role, or for someone limited to units who has none."""
+    user = request.user
+    if not rules.can_view_gain(user):
+        raise PermissionDenied
+    units = list(rules.visible_matrix_units(user, indicators.matrix_units()).order_by("path"))
+    if not units and not rules.is_institution_wide(user):
+        raise PermissionDenied
+    return units
+
+
+@login_required
+def gain_index(request):
+    _gain_units(request)
+    designs = GainDesign.objects.select_related("course", "pre_quiz", "post_quiz").order_by(
+        "course__title"
+    )
+    return render(
+        request,
+        "quality/gain_index.html",
+        {"designs": designs, "query": _unit_query(request)},
+    )
+
+
+def _unit_query(request) -> str:
+    unit_id = parse_id(request.GET.get("unidad", ""))
+    return f"?unidad={unit_id}" if unit_id else ""
+
+
+@login_required
+def gain_units(request, design_id: int):
+    units = _gain_units(request)
+    design = get_object_or_404(
+        GainDesign.objects.select_related("course", "pre_quiz", "post_quiz"), pk=design_id
+    )
+    institution_wide = rules.is_institution_wide(request.user)
+    institution, rows = selectors.gain_by_unit(
+        design=design, units=units, with_institution=institution_wide
+    )
+    selected = parse_id(request.GET.get("unidad", ""))
+    return render(
+        request,
+        "quality/gain_units.html",
+        {
+            "design": design,
+            "institution": institution,
+            "rows": rows,
+            "selected": selected,
+            "min_size": min_group_size(),
+            "query": f"?unidad={selected}" if selected else "",
+        },
+    )
 
 
 # --- trainer view ------------------------------------------------------------------------------

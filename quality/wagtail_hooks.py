@@ -10,7 +10,7 @@ from wagtail.snippets.models import register_snippet
 from wagtail.snippets.views.snippets import DeleteView, SnippetViewSet, SnippetViewSetGroup
 
 from . import selectors, services
-from .models import GainDesign, Indicator, Survey
+from .models import GainDesign, Indicator, QualityScope, Survey
 
 
 @hooks.register("register_log_actions")
@@ -98,8 +98,17 @@ class IndicatorViewSet(SnippetViewSet):
     search_fields = ["name"]
 
 
+class QualityScopeViewSet(SnippetViewSet):
+    """Which units a quality officer is limited to (administrators only, by permission)."""
+
+    model = QualityScope
+    icon = "group"
+    menu_label = _("Quality scopes")
+    list_display = ["user", "unit"]
+
+
 class QualityGroup(SnippetViewSetGroup):
-    items = (SurveyViewSet, GainDesignViewSet, IndicatorViewSet)
+    items = (SurveyViewSet, GainDesignViewSet, IndicatorViewSet, QualityScopeViewSet)
     menu_icon = "table"
     menu_label = _("Training quality")
     menu_name = "quality"

@@ -416,6 +416,23 @@ RULES.update(
             get=grants((TRAINER, OWN_COURSE), (HR, ANY), (ADMIN, ANY)),
             kwargs={"course_id": "course.pk"},
         ),
+        # Gain per unit: HR (scoped HR: their units' rows) and administrators.
+        "quality:gain_index": Rule(get=HR_ANY),
+        "quality:gain_units": Rule(get=HR_ANY, kwargs={"design_id": "gain_design.pk"}),
+    }
+)
+# Quality scopes (which units a quality officer is limited to): administrators only.
+RULES.update(
+    {
+        key: Rule(
+            get=ADMIN_ONLY,
+            post=ADMIN_ONLY if rule.post is not None else None,
+            kwargs=rule.kwargs,
+            note="an officer cannot widen their own scope",
+        )
+        for key, rule in _snippet_rules(
+            "wagtailsnippets_quality_qualityscope", {"pk": "quality_scope.pk"}
+        ).items()
     }
 )
 for _model, _obj in (

@@ -256,7 +256,7 @@ def build_objects(actors: dict[str, Actor]) -> dict[str, object]:
     from core.models import HomePage
     from courses.models import CourseIndexPage
     from knowledge_base.models import KnowledgeIndexPage
-    from quality.models import GainDesign, IndicatorValue, SurveyParticipation
+    from quality.models import GainDesign, IndicatorValue, QualityScope, SurveyParticipation
     from tests.quality.factories import make_indicator, make_survey
 
     # Quality: B's course survey (B is invited, has not answered), a manual indicator with a
@@ -273,6 +273,7 @@ def build_objects(actors: dict[str, Actor]) -> dict[str, object]:
     )
     indicator_value.evidence.save("evidencia.pdf", ContentFile(b"%PDF-1.4"), save=True)
     gain_design = GainDesign.objects.create(course=course, pre_quiz=quiz, post_quiz=quiz)
+    quality_scope = QualityScope.objects.create(user=user("learner_b"), unit=unit_b)
 
     return {
         "institution": institution,
@@ -314,6 +315,7 @@ def build_objects(actors: dict[str, Actor]) -> dict[str, object]:
         "indicator": indicator,
         "indicator_value": indicator_value,
         "gain_design": gain_design,
+        "quality_scope": quality_scope,
     }
 
 

@@ -81,3 +81,42 @@ def test_survey_then_certificate_then_the_matrix_moves(
     if shutil.which("pdfsig"):
         out = subprocess.run(["pdfsig", str(path)], capture_output=True, text=True, check=False)
         assert "Signature is Valid" in out.stdout
+
+
+def test_the_certificate_download_offers_the_survey_and_skipping_downloads(
+    page, live_server, demo_site, login, assert_accessible, settings
+):
+    """Asked, never trapped: the PDF link of "Mis certificados" leads to the survey, which
+    says the certificate is ready; "Omitir" leads to the download, which works, and the
+    survey is not offered again."""
+    from django.contrib.auth import get_user_model
+
+    from certificates.services import certificate_issue
+    from quality import services
+    from quality.models import SurveyParticipation
+    from tests.certificates.factories import completed_enrolment, make_course
+    from tests.quality.factories import make_survey
+
+    settings.SITE_URL = live_server.url
+    learner = get_user_model().objects.get(email=LEARNER)
+    course = make_course(title="Curso con encuesta antes del certificado", lessons=1)
+    survey = make_survey(course=course, title="Antes de su certificado")
+    enrolment = completed_enrolment(learner, course)
+    services.surveys_offer_on_completion(enrolment=enrolment)
+    certificate = certificate_issue(enrolment_id=enrolment.pk)
+
+    login(page, live_server, LEARNER)
+    page.goto(f"{live_server.url}/mis-certificados/")
+    page.locator(f"a[href='/mis-certificados/{certificate.code}/pdf/']").click()
+    page.wait_for_load_state()
+    assert f"/calidad/encuestas/{survey.pk}/" in page.url
+    assert "Su certificado está listo" in page.content()
+    assert_accessible(page)
+    page.get_by_role("button", name="Omitir e ir a mi certificado").click()
+    page.wait_for_load_state()
+    assert_accessible(page)
+    with page.expect_download() as download:
+        page.get_by_role("link", name="Descargar mi certificado (PDF)").click()
+    assert download.value.suggested_filename == f"certificado-{certificate.code}.pdf"
+    participation = SurveyParticipation.objects.get(user=learner, survey=survey)
+    assert participation.state == SurveyParticipation.State.SKIPPED

@@ -28,7 +28,12 @@ class Command(BaseCommand):
             raise CommandError(f"Cannot read {path}: {exc}")
         try:
             report = services.questions_import(
-                text=text, fmt=options["format"], category_path=options["category"]
+                text=text,
+                fmt=options["format"],
+                category_path=options["category"],
+                on_progress=lambda done, total: self.stdout.write(
+                    f"Written {done} of {total} (kept only if all are written)"
+                ),
             )
         except services.ImportFailed as exc:
             for error in exc.errors:
@@ -36,6 +41,9 @@ class Command(BaseCommand):
             raise CommandError(f"Nothing imported: {len(exc.errors)} error(s) in {path}")
         except services.AssessmentError as exc:
             raise CommandError(exc.message)
+        except Exception as exc:
+            # The database gone in the middle: the transaction rolled back, the bank as it was.
+            raise CommandError(f"Nothing imported ({exc}): the question bank is unchanged.")
         for qtype, count in sorted(report.counts.items()):
             self.stdout.write(f"{qtype}: {count}")
         self.stdout.write(self.style.SUCCESS(f"Imported {report.total} question(s) from {path}"))
