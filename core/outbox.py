@@ -29,7 +29,7 @@ import structlog
 from celery import current_app
 from celery.signals import task_failure, task_prerun, task_success
 from django.conf import settings
-from django.db import transaction
+from django.db import connections, router, transaction
 from django.db.models import Q
 from django.utils import timezone
 
@@ -102,15 +102,50 @@ def broker_publish(task_name: str, *, kwargs: dict, headers: dict | None = None)
 
 def outbox_enqueue(*, task_name: str, kwargs: dict, dedupe_key: str | None = None) -> OutboxMessage:
     if dedupe_key:
-        message, created = OutboxMessage.objects.get_or_create(
-            dedupe_key=dedupe_key, defaults={"task_name": task_name, "kwargs": kwargs}
-        )
-        if not created:
-            return message
+        message = _insert_unless_present(task_name=task_name, kwargs=kwargs, dedupe_key=dedupe_key)
+        if message is None:
+            return OutboxMessage.objects.get(dedupe_key=dedupe_key)
     else:
         message = OutboxMessage.objects.create(task_name=task_name, kwargs=kwargs)
     # robust: a failure here (database gone after commit) must not fail the committed request.
     transaction.on_commit(lambda: outbox_send(message_id=message.pk), robust=True)
+    return message
+
+
+def _insert_unless_present(
+    *, task_name: str, kwargs: dict, dedupe_key: str
+) -> OutboxMessage | None:
+    """One statement, `INSERT ... ON CONFLICT (dedupe_key) DO NOTHING RETURNING id` (PostgreSQL,
+    SQLite 3.35+): the new message, or None when one with that key exists. get_or_create would
+    take four (a SELECT, then the INSERT in a savepoint) inside the caller's transaction, which
+    on exam day is a submit holding its attempt and enrolment locks."""
+    values = {
+        "task_name": task_name,
+        "kwargs": kwargs,
+        "dedupe_key": dedupe_key,
+        "created_at": timezone.now(),
+        "attempts": 0,
+        "last_error": "",
+    }
+    meta = OutboxMessage._meta
+    fields = [meta.get_field(name) for name in values]
+    connection = connections[router.db_for_write(OutboxMessage)]
+    quote = connection.ops.quote_name
+    # Identifiers from the model's metadata, quoted; every value is a parameter.
+    columns = ", ".join(quote(f.column) for f in fields)
+    placeholders = ", ".join(["%s"] * len(fields))
+    key, pk = quote(meta.get_field("dedupe_key").column), quote(meta.pk.column)
+    sql = f"INSERT INTO {quote(meta.db_table)} ({columns}) VALUES ({placeholders}) "  # noqa: S608
+    sql += f"ON CONFLICT ({key}) DO NOTHING RETURNING {pk}"
+    params = [f.get_db_prep_save(values[f.name], connection) for f in fields]
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        row = cursor.fetchone()
+    if row is None:
+        return None
+    message = OutboxMessage(pk=row[0], **values)
+    message._state.adding = False
+    message._state.db = connection.alias
     return message
 
 
