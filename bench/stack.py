@@ -236,6 +236,9 @@ def celery_worker_command(concurrency: int = 2, *extra: str) -> list[str]:
         str(concurrency),
         "--without-gossip",
         "--without-mingle",
+        # Both queues: certificate tasks are routed to their own (config.celery.route_task).
+        "--queues",
+        "celery,certificates",
         *extra,
     ]
 

@@ -78,6 +78,20 @@ def _forget_connection() -> None:
             connection.release()
 
 
+def _task_queue(task_name: str):
+    """The queue a task is routed to (CELERY_TASK_ROUTES: certificates have their own)."""
+    queue = current_app.amqp.router.route({}, task_name).get("queue")
+    return queue or current_app.amqp.queues[current_app.conf.task_default_queue]
+
+
+def _queue_names() -> set[str]:
+    names = {current_app.conf.task_default_queue}
+    for task_name in list(current_app.tasks):
+        if not task_name.startswith("celery."):
+            names.add(_task_queue(task_name).name)
+    return names
+
+
 def broker_publish(task_name: str, *, kwargs: dict, headers: dict | None = None) -> None:
     """Send a task now, or raise quickly (BrokerUnavailable while the breaker is open)."""
     task = current_app.tasks[task_name]
@@ -90,8 +104,7 @@ def broker_publish(task_name: str, *, kwargs: dict, headers: dict | None = None)
         connection = _publish_connection()
         # Declared at every send: a broker that lost its data lost the queue's binding too,
         # and a message published without it is dropped.
-        queue = current_app.amqp.queues[current_app.conf.task_default_queue]
-        queue(connection.default_channel).declare()
+        _task_queue(task_name)(connection.default_channel).declare()
         task.apply_async(kwargs=kwargs, headers=headers or {}, connection=connection, retry=False)
     except Exception as exc:
         _forget_connection()
@@ -181,7 +194,8 @@ def task_time_limit(task_name: str) -> timedelta:
 
 
 def broker_queue_length() -> int | None:
-    """Messages waiting in the default queue; 0 in eager mode; None when it cannot be told."""
+    """Messages waiting in the default queue and the routed ones (certificates); 0 in eager
+    mode; None when it cannot be told."""
     if current_app.conf.task_always_eager:
         return 0
     url = str(current_app.conf.broker_url or "")
@@ -189,7 +203,7 @@ def broker_queue_length() -> int | None:
         return None
     connection = _publish_connection()
     client = connection.default_channel.client
-    return int(client.llen(current_app.conf.task_default_queue))
+    return sum(int(client.llen(name)) for name in sorted(_queue_names()))
 
 
 def _due(now) -> list[int]:
