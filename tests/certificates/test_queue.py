@@ -23,3 +23,10 @@ def test_the_queue_name_follows_the_default_queue():
     assert certificates_queue("celery") == "certificates"
     # A test worker (tests/integration) or a deployment with its own default queue name.
     assert certificates_queue("relevo-test-gw0-1a2b") == "relevo-test-gw0-1a2b-certificates"
+
+
+def test_the_stack_worker_consumes_both_queues():
+    from bench.stack import _worker_queues
+
+    for default in ("celery", "relevo-test-gw1-0c0c"):
+        assert _worker_queues(default).split(",") == [default, certificates_queue(default)]
