@@ -92,7 +92,7 @@ def _question_data(qtype: str, number: int) -> dict:
     return {"answers": [{"text": "ECUCERT", "fraction": 1}]}
 
 
-def seed_exam(users: int) -> dict:
+def seed_exam(users: int, run: str) -> dict:
     """A course with one lesson and a required 16-question final quiz; `users` learners enrolled
     with the lesson done (a pass completes the course). Returns ids for the load."""
     from django.contrib.auth import get_user_model
@@ -113,7 +113,7 @@ def seed_exam(users: int) -> dict:
 
     course = CoursePage(
         title="Examen de Seguridad de la Información",
-        slug="examen-seguridad",
+        slug=f"examen-{run}",
         summary="El examen de la jornada.",
         visibility="public",
         completion_rule="all_lessons_and_quizzes",
@@ -128,7 +128,7 @@ def seed_exam(users: int) -> dict:
         body=[("rich_text", RichText("<p>Lea el reglamento antes del examen.</p>"))],
     )
     bulk_add_children(course, [lesson])
-    category = QuestionCategory.objects.create(name="Examen de la jornada")
+    category = QuestionCategory.objects.create(name=f"Examen de la jornada {run}")
     quiz = Quiz.objects.create(
         title="Examen final",
         course_id=course.pk,
@@ -150,7 +150,7 @@ def seed_exam(users: int) -> dict:
     User = get_user_model()
     accounts = User.objects.bulk_create(
         [
-            User(email=f"examen{i:05d}@bench.relevo", first_name="Eva", last_name=f"Examen {i}")
+            User(email=f"examen{i:05d}-{run}@bench.relevo", first_name="Eva", last_name=f"E {i}")
             for i in range(users)
         ],
         batch_size=2000,
@@ -638,6 +638,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument(
         "--right", type=float, default=float(os.environ.get("RIGHT_ANSWERS", "0.7"))
     )
+    parser.add_argument(
+        "--reuse", action="store_true", help="keep the database (a new exam is seeded in it)"
+    )
     args = parser.parse_args(argv)
     signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))
     # One socket per virtual user (a spike of 2,000 needs more than the usual 1,024).
@@ -658,10 +661,12 @@ def main(argv: list[str] | None = None) -> int:
     # The local stack has no timestamp authority: sign with pyHanko's local test TSA (same
     # CPU work, no network), as development does, instead of refusing every certificate.
     env["CERTIFICATE_ALLOW_DEV_KEY"] = "1"
+    env["CERTIFICATE_SIGNING_P12_PATH"] = ""  # the development key, which that TSA trusts
     os.environ.update(env)
     LOGS.mkdir(parents=True, exist_ok=True)
-    log(f"== database {urlparse(database_url).path.lstrip('/')}: drop, create, migrate")
-    recreate_database(database_url)
+    if not args.reuse:
+        log(f"== database {urlparse(database_url).path.lstrip('/')}: drop, create, migrate")
+        recreate_database(database_url)
     flush_redis(env)
 
     import django
@@ -675,7 +680,7 @@ def main(argv: list[str] | None = None) -> int:
     call_command("migrate", interactive=False, verbosity=0)
     total_users = WARM_UP_LEARNERS + sum(steps) + args.spike
     log(f"== seeding: a 16-question exam, {total_users} enrolled learners")
-    facts = seed_exam(total_users)
+    facts = seed_exam(total_users, run=time.strftime("%H%M%S"))
     phase = time.perf_counter()
     cookies = sessions_for(facts["users"])
     log(f"  {len(cookies)} signed-in sessions in {time.perf_counter() - phase:.0f} s")
