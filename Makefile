@@ -6,10 +6,14 @@ STAMP := $(VENV)/.installed
 DEMO_ENV := DEBUG=1 DJANGO_SETTINGS_MODULE=config.settings.base
 PYTEST_WORKERS ?= auto
 SCALE ?= 1
+# make bench-exam: virtual users per step, the start spike, think time (1.0: real time).
+VUS ?= 100,200,400
+SPIKE ?= 2000
+THINK_SCALE ?= 0.1
 PORT ?= 8000
 CMD ?= help
 
-.PHONY: demo install messages migrate seed serve manage shell test test-fast test-services test-e2e lint format lock bench clean check-deploy
+.PHONY: demo install messages migrate seed serve manage shell test test-fast test-services test-e2e lint format lock bench bench-exam clean check-deploy
 
 $(STAMP): requirements.lock pyproject.toml
 	@command -v $(PYTHON) >/dev/null || { echo "Python 3.11 is required ($(PYTHON) not found)"; exit 1; }
@@ -77,6 +81,8 @@ bench: $(STAMP) messages ## the benchmark on PostgreSQL + Redis (never part of `
 .PHONY: bench-signin
 bench-signin: $(STAMP) messages ## the morning sign-in rush alone on the production stack (USERS=100 for a quick run)
 	$(PY) -m bench.signin_rush --users $(or $(USERS),2000)
+bench-exam: $(STAMP) messages ## exam day on PostgreSQL + Redis (issue 17): VUS=100,200,400 SPIKE=2000 THINK_SCALE=0.1
+	VUS=$(VUS) SPIKE=$(SPIKE) THINK_SCALE=$(THINK_SCALE) $(PY) -m bench.exam $(BENCH_ARGS)
 
 clean:
 	rm -rf $(VENV) db.sqlite3* media private-media staticfiles var

@@ -8,6 +8,7 @@ and the HTTP status a view should answer with.
 from __future__ import annotations
 
 import random
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from decimal import ROUND_HALF_UP, Decimal
@@ -22,6 +23,7 @@ from core.api import audit_log, outbox_enqueue
 from courses.api import bump_learner_version
 
 from . import enrolments, formats, grading
+from .cache import QuizDefinition, quiz_definition
 from .layout import layout_entry
 from .models import (
     Attempt,
@@ -53,6 +55,10 @@ class QuizUnavailable(AssessmentError):
 
 class AttemptForbidden(AssessmentError):
     status = 403
+
+
+class AttemptNotFound(AttemptForbidden):
+    status = 404
 
 
 class AttemptClosed(AssessmentError):
@@ -372,7 +378,7 @@ def _format_when(moment: datetime) -> str:
     return date_format(timezone.localtime(moment), "DATETIME_FORMAT")
 
 
-def _check_can_start(quiz: Quiz, user, now: datetime) -> None:
+def _check_can_start(quiz: Quiz, history: enrolments.StartHistory, now: datetime) -> None:
     if quiz.opens_at and now < quiz.opens_at:
         raise QuizUnavailable(
             _("This quiz opens on %(when)s.") % {"when": _format_when(quiz.opens_at)}
@@ -381,22 +387,15 @@ def _check_can_start(quiz: Quiz, user, now: datetime) -> None:
         raise QuizUnavailable(
             _("This quiz closed on %(when)s.") % {"when": _format_when(quiz.closes_at)}
         )
-    cycle_start = None
-    if quiz.course_id:
-        enrolment = enrolments.quiz_enrolment(quiz=quiz, user=user)
-        if enrolment is None:
-            raise QuizUnavailable(_("Enrol in the course to take this quiz."))
-        cycle_start = enrolment.enrolled_at
-    finished = Attempt.objects.filter(quiz=quiz, learner=user, state=Attempt.State.SUBMITTED)
-    if cycle_start is not None:
-        finished = finished.filter(started_at__gte=cycle_start)
-    if quiz.max_attempts and finished.count() >= quiz.max_attempts:
+    if not history.enrolled:
+        raise QuizUnavailable(_("Enrol in the course to take this quiz."))
+    if quiz.max_attempts and history.finished >= quiz.max_attempts:
         raise QuizUnavailable(
             _("You have used all %(count)s attempts allowed for this quiz.")
             % {"count": quiz.max_attempts}
         )
     if quiz.cooldown_minutes:
-        last = finished.aggregate(last=Max("submitted_at"))["last"]
+        last = history.last_submitted_at
         if last and now < last + timedelta(minutes=quiz.cooldown_minutes):
             raise QuizUnavailable(
                 _("You can start a new attempt on %(when)s.")
@@ -404,15 +403,12 @@ def _check_can_start(quiz: Quiz, user, now: datetime) -> None:
             )
 
 
-def _draw_versions(quiz: Quiz, rng: random.Random) -> list[QuestionVersion]:
-    fixed = list(
-        quiz.slots.select_related("question__current_version").order_by("sort_order", "pk")
-    )
-    versions = [s.question.current_version for s in fixed if s.question.current_version_id]
+def _draw_versions(definition: QuizDefinition, rng: random.Random) -> list[QuestionVersion]:
+    quiz = definition.quiz
+    versions = list(definition.fixed_versions)
     used = {v.question_id for v in versions}
-    random_slots = list(quiz.random_slots.order_by("sort_order", "pk"))
-    if random_slots:
-        for slot in random_slots:
+    if definition.has_random_slots:
+        for slot in quiz.random_slots.order_by("sort_order", "pk"):
             categories = (
                 category_descendant_ids([slot.category_id])
                 if slot.include_subcategories
@@ -445,20 +441,27 @@ def attempt_start(
     *, quiz_id: int, user, now: datetime | None = None, seed: int | None = None
 ) -> Attempt:
     """Start an attempt, or return the learner's open one (idempotent: a double click or two
-    tabs give the same attempt). Freezes the questions, their versions and the order."""
+    tabs give the same attempt). Freezes the questions, their versions and the order.
+
+    An exam's synchronized start runs this for every learner at once, so it asks the database
+    only what is the learner's own: the quiz and its questions come from the cached definition
+    (assessments.cache), the enrolment and the previous attempts in one query, then the two
+    inserts. No lock: the one-open-attempt constraint decides between two simultaneous starts."""
     now = now or timezone.now()
-    quiz = Quiz.objects.get(pk=quiz_id)
-    existing = Attempt.objects.filter(
-        quiz=quiz, learner=user, state=Attempt.State.IN_PROGRESS
-    ).first()
-    if existing is not None:
+    definition = quiz_definition(quiz_id)
+    quiz = definition.quiz
+    history = enrolments.start_history(quiz=quiz, user=user)
+    if history.open_uuid is not None:
+        existing = Attempt.objects.get(uuid=history.open_uuid)
         if existing.deadline and now > existing.deadline + DEADLINE_GRACE:
             attempt_submit(attempt_uuid=existing.uuid, now=now, by_timeout=True)
+            history = enrolments.start_history(quiz=quiz, user=user)
         else:
+            existing.quiz = quiz
             return existing
-    _check_can_start(quiz, user, now)
+    _check_can_start(quiz, history, now)
     rng = random.Random(seed)
-    versions = _draw_versions(quiz, rng)
+    versions = _draw_versions(definition, rng)
     if quiz.shuffle_questions:
         rng.shuffle(versions)
     layout = [
@@ -469,15 +472,12 @@ def attempt_start(
         deadline = now + timedelta(minutes=quiz.time_limit_minutes)
     if quiz.closes_at:
         deadline = min(deadline, quiz.closes_at) if deadline else quiz.closes_at
-    number = (
-        Attempt.objects.filter(quiz=quiz, learner=user).aggregate(n=Max("number"))["n"] or 0
-    ) + 1
     try:
         with transaction.atomic():
             attempt = Attempt.objects.create(
                 quiz=quiz,
                 learner=user,
-                number=number,
+                number=history.max_number + 1,
                 started_at=now,
                 deadline=deadline,
                 layout=layout,
@@ -492,51 +492,78 @@ def attempt_start(
     return attempt
 
 
-def _load_for_update(attempt_uuid, user) -> Attempt:
-    try:
-        attempt = Attempt.objects.select_for_update().select_related("quiz").get(uuid=attempt_uuid)
-    except Attempt.DoesNotExist:
-        raise AttemptForbidden(_("This attempt does not exist."))
+Responses = dict[int, dict | None] | Callable[[Attempt, list[AttemptAnswer]], dict]
+
+
+def _load_for_update(attempt_uuid, user) -> tuple[Attempt, list[AttemptAnswer]]:
+    """The attempt, locked, with its answers and their versions: one query that locks the
+    attempt row only (`of`), never the quiz nor the versions every other learner reads."""
+    answers = list(
+        AttemptAnswer.objects.select_related("attempt", "version")
+        .select_for_update(of=("attempt",))
+        .filter(attempt__uuid=attempt_uuid)
+        .order_by("slot")
+    )
+    if not answers:
+        raise AttemptNotFound(_("This attempt does not exist."))
+    attempt = answers[0].attempt
+    for answer in answers:
+        answer.attempt = attempt
     if user is not None and attempt.learner_id != user.pk:
         raise AttemptForbidden(_("This attempt belongs to someone else."))
-    return attempt
+    attempt.quiz = quiz_definition(attempt.quiz_id).quiz
+    return attempt, answers
 
 
-def attempt_save_answers(
-    *, attempt_uuid, user, responses: dict[int, dict | None], now=None
-) -> Attempt:
-    """Save (autosave) answers. `responses` maps slot numbers to raw responses (None clears).
+def _check_accepts_answers(attempt: Attempt, now: datetime) -> None:
+    if not attempt.is_open:
+        raise AttemptClosed(_("This attempt has already been submitted."))
+    if attempt.deadline and now > attempt.deadline + DEADLINE_GRACE:
+        raise AttemptClosed(_("The time for this attempt is over: answers are no longer accepted."))
+
+
+def _apply_responses(
+    attempt: Attempt, answers: list[AttemptAnswer], responses: Responses, now: datetime
+) -> list[AttemptAnswer]:
+    """Clean the responses into the answers (in memory); returns the answers that changed.
+    `responses` maps slot numbers to raw responses (None clears), or is a function of the
+    locked attempt and its answers that returns them (the attempt form, read under the lock)."""
+    if callable(responses):
+        responses = responses(attempt, answers)
+    by_slot = {a.slot: a for a in answers}
+    changed = []
+    for slot, raw in responses.items():
+        answer = by_slot.get(slot)
+        if answer is None:
+            raise InvalidAnswer(_("A question that is not part of this attempt was sent."))
+        try:
+            cleaned = grading.clean_response(answer.version.qtype, answer.version.data, raw)
+        except grading.InvalidResponse:
+            raise InvalidAnswer(
+                _("The answer to question %(number)s does not belong to that question.")
+                % {"number": slot + 1}
+            )
+        if cleaned != answer.response:
+            answer.response = cleaned
+            answer.response_key = grading.response_key(answer.version.qtype, cleaned)
+            answer.autosaved_at = now
+            changed.append(answer)
+    return changed
+
+
+def attempt_save_answers(*, attempt_uuid, user, responses: Responses, now=None) -> Attempt:
+    """Save (autosave) answers. `responses` maps slot numbers to raw responses (None clears),
+    or is a function of the locked attempt and its answers returning that mapping.
 
     Refused, with nothing written: another learner's attempt, a submitted attempt, after the
-    deadline, a slot not in the attempt, a choice or pair of another question.
+    deadline, a slot not in the attempt, a choice or pair of another question. Locks only this
+    attempt's row: two learners of one quiz never wait on each other.
     """
     now = now or timezone.now()
     with transaction.atomic():
-        attempt = _load_for_update(attempt_uuid, user)
-        if not attempt.is_open:
-            raise AttemptClosed(_("This attempt has already been submitted."))
-        if attempt.deadline and now > attempt.deadline + DEADLINE_GRACE:
-            raise AttemptClosed(
-                _("The time for this attempt is over: answers are no longer accepted.")
-            )
-        answers = {a.slot: a for a in attempt.answers.select_related("version")}
-        changed = []
-        for slot, raw in responses.items():
-            answer = answers.get(slot)
-            if answer is None:
-                raise InvalidAnswer(_("A question that is not part of this attempt was sent."))
-            try:
-                cleaned = grading.clean_response(answer.version.qtype, answer.version.data, raw)
-            except grading.InvalidResponse:
-                raise InvalidAnswer(
-                    _("The answer to question %(number)s does not belong to that question.")
-                    % {"number": slot + 1}
-                )
-            if cleaned != answer.response:
-                answer.response = cleaned
-                answer.response_key = grading.response_key(answer.version.qtype, cleaned)
-                answer.autosaved_at = now
-                changed.append(answer)
+        attempt, answers = _load_for_update(attempt_uuid, user)
+        _check_accepts_answers(attempt, now)
+        changed = _apply_responses(attempt, answers, responses, now)
         if changed:
             AttemptAnswer.objects.bulk_update(changed, ["response", "response_key", "autosaved_at"])
     return attempt
@@ -566,18 +593,32 @@ def _grade_answers(attempt: Attempt, answers: list[AttemptAnswer]) -> None:
 
 
 def attempt_submit(
-    *, attempt_uuid, user=None, now=None, by_timeout: bool = False
+    *,
+    attempt_uuid,
+    user=None,
+    now=None,
+    by_timeout: bool = False,
+    responses: Responses | None = None,
 ) -> tuple[Attempt, bool]:
     """Grade and close an attempt. Idempotent: a second call (double click, second tab, retry,
-    the expiry task racing the learner) returns the attempt unchanged and False."""
+    the expiry task racing the learner) returns the attempt unchanged and False.
+
+    With `responses` (the attempt form's last page), they are saved first under the same lock,
+    with the same refusals as `attempt_save_answers` (a closed attempt raises AttemptClosed).
+    A pass re-evaluates the course's completion in this transaction, locking only the
+    enrolment row; the certificate and the e-mails follow after commit through the outbox."""
     now = now or timezone.now()
     with transaction.atomic():
-        attempt = _load_for_update(attempt_uuid, user)
-        if not attempt.is_open:
+        attempt, answers = _load_for_update(attempt_uuid, user)
+        fields = ["fraction", "points"]
+        if responses is not None:
+            _check_accepts_answers(attempt, now)
+            if _apply_responses(attempt, answers, responses, now):
+                fields += ["response", "response_key", "autosaved_at"]
+        elif not attempt.is_open:
             return attempt, False
-        answers = list(attempt.answers.select_related("version"))
         _grade_answers(attempt, answers)
-        AttemptAnswer.objects.bulk_update(answers, ["fraction", "points"])
+        AttemptAnswer.objects.bulk_update(answers, fields)
         attempt.state = Attempt.State.SUBMITTED
         late = attempt.deadline and now > attempt.deadline
         attempt.submitted_at = min(now, attempt.deadline) if late else now
@@ -632,7 +673,7 @@ def quiz_regrade(*, quiz_id: int, user=None, to_latest_version: bool = True) -> 
     with transaction.atomic():
         quiz = Quiz.objects.select_for_update().get(pk=quiz_id)
         attempts = list(
-            Attempt.objects.select_for_update()
+            Attempt.objects.select_for_update(of=("self",))
             .filter(quiz=quiz, state=Attempt.State.SUBMITTED)
             .select_related("quiz")
         )

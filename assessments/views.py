@@ -18,6 +18,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from core.api import Role, csv_response, has_role
 
 from . import presentation, selectors, services
+from .cache import quiz_definition
 from .forms import InvalidPost, responses_from_post
 from .item_statistics import quiz_item_statistics
 from .models import Attempt, Quiz
@@ -87,7 +88,11 @@ def quiz_detail(request, quiz_id: int):
 @login_required
 @require_POST
 def attempt_start(request, quiz_id: int):
-    quiz = get_object_or_404(Quiz.objects.select_related("course"), pk=quiz_id)
+    # The cached definition (assessments.cache): a synchronized exam start reads no quiz row.
+    try:
+        quiz = quiz_definition(quiz_id).quiz
+    except Quiz.DoesNotExist:
+        raise Http404
     if not request.user.has_perm("assessments.start_quiz", quiz):
         return _error_page(
             request,
@@ -101,49 +106,25 @@ def attempt_start(request, quiz_id: int):
     return redirect("assessments:attempt", attempt_uuid=attempt.uuid)
 
 
+def _form_responses(post):
+    """The attempt form read under the attempt's lock (services call it with the locked
+    attempt and its answers): tokens map back to this attempt's options only."""
+    return lambda attempt, answers: responses_from_post(attempt, answers, post)
+
+
 @login_required
 @require_http_methods(["GET", "POST"])
 def attempt_page(request, attempt_uuid):
+    if request.method == "POST":
+        return _attempt_post(request, attempt_uuid)
     attempt = _own_attempt(request, attempt_uuid)
     if not attempt.is_open:
-        if request.method == "POST":
-            return _error_page(
-                request,
-                services.AttemptClosed(_("This attempt has already been submitted.")),
-                back_url=reverse("assessments:result", args=[attempt.uuid]),
-            )
         return redirect("assessments:result", attempt_uuid=attempt.uuid)
-    if (
-        request.method == "GET"
-        and attempt.deadline
-        and timezone.now() > attempt.deadline + services.DEADLINE_GRACE
-    ):
+    if attempt.deadline and timezone.now() > attempt.deadline + services.DEADLINE_GRACE:
         # Time is over and the expiry task has not run yet: grade what was saved.
         services.attempt_submit(attempt_uuid=attempt.uuid, user=request.user, by_timeout=True)
         return redirect("assessments:result", attempt_uuid=attempt.uuid)
     answers = list(attempt.answers.all())
-    if request.method == "POST":
-        back = reverse("assessments:attempt", args=[attempt.uuid])
-        if request.POST.get("action") == "confirm":
-            # From the summary page: the answers were saved on the way there.
-            services.attempt_submit(attempt_uuid=attempt.uuid, user=request.user)
-            return redirect("assessments:result", attempt_uuid=attempt.uuid)
-        try:
-            responses = responses_from_post(attempt, answers, request.POST)
-            services.attempt_save_answers(
-                attempt_uuid=attempt.uuid, user=request.user, responses=responses
-            )
-            if request.POST.get("action") == "submit":
-                services.attempt_submit(attempt_uuid=attempt.uuid, user=request.user)
-                return redirect("assessments:result", attempt_uuid=attempt.uuid)
-            if request.POST.get("action") == "review":
-                return _summary_page(request, attempt)
-        except InvalidPost as error:
-            return _error_page(request, services.InvalidAnswer(error.message), back_url=back)
-        except services.AssessmentError as error:
-            return _error_page(request, error, back_url=back)
-        messages.success(request, _("Your answers have been saved."))
-        return HttpResponseRedirect(back)
     return render(
         request,
         "assessments/attempt.html",
@@ -154,6 +135,43 @@ def attempt_page(request, attempt_uuid):
             "now": timezone.now(),
         },
     )
+
+
+def _attempt_post(request, attempt_uuid):
+    """Save the page (and submit, or show the summary). The services read the attempt once,
+    locked, and parse the form against it: no separate read of the attempt first."""
+    back = reverse("assessments:attempt", args=[attempt_uuid])
+    result = reverse("assessments:result", args=[attempt_uuid])
+    action = request.POST.get("action")
+    try:
+        if action == "confirm":
+            # From the summary page: the answers were saved on the way there.
+            services.attempt_submit(attempt_uuid=attempt_uuid, user=request.user)
+            return HttpResponseRedirect(result)
+        if action == "submit":
+            services.attempt_submit(
+                attempt_uuid=attempt_uuid,
+                user=request.user,
+                responses=_form_responses(request.POST),
+            )
+            return HttpResponseRedirect(result)
+        attempt = services.attempt_save_answers(
+            attempt_uuid=attempt_uuid, user=request.user, responses=_form_responses(request.POST)
+        )
+        if action == "review":
+            return _summary_page(request, attempt)
+    except InvalidPost as error:
+        return _error_page(request, services.InvalidAnswer(error.message), back_url=back)
+    except services.AttemptNotFound:
+        raise Http404
+    except services.AttemptForbidden as error:
+        raise PermissionDenied(error.message)
+    except services.AttemptClosed as error:
+        return _error_page(request, error, back_url=result)
+    except services.AssessmentError as error:
+        return _error_page(request, error, back_url=back)
+    messages.success(request, _("Your answers have been saved."))
+    return HttpResponseRedirect(back)
 
 
 def _summary_page(request, attempt: Attempt):
@@ -177,18 +195,16 @@ def _summary_page(request, attempt: Attempt):
 @login_required
 @require_POST
 def attempt_autosave(request, attempt_uuid):
-    """The attempt page's script saves the whole form here; same rules as a plain POST."""
+    """The attempt page's script saves the whole form here; same rules as a plain POST.
+    One locked read of the attempt and its answers, one update: the exam's busiest request."""
     try:
-        attempt = _own_attempt(request, attempt_uuid)
-    except PermissionDenied as exc:
-        return JsonResponse({"error": str(exc)}, status=403)
-    try:
-        responses = responses_from_post(attempt, list(attempt.answers.all()), request.POST)
         services.attempt_save_answers(
-            attempt_uuid=attempt.uuid, user=request.user, responses=responses
+            attempt_uuid=attempt_uuid, user=request.user, responses=_form_responses(request.POST)
         )
     except InvalidPost as error:
         return JsonResponse({"error": error.message}, status=400)
+    except services.AttemptNotFound:
+        raise Http404
     except services.AssessmentError as error:
         return JsonResponse({"error": error.message}, status=error.status)
     saved_at = timezone.localtime()

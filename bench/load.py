@@ -28,13 +28,22 @@ def wrk(base_url: str, target: Target, *, duration: float, connections: int = 16
                     for path, user_id in target.rotation
                 )
             )
-        args = [WRK, "-t2", f"-c{connections}", f"-d{max(1, round(duration))}s", "--timeout", "10s"]
+        threads = 2
+        args = [
+            WRK,
+            f"-t{threads}",
+            f"-c{connections}",
+            f"-d{max(1, round(duration))}s",
+            "--timeout",
+            "10s",
+        ]
         cookie = session_cookie(target.user_id)
         if cookie and not target.rotation:
             args += ["-H", f"Cookie: {cookie}"]
             if target.method == "POST":
                 args += ["-H", f"X-CSRFToken: {csrf_token()}"]
-        args += ["-s", str(LUA), base_url + target.path, "--", target.method, body_file, paths_file]
+        args += ["-s", str(LUA), base_url + target.path, "--", target.method, body_file]
+        args += [paths_file, str(threads)]
         completed = subprocess.run(args, capture_output=True, text=True, timeout=duration + 60)
     line = next((x for x in completed.stdout.splitlines() if x.startswith("BENCHJSON ")), None)
     if line is None:

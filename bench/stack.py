@@ -222,6 +222,11 @@ def gunicorn_command(bind: str) -> list[str]:
     ]
 
 
+def _worker_queues(default: str) -> str:
+    # The rule of config.celery.certificates_queue (not imported: it builds the Celery app).
+    return f"{default},{'certificates' if default == 'celery' else default + '-certificates'}"
+
+
 def celery_worker_command(concurrency: int = 2, *extra: str) -> list[str]:
     return [
         sys.executable,
@@ -236,6 +241,9 @@ def celery_worker_command(concurrency: int = 2, *extra: str) -> list[str]:
         str(concurrency),
         "--without-gossip",
         "--without-mingle",
+        # Both queues: certificate tasks are routed to their own (config.celery.route_task).
+        "--queues",
+        _worker_queues(os.environ.get("CELERY_TASK_DEFAULT_QUEUE") or "celery"),
         *extra,
     ]
 

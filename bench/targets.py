@@ -189,6 +189,7 @@ def _assessments(facts: Facts) -> list[Target]:
     pool = list(facts.ids.get("quiz_learners") or [])
     if not quiz_id or not pool or not url_exists(f"/evaluaciones/{quiz_id}/comenzar/"):
         return []
+    from assessments.models import Attempt
     from assessments.services import attempt_save_answers, attempt_start
 
     half = len(pool) // 2
@@ -215,7 +216,11 @@ def _assessments(facts: Facts) -> list[Target]:
         ),
         Target(
             "quiz_start",
-            f"Start a quiz attempt (POST, {len(starters)} learners)",
+            # Under --reuse the starters already have their attempt: the POST then measures
+            # "return the open attempt", a cheaper path, and says so.
+            f"Start a quiz attempt (POST, {len(starters)} learners)"
+            if not Attempt.objects.filter(quiz_id=quiz_id, learner_id__in=starters).exists()
+            else f"Start: returns the open attempt (POST, {len(starters)} learners, reused data)",
             f"/evaluaciones/{quiz_id}/comenzar/",
             starters[0],
             method="POST",
@@ -224,7 +229,7 @@ def _assessments(facts: Facts) -> list[Target]:
         ),
         Target(
             "quiz_submit",
-            f"Submit a quiz attempt (POST, {len(attempts)} attempts)",
+            f"Submit (POST confirm: grades an attempt, {len(attempts)} attempts)",
             f"/evaluaciones/intento/{attempts[0][0]}/",
             attempts[0][1],
             method="POST",

@@ -17,6 +17,25 @@ from django_structlog.celery.steps import DjangoStructLogInitStep
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings.base")
 
+# Certificate rendering and signing (about 0.14 CPU-s each) has its own queue, so that on exam
+# day a separate worker with its own concurrency drains it and it never takes the CPU the web
+# tier needs (docs/deployment.md, "Exam days"). Its name follows the default queue's: the
+# default "celery" gives "certificates"; a deployment (or a test worker) that names its default
+# queue X gets "X-certificates". Read at each send, so a changed default queue is followed.
+CERTIFICATES_QUEUE = "certificates"
+
+
+def certificates_queue(default_queue: str) -> str:
+    return CERTIFICATES_QUEUE if default_queue == "celery" else f"{default_queue}-certificates"
+
+
+def route_task(name, args, kwargs, options, task=None, **_kw):
+    """CELERY_TASK_ROUTES: the certificates app's tasks go to the certificates queue."""
+    if name.startswith("certificates."):
+        return {"queue": certificates_queue(app.conf.task_default_queue)}
+    return None
+
+
 app = Celery("relevo")
 app.config_from_object("django.conf:settings", namespace="CELERY")
 app.autodiscover_tasks()

@@ -29,7 +29,7 @@ import structlog
 from celery import current_app
 from celery.signals import task_failure, task_prerun, task_success
 from django.conf import settings
-from django.db import transaction
+from django.db import connections, router, transaction
 from django.db.models import Q
 from django.utils import timezone
 
@@ -78,6 +78,20 @@ def _forget_connection() -> None:
             connection.release()
 
 
+def _task_queue(task_name: str):
+    """The queue a task is routed to (CELERY_TASK_ROUTES: certificates have their own)."""
+    queue = current_app.amqp.router.route({}, task_name).get("queue")
+    return queue or current_app.amqp.queues[current_app.conf.task_default_queue]
+
+
+def _queue_names() -> set[str]:
+    names = {current_app.conf.task_default_queue}
+    for task_name in list(current_app.tasks):
+        if not task_name.startswith("celery."):
+            names.add(_task_queue(task_name).name)
+    return names
+
+
 def broker_publish(task_name: str, *, kwargs: dict, headers: dict | None = None) -> None:
     """Send a task now, or raise quickly (BrokerUnavailable while the breaker is open)."""
     task = current_app.tasks[task_name]
@@ -90,8 +104,7 @@ def broker_publish(task_name: str, *, kwargs: dict, headers: dict | None = None)
         connection = _publish_connection()
         # Declared at every send: a broker that lost its data lost the queue's binding too,
         # and a message published without it is dropped.
-        queue = current_app.amqp.queues[current_app.conf.task_default_queue]
-        queue(connection.default_channel).declare()
+        _task_queue(task_name)(connection.default_channel).declare()
         task.apply_async(kwargs=kwargs, headers=headers or {}, connection=connection, retry=False)
     except Exception as exc:
         _forget_connection()
@@ -102,15 +115,50 @@ def broker_publish(task_name: str, *, kwargs: dict, headers: dict | None = None)
 
 def outbox_enqueue(*, task_name: str, kwargs: dict, dedupe_key: str | None = None) -> OutboxMessage:
     if dedupe_key:
-        message, created = OutboxMessage.objects.get_or_create(
-            dedupe_key=dedupe_key, defaults={"task_name": task_name, "kwargs": kwargs}
-        )
-        if not created:
-            return message
+        message = _insert_unless_present(task_name=task_name, kwargs=kwargs, dedupe_key=dedupe_key)
+        if message is None:
+            return OutboxMessage.objects.get(dedupe_key=dedupe_key)
     else:
         message = OutboxMessage.objects.create(task_name=task_name, kwargs=kwargs)
     # robust: a failure here (database gone after commit) must not fail the committed request.
     transaction.on_commit(lambda: outbox_send(message_id=message.pk), robust=True)
+    return message
+
+
+def _insert_unless_present(
+    *, task_name: str, kwargs: dict, dedupe_key: str
+) -> OutboxMessage | None:
+    """One statement, `INSERT ... ON CONFLICT (dedupe_key) DO NOTHING RETURNING id` (PostgreSQL,
+    SQLite 3.35+): the new message, or None when one with that key exists. get_or_create would
+    take four (a SELECT, then the INSERT in a savepoint) inside the caller's transaction, which
+    on exam day is a submit holding its attempt and enrolment locks."""
+    values = {
+        "task_name": task_name,
+        "kwargs": kwargs,
+        "dedupe_key": dedupe_key,
+        "created_at": timezone.now(),
+        "attempts": 0,
+        "last_error": "",
+    }
+    meta = OutboxMessage._meta
+    fields = [meta.get_field(name) for name in values]
+    connection = connections[router.db_for_write(OutboxMessage)]
+    quote = connection.ops.quote_name
+    # Identifiers from the model's metadata, quoted; every value is a parameter.
+    columns = ", ".join(quote(f.column) for f in fields)
+    placeholders = ", ".join(["%s"] * len(fields))
+    key, pk = quote(meta.get_field("dedupe_key").column), quote(meta.pk.column)
+    sql = f"INSERT INTO {quote(meta.db_table)} ({columns}) VALUES ({placeholders}) "  # noqa: S608
+    sql += f"ON CONFLICT ({key}) DO NOTHING RETURNING {pk}"
+    params = [f.get_db_prep_save(values[f.name], connection) for f in fields]
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        row = cursor.fetchone()
+    if row is None:
+        return None
+    message = OutboxMessage(pk=row[0], **values)
+    message._state.adding = False
+    message._state.db = connection.alias
     return message
 
 
@@ -146,7 +194,8 @@ def task_time_limit(task_name: str) -> timedelta:
 
 
 def broker_queue_length() -> int | None:
-    """Messages waiting in the default queue; 0 in eager mode; None when it cannot be told."""
+    """Messages waiting in the default queue and the routed ones (certificates); 0 in eager
+    mode; None when it cannot be told."""
     if current_app.conf.task_always_eager:
         return 0
     url = str(current_app.conf.broker_url or "")
@@ -154,7 +203,7 @@ def broker_queue_length() -> int | None:
         return None
     connection = _publish_connection()
     client = connection.default_channel.client
-    return int(client.llen(current_app.conf.task_default_queue))
+    return sum(int(client.llen(name)) for name in sorted(_queue_names()))
 
 
 def _due(now) -> list[int]:

@@ -28,6 +28,7 @@ __all__ = [
     "bump_learner_version",
     "completion_counts",
     "completion_evaluate",
+    "completion_evaluate_active",
     "course_owners_replace",
     "course_ownerships",
     "current_enrolment",
@@ -76,6 +77,12 @@ def enrolment_create(
 def completion_evaluate(*, enrolment_id: int) -> Enrolment:
     """Recompute an enrolment's progress and record its completion once the rule is met."""
     return services.completion_evaluate(enrolment_id=enrolment_id)
+
+
+def completion_evaluate_active(*, learner_id: int, course_id: int) -> Enrolment | None:
+    """`completion_evaluate` of the learner's active enrolment in the course, if any (one
+    query finds and locks it: a submit that passes a required quiz calls this)."""
+    return services.completion_evaluate_active(learner_id=learner_id, course_id=course_id)
 
 
 def course_owners_replace(*, course_id: int, old_user_id: int, new_user_id: int) -> None:

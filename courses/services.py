@@ -5,6 +5,7 @@ from datetime import date
 from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
+from django.db.models import Exists, OuterRef
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -115,13 +116,23 @@ def course_lesson_ids(course: CoursePage) -> list[int]:
     return list(LessonPage.objects.child_of(course).live().values_list("pk", flat=True))
 
 
-def _refresh_progress(enrolment: Enrolment, lesson_ids: list[int]) -> int:
-    if not lesson_ids:
-        return 0
-    done = LessonProgress.objects.filter(
-        enrolment=enrolment, lesson_id__in=lesson_ids, completed_at__isnull=False
-    ).count()
-    return round(100 * done / len(lesson_ids))
+def _refresh_progress(enrolment: Enrolment, course: CoursePage) -> tuple[int, int]:
+    """(percent of the course's live lessons completed, number of live lessons): one query."""
+    done = list(
+        LessonPage.objects.child_of(course)
+        .live()
+        .annotate(
+            done=Exists(
+                LessonProgress.objects.filter(
+                    enrolment_id=enrolment.pk, lesson_id=OuterRef("pk"), completed_at__isnull=False
+                )
+            )
+        )
+        .values_list("done", flat=True)
+    )
+    if not done:
+        return 0, 0
+    return round(100 * sum(done) / len(done)), len(done)
 
 
 def lesson_visit(*, enrolment: Enrolment, lesson: LessonPage, visited: bool = False) -> None:
@@ -154,23 +165,47 @@ def lesson_complete(*, enrolment: Enrolment, lesson: LessonPage, user) -> Enrolm
     return completion_evaluate(enrolment_id=enrolment.pk)
 
 
-@transaction.atomic
+# No savepoint of its own: inside a submit or a lesson completion it is part of that
+# transaction (an error aborts both), and a savepoint would only cost two more statements.
+@transaction.atomic(savepoint=False)
 def completion_evaluate(*, enrolment_id: int) -> Enrolment:
     """Recompute progress and record completion once, when the course's rule is met.
 
     Idempotent: a completed enrolment stays completed with its original date, and
-    `course_completed` is sent only on the transition, inside this transaction.
+    `course_completed` is sent only on the transition, inside this transaction. Locks the
+    enrolment row only (`of`): never the course page every other learner reads.
     """
-    enrolment = Enrolment.objects.select_for_update().select_related("course").get(pk=enrolment_id)
+    enrolment = (
+        Enrolment.objects.select_for_update(of=("self",))
+        .select_related("course")
+        .get(pk=enrolment_id)
+    )
+    return _evaluate(enrolment)
+
+
+@transaction.atomic(savepoint=False)
+def completion_evaluate_active(*, learner_id: int, course_id: int) -> Enrolment | None:
+    """`completion_evaluate` of the learner's active enrolment in the course (None when there
+    is none), found and locked in one query."""
+    enrolment = (
+        Enrolment.objects.select_for_update(of=("self",))
+        .select_related("course")
+        .filter(learner_id=learner_id, course_id=course_id, status=Enrolment.Status.ACTIVE)
+        .order_by("-cycle")
+        .first()
+    )
+    return _evaluate(enrolment) if enrolment is not None else None
+
+
+def _evaluate(enrolment: Enrolment) -> Enrolment:
     course = enrolment.course
-    lesson_ids = course_lesson_ids(course)
-    percent = _refresh_progress(enrolment, lesson_ids)
+    percent, lesson_count = _refresh_progress(enrolment, course)
     if enrolment.status != Enrolment.Status.ACTIVE:
         if enrolment.progress_percent != percent and enrolment.status == Enrolment.Status.WITHDRAWN:
             enrolment.progress_percent = percent
             enrolment.save(update_fields=["progress_percent"])
         return enrolment
-    lessons_done = bool(lesson_ids) and percent == 100
+    lessons_done = bool(lesson_count) and percent == 100
     rule_met = lessons_done
     if rule_met and course.completion_rule == CoursePage.CompletionRule.ALL_LESSONS_AND_QUIZZES:
         rule_met = all(check(enrolment) for check in requirements().values())

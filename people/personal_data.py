@@ -198,7 +198,11 @@ def person_anonymise(
     their certificates (verification keeps working: "titular anonimizado"); let the apps
     above people remove them (the knowledge base takes them off system owners and backups);
     scrub their name from the audit trail. All or nothing."""
-    profile = StaffProfile.objects.select_for_update().select_related("user").get(pk=profile.pk)
+    profile = (
+        StaffProfile.objects.select_for_update(of=("self", "user"))
+        .select_related("user")
+        .get(pk=profile.pk)
+    )
     if profile.status != StaffProfile.Status.LEFT:
         raise ValidationError(_("Only a person who has left can be anonymised."))
     account = profile.user

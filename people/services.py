@@ -238,7 +238,9 @@ def staff_update(
         employee_id=employee_id, email=email, unit=unit, manager=manager, profile=profile
     )
     profile = (
-        StaffProfile.objects.select_for_update().select_related("user", "unit").get(pk=profile.pk)
+        StaffProfile.objects.select_for_update(of=("self", "user"))
+        .select_related("user", "unit")
+        .get(pk=profile.pk)
     )
     account = profile.user
     if account.email.lower() != email and not account_is_plain_learner(account):
@@ -386,7 +388,11 @@ def staff_status_set(
         raise ValidationError(_("Unknown status."))
     if status == StaffProfile.Status.LEAVING and end_date is None:
         raise ValidationError({"end_date": _("Give the announced last day.")})
-    profile = StaffProfile.objects.select_for_update().select_related("user").get(pk=profile.pk)
+    profile = (
+        StaffProfile.objects.select_for_update(of=("self", "user"))
+        .select_related("user")
+        .get(pk=profile.pk)
+    )
     old_status = profile.status
     if old_status == status and (end_date is None or end_date == profile.end_date):
         return profile

@@ -46,7 +46,8 @@ def _bump(user_id: int) -> None:
     courses_api.bump_learner_version(user_id=user_id)
 
 
-@transaction.atomic
+# Called inside the completion's transaction (a submit on exam day): no savepoint of its own.
+@transaction.atomic(savepoint=False)
 def surveys_offer_on_completion(*, enrolment) -> int:
     """Invite the learner to the course's completion surveys (once per survey lineage)."""
     created = 0

@@ -4,12 +4,23 @@
 --   body-file  form-encoded body sent with every POST
 --   paths-file one "path<TAB>cookie" per line: each request takes the next line (round robin),
 --              so that a POST that changes state (submit an attempt) hits a fresh object
+--   threads    wrk's -t: thread k takes lines k, k + n, ... (every line is sent once per pass)
 -- done() prints one line "BENCHJSON {...}" with counts and latency percentiles (microseconds).
 
 local method = "GET"
 local body = nil
 local lines = {}
 local counter = 0
+
+-- Each wrk thread has its own Lua state, so a shared counter is impossible: instead thread k
+-- of n takes only the lines k, k + n, k + 2n... (one connection set per slice of the
+-- rotation). Before, both threads walked the whole list and every POST path was sent twice
+-- (the second copy of a submit answered 409 and was counted as an error).
+local thread_count = 0
+setup = function(thread)
+  thread:set("thread_id", thread_count)
+  thread_count = thread_count + 1
+end
 
 local function read_file(name)
   local f = assert(io.open(name, "r"))
@@ -23,11 +34,17 @@ init = function(args)
   if args[2] and args[2] ~= "" and args[2] ~= "-" then
     body = read_file(args[2])
   end
+  local threads = tonumber(args[4] or "1") or 1
+  local mine = thread_id or 0
   if args[3] and args[3] ~= "" then
+    local index = 0
     for line in io.lines(args[3]) do
       local path, cookie, token = line:match("^([^\t]+)\t([^\t]*)\t?([^\t]*)$")
       if path then
-        table.insert(lines, {path = path, cookie = cookie, token = token})
+        if index % threads == mine then
+          table.insert(lines, {path = path, cookie = cookie, token = token})
+        end
+        index = index + 1
       end
     end
   end

@@ -507,6 +507,9 @@ CELERY_TASK_PUBLISH_RETRY_POLICY = {
 # One queue name per deployment (or per test worker: tests/integration runs a real worker on
 # its own queue so that parallel test processes never take each other's tasks).
 CELERY_TASK_DEFAULT_QUEUE = env.str("CELERY_TASK_DEFAULT_QUEUE", default="celery")
+# Certificate tasks go to their own queue (config.celery.route_task: "certificates", or
+# "<default queue>-certificates"), consumed by a worker of its own on exam days.
+CELERY_TASK_ROUTES = ["config.celery.route_task"]
 CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
 # Every periodic job lives here, one entry each; each is also a management command (eager mode
 # never fires beat).

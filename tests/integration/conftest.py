@@ -117,7 +117,8 @@ def _celery_worker_process(_services, request, django_db_setup, tmp_path_factory
         "worker",
         "--loglevel=warning",
         "--pool=solo",
-        f"--queues={queue}",
+        # The default queue and the certificates one (config.celery.route_task).
+        f"--queues={queue},{queue}-certificates",
         f"--hostname={queue}@%h",
         "--include=tests.integration.tasks",
         "--without-gossip",
