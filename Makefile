@@ -81,6 +81,7 @@ bench: $(STAMP) messages ## the benchmark on PostgreSQL + Redis (never part of `
 .PHONY: bench-signin
 bench-signin: $(STAMP) messages ## the morning sign-in rush alone on the production stack (USERS=100 for a quick run)
 	$(PY) -m bench.signin_rush --users $(or $(USERS),2000)
+
 bench-exam: $(STAMP) messages ## exam day on PostgreSQL + Redis (issue 17): VUS=100,200,400 SPIKE=2000 THINK_SCALE=0.1
 	VUS=$(VUS) SPIKE=$(SPIKE) THINK_SCALE=$(THINK_SCALE) $(PY) -m bench.exam $(BENCH_ARGS)
 
