@@ -658,10 +658,6 @@ def main(argv: list[str] | None = None) -> int:
     if not database_url.startswith(("postgres", "pgsql")):
         sys.exit("make bench-exam runs on PostgreSQL: set BENCH_DATABASE_URL")
     env = bench_environment(database_url)
-    # The local stack has no timestamp authority: sign with pyHanko's local test TSA (same
-    # CPU work, no network), as development does, instead of refusing every certificate.
-    env["CERTIFICATE_ALLOW_DEV_KEY"] = "1"
-    env["CERTIFICATE_SIGNING_P12_PATH"] = ""  # the development key, which that TSA trusts
     os.environ.update(env)
     LOGS.mkdir(parents=True, exist_ok=True)
     if not args.reuse:

@@ -36,49 +36,6 @@ TEST_ONLY_VARIABLES = {
 }
 
 
-SIGNING_KEY_PASSWORD = "relevo-local-stack-key"
-
-
-def ensure_signing_key(var_dir: Path) -> Path:
-    """A self-signed PKCS#12 signing key for a local stack: production settings refuse to issue
-    certificates without one (the institution's accredited key in a real deployment)."""
-    import datetime
-
-    from cryptography import x509
-    from cryptography.hazmat.primitives import hashes, serialization
-    from cryptography.hazmat.primitives.asymmetric import ec
-    from cryptography.hazmat.primitives.serialization import pkcs12
-    from cryptography.x509.oid import NameOID
-
-    path = var_dir / "signing-key.p12"
-    if path.exists():
-        return path
-    key = ec.generate_private_key(ec.SECP256R1())
-    name = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, "Relevo local stack")])
-    now = datetime.datetime.now(datetime.UTC)
-    cert = (
-        x509.CertificateBuilder()
-        .subject_name(name)
-        .issuer_name(name)
-        .public_key(key.public_key())
-        .serial_number(x509.random_serial_number())
-        .not_valid_before(now - datetime.timedelta(days=1))
-        .not_valid_after(now + datetime.timedelta(days=365))
-        .sign(key, hashes.SHA256())
-    )
-    var_dir.mkdir(parents=True, exist_ok=True)
-    path.write_bytes(
-        pkcs12.serialize_key_and_certificates(
-            b"relevo-local",
-            key,
-            cert,
-            None,
-            serialization.BestAvailableEncryption(SIGNING_KEY_PASSWORD.encode()),
-        )
-    )
-    return path
-
-
 def local_secret_key(var_dir: Path) -> str:
     """A random key kept with the stack's data (production refuses any key in the repository)."""
     path = var_dir / "secret-key"
@@ -115,8 +72,10 @@ def production_environment(
         "MEDIA_ROOT": str(var_dir / "media"),
         "PRIVATE_MEDIA_ROOT": str(var_dir / "private-media"),
         "CERTIFICATE_DEV_KEY_DIR": str(var_dir / "dev-keys"),
-        "CERTIFICATE_SIGNING_P12_PATH": str(ensure_signing_key(var_dir)),
-        "CERTIFICATE_SIGNING_P12_PASSWORD": SIGNING_KEY_PASSWORD,
+        # No timestamp authority on a local stack, and production refuses to sign without one:
+        # the development key with pyHanko's local test TSA (the same CPU work, no network).
+        "CERTIFICATE_ALLOW_DEV_KEY": "1",
+        "CERTIFICATE_SIGNING_P12_PATH": "",
         "PYTHONUNBUFFERED": "1",
         **extra,
     }
