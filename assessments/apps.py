@@ -11,7 +11,7 @@ class AssessmentsConfig(AppConfig):
         from core.api import Role
         from core.hooks import NavItem, demo_seeder_register, nav_register
 
-        from . import demo, registration
+        from . import demo, registration, tasks  # noqa: F401  (tasks: the outbox sends them by name)
 
         registration.register()
 

@@ -10,7 +10,8 @@ successes too. Here instead (wired through `core.accounts.AccountAdapter.authent
   one address: a few typos or a spray over a few accounts never lock out anyone else, while
   guessing from one address stays bounded);
 - counters are fixed windows kept with `cache.add` + `cache.incr` (atomic in Redis): no lock,
-  no waiting, a success costs one `get_many`;
+  no waiting, a success costs one `get_many`; the check adds the previous window's count, so a
+  burst across a window boundary is still held to the limit (locked for up to two windows);
 - the client address is allauth's (`ALLAUTH_TRUSTED_PROXY_COUNT` reads nginx's
   X-Forwarded-For); a request that did not come through the proxy falls back to REMOTE_ADDR;
 - with the cache unreachable the limiter is off (fail open) and says so in the log.
@@ -82,7 +83,9 @@ def client_address(request) -> str:
         return client_address_fallback(request)
 
 
-def _window_keys(request, login: str) -> list[tuple[str, Limit]]:
+def _window_keys(request, login: str, *, previous: bool = False) -> list[tuple[str, Limit]]:
+    """The counters of the current fixed window per scope; with `previous`, the window before
+    it too (same limit), so that failures just before a window boundary still count."""
     now = int(time.time())
     keys = []
     for scope, value, setting in (
@@ -93,9 +96,9 @@ def _window_keys(request, login: str) -> list[tuple[str, Limit]]:
         if limit.amount <= 0 or not value:
             continue
         digest = hashlib.sha256(value.encode()).hexdigest()[:32]
-        keys.append(
-            (f"{KEY_PREFIX}:{scope}:{limit.seconds}:{digest}:{now // limit.seconds}", limit)
-        )
+        window = now // limit.seconds
+        for index in (window, window - 1) if previous else (window,):
+            keys.append((f"{KEY_PREFIX}:{scope}:{limit.seconds}:{digest}:{index}", limit))
     return keys
 
 
@@ -112,19 +115,27 @@ def _warn_if_off() -> bool:
 
 def signin_blocked(request, login: str) -> bool:
     """Too many recent failures for this account or from this address."""
-    keys = _window_keys(request, login)
+    keys = _window_keys(request, login, previous=True)
     if not keys:
         return False
     counts = cache.get_many([key for key, _limit in keys])
     if _warn_if_off():
         return False
-    return any(int(counts.get(key) or 0) >= limit.amount for key, limit in keys)
+    # Current and previous window together: five failures straddling a boundary still lock
+    # (a fixed window alone let 2 x the limit through around each boundary).
+    totals: dict[str, int] = {}
+    for key, limit in keys:
+        scope = key.rsplit(":", 1)[0]
+        totals[scope] = totals.get(scope, 0) + int(counts.get(key) or 0)
+        if totals[scope] >= limit.amount:
+            return True
+    return False
 
 
 def signin_failure_record(request, login: str) -> None:
     for key, limit in _window_keys(request, login):
         # add() makes the window's counter (expiring with the window), incr() is atomic.
-        cache.add(key, 0, timeout=limit.seconds + 5)
+        cache.add(key, 0, timeout=2 * limit.seconds + 5)  # read during the next window too
         try:
             cache.incr(key)
         except ValueError:

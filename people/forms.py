@@ -1,4 +1,7 @@
+from datetime import date
+
 from django import forms
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from core.api import ChoiceIdsGuard, validate_tabular_upload
@@ -52,6 +55,17 @@ class UnitMoveForm(ChoiceIdsGuard, forms.Form):
         self.fields["new_parent"].queryset = units
 
 
+def plausible_date(value: date | None) -> date | None:
+    """A staff date between 1950 and two years ahead: a typo like 9999-12-31 is refused here
+    instead of overflowing the due dates computed from it."""
+    latest = timezone.localdate().year + 2
+    if value is not None and not (1950 <= value.year <= latest):
+        raise forms.ValidationError(
+            _("Give a date between 1950 and %(year)s.") % {"year": latest}, code="date_range"
+        )
+    return value
+
+
 class StaffForm(ChoiceIdsGuard, forms.Form):
     employee_id = forms.CharField(label=_("Employee id (cédula)"), max_length=20)
     first_name = forms.CharField(label=_("First names"), max_length=150)
@@ -69,6 +83,9 @@ class StaffForm(ChoiceIdsGuard, forms.Form):
     def __init__(self, *args, units=None, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["unit"].queryset = units
+
+    def clean_start_date(self):
+        return plausible_date(self.cleaned_data["start_date"])
 
     def clean_manager_employee_id(self):
         value = self.cleaned_data.get("manager_employee_id", "").strip()
@@ -97,6 +114,9 @@ class StatusForm(forms.Form):
         widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
         help_text=_("Required for a person who is leaving."),
     )
+
+    def clean_end_date(self):
+        return plausible_date(self.cleaned_data.get("end_date"))
 
     def clean(self):
         data = super().clean()

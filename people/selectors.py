@@ -216,7 +216,10 @@ def compliance_queryset(
 
 def fallback_due_date(profile: StaffProfile, requirement: Requirement) -> date:
     anchor = max(profile.start_date, profile.placed_on, timezone.localdate(requirement.created_at))
-    return anchor + timedelta(days=requirement.due_days)
+    try:
+        return anchor + timedelta(days=requirement.due_days)
+    except OverflowError:  # a start date near 9999 (an import's typo): due at the end of time
+        return date.max
 
 
 def _with_percent(row: dict) -> dict:

@@ -10,7 +10,7 @@ class QualityConfig(AppConfig):
     def ready(self) -> None:
         from core.hooks import NavItem, demo_seeder_register, nav_register
 
-        from . import demo, receivers, rules
+        from . import demo, receivers, rules, tasks  # noqa: F401  (tasks: sent by name)
 
         receivers.connect()
         nav_register(

@@ -242,6 +242,9 @@ RULES: dict[str, Rule | tuple[Rule, ...]] = {
     "people:staff_status": form(HR_SCOPE, kwargs=PROFILE),
     "people:personal_data_export": Rule(get=ADMIN_ONLY, kwargs=PROFILE),
     "people:anonymise": Rule(post=ADMIN_ONLY, kwargs=PROFILE),
+    # Accounts without a unit lie outside every HR scope: institution-wide HR and admins only.
+    "people:unplaced_list": Rule(get=HR_SCOPE),
+    "people:unplaced_place": form(HR_SCOPE, kwargs={"pk": "unplaced.pk"}),
     "people:import_upload": form(HR_ANY),
     "people:import_preview": form(
         grants((HR, IN_SCOPE)),

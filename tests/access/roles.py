@@ -274,9 +274,17 @@ def build_objects(actors: dict[str, Actor]) -> dict[str, object]:
     indicator_value.evidence.save("evidencia.pdf", ContentFile(b"%PDF-1.4"), save=True)
     gain_design = GainDesign.objects.create(course=course, pre_quiz=quiz, post_quiz=quiz)
     quality_scope = QualityScope.objects.create(user=user("learner_b"), unit=unit_b)
+    # An account that came in through single sign-on without a unit (HR places it).
+    from allauth.socialaccount.models import SocialAccount
+
+    from tests.core.factories import UserFactory
+
+    unplaced = UserFactory(roles=[Role.LEARNER], email="sin.unidad@example.gob.ec")
+    SocialAccount.objects.create(user=unplaced, provider="openid_connect", uid="sin-unidad")
 
     return {
         "institution": institution,
+        "unplaced": unplaced,
         "unit": unit_b,
         "unit_a": unit_a,
         "profile": profile_b,

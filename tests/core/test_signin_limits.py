@@ -117,3 +117,23 @@ def test_sign_in_works_with_redis_unreachable(client, settings):
         assert response.status_code == 302
         assert signed_in(client)
     assert cache_breaker.is_open()
+
+
+def test_failures_straddling_a_window_boundary_still_lock(client):
+    import datetime
+
+    import time_machine
+
+    victim = UserFactory()
+    boundary = (
+        int(datetime.datetime(2026, 12, 1, 12, tzinfo=datetime.UTC).timestamp()) // 300
+    ) * 300
+    with time_machine.travel(boundary - 2, tick=False):
+        for _attempt in range(3):
+            sign_in(client, victim.email, "wrong-password")
+    with time_machine.travel(boundary + 2, tick=False):
+        for _attempt in range(2):
+            sign_in(client, victim.email, "wrong-password")
+        response = sign_in(client, victim.email)
+        assert "Demasiados intentos fallidos" in response.content.decode()
+        assert not signed_in(client)

@@ -243,3 +243,17 @@ def test_admin_pages_in_spanish_show_none_of_the_named_english(
         "No se pudo guardar la página debido a errores de validación."
         in (spanish["page edit form with errors"])
     )
+
+
+APP_CATALOGUES = sorted(
+    Path(__file__).resolve().parents[2].glob("*/locale/*/LC_MESSAGES/django.po")
+)
+
+
+@pytest.mark.parametrize("po", APP_CATALOGUES, ids=lambda p: str(p.parts[-5:-3]))
+def test_every_catalogue_passes_msgfmt_check(po):
+    # Spanish has three plural forms (CLDR): an entry with two shows English for 2..n.
+    result = subprocess.run(
+        ["msgfmt", "--check", "-o", "/dev/null", str(po)], capture_output=True, text=True
+    )
+    assert result.returncode == 0, result.stderr

@@ -236,3 +236,17 @@ def test_saml_attribute_lists_are_read_too(unit_claim, tree, sso_account):
     sociallogin.state = {"process": "login"}
     record_sso_sign_in(sender=None, request=request, user=account, sociallogin=sociallogin)
     assert StaffProfile.objects.get(user=account).unit == tree["dir-a"]
+
+
+@pytest.mark.parametrize("start_date", ["9999-12-31", "1900-01-01"])
+def test_an_implausible_start_date_is_refused_in_spanish_and_nothing_is_saved(
+    hr_client, tree, sso_account, start_date
+):
+    account = sso_account()
+    response = hr_client.post(
+        place_url(account),
+        {"employee_id": "1712345679", "unit": tree["unit-a1"].pk, "start_date": start_date},
+    )
+    assert response.status_code == 200
+    assert "Indique una fecha entre 1950 y" in response.content.decode()
+    assert not StaffProfile.objects.filter(user=account).exists()
