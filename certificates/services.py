@@ -315,7 +315,8 @@ def certificate_rerender(*, certificate_id: int) -> bool:
 
 def certificate_pdf_ensure(*, certificate: Certificate) -> Certificate:
     """The certificate with its PDF: one issued without it (`render_pdf=False`) is rendered
-    and signed now, once (a concurrent download waits on the row lock, then finds it)."""
+    and signed now. Two first downloads at once both render; the later commit replaces the
+    earlier file (both PDFs' hashes are recorded, so either copy still verifies)."""
     if not certificate.pdf_pending:
         return certificate
     certificate_rerender(certificate_id=certificate.pk)
