@@ -1,3 +1,4 @@
+import faulthandler
 import os
 import shutil
 import socket
@@ -6,6 +7,9 @@ from urllib.parse import urlparse
 import pytest
 
 CHROMIUM = "/usr/bin/chromium"
+# Past pytest-timeout's 600 s (pyproject.toml), which gets the first chance to fail a slow test.
+HANG_SECONDS = int(os.environ.get("RELEVO_HANG_SECONDS", "660"))
+HANG_LOGS = os.path.join(os.path.dirname(os.path.dirname(__file__)), "var", "test-hangs")
 
 
 def _reachable(url: str, default_port: int) -> bool:
@@ -24,6 +28,25 @@ def pytest_configure(config):
     from tests.core import signin
 
     signin.install()
+
+
+@pytest.hookimpl(hookwrapper=True)
+def pytest_runtest_protocol(item, nextitem):
+    """A watchdog that needs no GIL. pytest-timeout raises from a signal handler, which never
+    runs while another thread holds the GIL (a deadlock in a C extension, for instance); then
+    one hung test held CI until its limit. faulthandler's own thread writes every thread's
+    stack to var/test-hangs/ and ends the process; xdist reports the test as crashed and starts
+    a new worker, so the rest of the run goes on."""
+    os.makedirs(HANG_LOGS, exist_ok=True)
+    name = os.environ.get("PYTEST_XDIST_WORKER", "main")
+    with open(os.path.join(HANG_LOGS, f"{name}.log"), "w") as log:
+        log.write(f"\n== {item.nodeid}\n")
+        log.flush()
+        faulthandler.dump_traceback_later(HANG_SECONDS, exit=True, file=log)
+        try:
+            yield
+        finally:
+            faulthandler.cancel_dump_traceback_later()
 
 
 def pytest_sessionstart(session):

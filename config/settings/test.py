@@ -4,8 +4,11 @@ DATABASE_URL / REDIS_URL / CELERY_BROKER_URL from the environment still apply, s
 runs on SQLite (default) and on PostgreSQL with Redis (`.ci/run`).
 """
 
+import hashlib
 import os
 import secrets
+import tempfile
+from pathlib import Path
 
 # A fresh key per test run: every key written in the repository is refused with DEBUG off.
 os.environ.setdefault("SECRET_KEY", secrets.token_urlsafe(64))
@@ -17,7 +20,7 @@ os.environ.setdefault("LOG_JSON", "0")
 os.environ.setdefault("MFA_REQUIRED_FOR_ROLES", "Administrador,Talento humano")
 
 from .base import *  # noqa: F403
-from .base import BASE_DIR, STORAGES, env
+from .base import BASE_DIR, DATABASES, STORAGES, env
 
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
@@ -38,3 +41,19 @@ if env.str("REDIS_URL", default="") and _xdist_worker.startswith("gw"):
 
     _base = env.str("REDIS_URL").rsplit("/", 1)[0]
     CACHES["default"]["LOCATION"] = f"{_base}/{5 + int(_xdist_worker[2:]) % 11}"
+
+# SQLite tests use a database file (in RAM where /dev/shm exists), never Django's shared in-memory
+# database. With an in-memory database, Django hands the live server's request threads the test
+# thread's one connection; two threads on one sqlite3 connection deadlock when a query calls a
+# Python SQL function (TruncMonth, for instance): the first holds SQLite's mutex and waits for
+# the GIL, the second holds the GIL and waits for the mutex. The browser tests then hung for
+# good (no timeout can fire without the GIL), and CI ran out of time. With a file, each thread
+# opens its own connection, as in production. pytest-django adds the xdist worker's suffix.
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    _ram = Path("/dev/shm")  # noqa: S108 (test databases only, one name per checkout)
+    _folder = _ram if _ram.is_dir() and os.access(_ram, os.W_OK) else Path(tempfile.gettempdir())
+    # One name per checkout: two checkouts' runs never share a database file.
+    _checkout = hashlib.sha256(str(BASE_DIR).encode()).hexdigest()[:10]
+    DATABASES["default"].setdefault("TEST", {})["NAME"] = str(
+        _folder / f"relevo-test-{_checkout}.sqlite3"
+    )
