@@ -43,3 +43,27 @@ def timestamp_authority_configured(app_configs=None, **kwargs) -> list[checks.Ch
             id="certificates.W002",
         )
     ]
+
+
+@checks.register(checks.Tags.security, deploy=True)
+def pkcs11_token_configured(app_configs=None, **kwargs) -> list[checks.CheckMessage]:
+    """A half-configured PKCS#11 token stops issuance (nothing is signed with a guess): say
+    what is missing before the first certificate waits for it. Reads settings and the PIN
+    file only; it never logs in (a wrong PIN counts towards locking the token)."""
+    from .signing import pkcs11_problems
+
+    problems = pkcs11_problems()
+    if not problems:
+        return []
+    return [
+        checks.Warning(
+            "PKCS#11 signing is half configured: " + "; ".join(problems) + ".",
+            hint=(
+                "Set CERTIFICATE_SIGNING_PKCS11_MODULE (the vendor's .so), _TOKEN_LABEL, "
+                "_KEY_LABEL (and _CERT_LABEL when the certificate's label differs) and one of "
+                "_PIN / _PIN_FILE; or unset them all to sign with CERTIFICATE_SIGNING_P12_PATH. "
+                "See docs/deployment.md, section 1."
+            ),
+            id="certificates.W003",
+        )
+    ]

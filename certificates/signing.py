@@ -1,10 +1,12 @@
 """PAdES signatures on certificate PDFs (pyHanko), and their validation.
 
 The institution's key and certificate come from a PKCS#12 file
-(settings.CERTIFICATE_SIGNING_P12_PATH / _PASSWORD), so a ministry can sign with its accredited
-certificate. Without one, a development environment (DEBUG, the test settings, or
-CERTIFICATE_ALLOW_DEV_KEY=1) generates once a self-signed key under
-settings.CERTIFICATE_DEV_KEY_DIR and certificates signed with it say so. A production server
+(settings.CERTIFICATE_SIGNING_P12_PATH / _PASSWORD) or from a PKCS#11 token, a cryptographic
+card or HSM (settings.CERTIFICATE_SIGNING_PKCS11_*: module, token label, key and certificate
+labels, PIN from the environment or a file), so a ministry can sign with its accredited
+certificate, where the key never leaves the token. Without either, a development environment
+(DEBUG, the test settings, or CERTIFICATE_ALLOW_DEV_KEY=1) generates once a self-signed key
+under settings.CERTIFICATE_DEV_KEY_DIR and certificates signed with it say so. A production server
 without a key refuses to issue: never an unsigned certificate.
 
 Signatures are PAdES B-LTA: an RFC 3161 signature timestamp from the TSA at
@@ -63,18 +65,30 @@ class TimestampAuthorityUnreachable(OSError):
     retries with backoff, and the certificate stays pending meanwhile."""
 
 
-class PdfSigningKey:
-    """A loaded signing key. Loading a PKCS#12 file is slow (key derivation), so each process
-    keeps the loaded key until the file changes."""
+class SigningDeviceUnavailable(OSError):
+    """The PKCS#11 token did not answer (unplugged card, HSM out of reach): an OSError so that
+    the issuing task retries with backoff, and the certificate stays pending meanwhile."""
 
-    def __init__(self, *, p12: bytes, password: bytes | None, is_dev_key: bool):
+
+class PdfSigningKey:
+    """A loaded signing key: pyHanko's signer, and whether it is the development key.
+
+    Loading a PKCS#12 file is slow (key derivation), so each process keeps the loaded key
+    until the file changes. A PKCS#11 key keeps its logged-in session for the life of the
+    process; `lock` is then set, because a PKCS#11 session takes one call at a time."""
+
+    def __init__(self, *, signer, is_dev_key: bool, lock: "threading.Lock | None" = None):
+        self.signer = signer
+        self.is_dev_key = is_dev_key
+        self.lock = lock
+        self.certificate_sha256 = hashlib.sha256(signer.signing_cert.dump()).hexdigest()
+
+    @classmethod
+    def from_pkcs12(cls, *, p12: bytes, password: bytes | None, is_dev_key: bool):
         from pyhanko.sign import signers
 
-        self.is_dev_key = is_dev_key
-        self.signer = signers.SimpleSigner.load_pkcs12_data(
-            p12, other_certs=[], passphrase=password
-        )
-        self.certificate_sha256 = hashlib.sha256(self.signer.signing_cert.dump()).hexdigest()
+        signer = signers.SimpleSigner.load_pkcs12_data(p12, other_certs=[], passphrase=password)
+        return cls(signer=signer, is_dev_key=is_dev_key)
 
 
 # One entry per file path: the signing key and the development TSA's key are both in use
@@ -87,7 +101,9 @@ def _load(path: Path, password: bytes | None, *, is_dev_key: bool) -> PdfSigning
     version = (stat.st_mtime_ns, stat.st_size, password, is_dev_key)
     entry = _loaded.get(str(path))
     if entry is None or entry[0] != version:
-        key = PdfSigningKey(p12=path.read_bytes(), password=password, is_dev_key=is_dev_key)
+        key = PdfSigningKey.from_pkcs12(
+            p12=path.read_bytes(), password=password, is_dev_key=is_dev_key
+        )
         _loaded[str(path)] = (version, key)
         return key
     return entry[1]
@@ -235,8 +251,167 @@ def _validation_context():
     )
 
 
+@dataclass(frozen=True)
+class Pkcs11Config:
+    """Where the signing key lives on a PKCS#11 token (settings.CERTIFICATE_SIGNING_PKCS11_*)."""
+
+    module: str
+    token_label: str
+    key_label: str
+    cert_label: str
+    pin: str
+
+
+def pkcs11_config() -> Pkcs11Config | None:
+    """The configured token, or None when no PKCS#11 module is set. Raises
+    SigningKeyUnavailable when the module is set but the rest is missing or unreadable
+    (checks.py reports the same at `check --deploy`)."""
+    module = settings.CERTIFICATE_SIGNING_PKCS11_MODULE
+    if not module:
+        return None
+    problems = pkcs11_problems()
+    if problems:
+        raise SigningKeyUnavailable(
+            "PKCS#11 signing is half configured: " + "; ".join(problems) + ". "
+            "Certificates are not issued until it is complete."
+        )
+    pin = settings.CERTIFICATE_SIGNING_PKCS11_PIN
+    if settings.CERTIFICATE_SIGNING_PKCS11_PIN_FILE:
+        # A file (systemd credential, Docker secret) keeps the PIN out of the environment.
+        pin = Path(settings.CERTIFICATE_SIGNING_PKCS11_PIN_FILE).read_text().strip()
+    key_label = settings.CERTIFICATE_SIGNING_PKCS11_KEY_LABEL
+    return Pkcs11Config(
+        module=module,
+        token_label=settings.CERTIFICATE_SIGNING_PKCS11_TOKEN_LABEL,
+        key_label=key_label,
+        cert_label=settings.CERTIFICATE_SIGNING_PKCS11_CERT_LABEL or key_label,
+        pin=pin,
+    )
+
+
+def pkcs11_problems() -> list[str]:
+    """What is missing from the PKCS#11 settings, in words (empty when complete or unused)."""
+    if not settings.CERTIFICATE_SIGNING_PKCS11_MODULE:
+        others = [
+            name
+            for name in ("TOKEN_LABEL", "KEY_LABEL", "CERT_LABEL", "PIN", "PIN_FILE")
+            if getattr(settings, f"CERTIFICATE_SIGNING_PKCS11_{name}")
+        ]
+        if others:
+            names = ", ".join(f"CERTIFICATE_SIGNING_PKCS11_{n}" for n in others)
+            return [f"{names} set without CERTIFICATE_SIGNING_PKCS11_MODULE (ignored)"]
+        return []
+    problems = []
+    module = Path(settings.CERTIFICATE_SIGNING_PKCS11_MODULE)
+    if not module.is_file():
+        problems.append(f"CERTIFICATE_SIGNING_PKCS11_MODULE={module} is not a file")
+    if not settings.CERTIFICATE_SIGNING_PKCS11_TOKEN_LABEL:
+        problems.append("CERTIFICATE_SIGNING_PKCS11_TOKEN_LABEL is not set")
+    if not settings.CERTIFICATE_SIGNING_PKCS11_KEY_LABEL:
+        problems.append("CERTIFICATE_SIGNING_PKCS11_KEY_LABEL is not set")
+    pin_file = settings.CERTIFICATE_SIGNING_PKCS11_PIN_FILE
+    if pin_file and settings.CERTIFICATE_SIGNING_PKCS11_PIN:
+        problems.append("both CERTIFICATE_SIGNING_PKCS11_PIN and _PIN_FILE are set: use one")
+    elif pin_file:
+        try:
+            if not Path(pin_file).read_text().strip():
+                problems.append(f"CERTIFICATE_SIGNING_PKCS11_PIN_FILE={pin_file} is empty")
+        except OSError as exc:
+            problems.append(
+                f"CERTIFICATE_SIGNING_PKCS11_PIN_FILE={pin_file} cannot be read "
+                f"({exc.__class__.__name__})"
+            )
+    elif not settings.CERTIFICATE_SIGNING_PKCS11_PIN:
+        problems.append("neither CERTIFICATE_SIGNING_PKCS11_PIN nor _PIN_FILE is set")
+    if settings.CERTIFICATE_SIGNING_P12_PATH:
+        problems.append(
+            "CERTIFICATE_SIGNING_P12_PATH is set too: the token signs, the file is unused"
+        )
+    return problems
+
+
+# One logged-in session per process and configuration. The process id is part of the key: a
+# session opened before a fork (a Celery prefork worker) is not valid in the child.
+_pkcs11_keys: dict[tuple, PdfSigningKey] = {}
+
+
+def _refused_pin_cache_key(config: Pkcs11Config) -> str:
+    digest = hashlib.sha256(repr((config.module, config.token_label, config.pin)).encode())
+    return f"certificates:pkcs11-pin-refused:{digest.hexdigest()}"
+
+
+def _pkcs11_key(config: Pkcs11Config) -> PdfSigningKey:
+    from django.core.cache import cache
+
+    cache_key = (os.getpid(), config)
+    with _lock:
+        key = _pkcs11_keys.get(cache_key)
+        if key is not None:
+            return key
+        from pkcs11 import exceptions as p11_errors
+        from pyhanko.config.pkcs11 import TokenCriteria
+        from pyhanko.sign import pkcs11 as hanko_pkcs11
+
+        refused = _refused_pin_cache_key(config)
+        if cache.get(refused):
+            # A token locks itself after a few wrong PINs, and the outbox sweep and every
+            # worker process would try again: a refused PIN is tried once, in the whole
+            # installation (the shared cache), until the PIN setting changes.
+            raise SigningKeyUnavailable(
+                f"The PIN of PKCS#11 token {config.token_label!r} was refused before; it is "
+                "not tried again (the token would lock). Configure the right PIN."
+            )
+        try:
+            session = hanko_pkcs11.open_pkcs11_session(
+                config.module,
+                token_criteria=TokenCriteria(label=config.token_label),
+                user_pin=config.pin,
+            )
+        except (p11_errors.PinIncorrect, p11_errors.PinInvalid, p11_errors.PinLenRange) as exc:
+            cache.set(refused, True, timeout=None)
+            raise SigningKeyUnavailable(
+                f"The PIN of PKCS#11 token {config.token_label!r} was refused "
+                f"({exc.__class__.__name__}). Certificates are not issued until it is fixed."
+            ) from exc
+        except (p11_errors.PKCS11Error, OSError) as exc:
+            raise SigningDeviceUnavailable(
+                f"PKCS#11 token {config.token_label!r} via {config.module}: "
+                f"{exc.__class__.__name__} {exc}"
+            ) from exc
+        signer = hanko_pkcs11.PKCS11Signer(
+            session, cert_label=config.cert_label, key_label=config.key_label
+        )
+        try:
+            # Load the certificate and the key handle now: a wrong label fails here, named.
+            _outside_event_loop(asyncio.run, signer.ensure_objects_loaded())
+        except p11_errors.PKCS11Error as exc:
+            session.close()
+            raise SigningKeyUnavailable(
+                f"PKCS#11 token {config.token_label!r} has no usable key {config.key_label!r} "
+                f"with certificate {config.cert_label!r} ({exc.__class__.__name__}: {exc})."
+            ) from exc
+        key = PdfSigningKey(signer=signer, is_dev_key=False, lock=threading.Lock())
+        _pkcs11_keys[cache_key] = key
+        return key
+
+
+def _forget_pkcs11_key(key: PdfSigningKey) -> None:
+    """Drop a key whose session failed, so the next attempt (the task's retry) logs in anew."""
+    with _lock:
+        for cache_key, cached in list(_pkcs11_keys.items()):
+            if cached is key:
+                del _pkcs11_keys[cache_key]
+                try:
+                    key.signer.pkcs11_session.close()
+                except Exception:  # the session is already gone with its device
+                    logger.info("pkcs11_session_close_failed")
+
+
 def signing_key() -> PdfSigningKey:
     """The key that signs certificates now, or SigningKeyUnavailable saying what to configure."""
+    config = pkcs11_config()
+    if config is not None:
+        return _pkcs11_key(config)
     p12_path = settings.CERTIFICATE_SIGNING_P12_PATH
     if p12_path:
         password = settings.CERTIFICATE_SIGNING_P12_PASSWORD
@@ -251,7 +426,8 @@ def signing_key() -> PdfSigningKey:
         return _dev_key()
     raise SigningKeyUnavailable(
         "No signing key: set CERTIFICATE_SIGNING_P12_PATH and CERTIFICATE_SIGNING_P12_PASSWORD "
-        "to the institution's PKCS#12 file. Certificates are not issued (never unsigned)."
+        "to the institution's PKCS#12 file, or CERTIFICATE_SIGNING_PKCS11_* to its token. "
+        "Certificates are not issued (never unsigned)."
     )
 
 
@@ -284,14 +460,32 @@ def sign_pdf(pdf: bytes, *, key: PdfSigningKey, reason: str, location: str = "")
         timestamp_field_name=TIMESTAMP_FIELD,
         validation_context=_validation_context(),
     )
-    try:
-        out = _outside_event_loop(
+
+    def _sign():
+        return _outside_event_loop(
             signers.sign_pdf,
             IncrementalPdfFileWriter(io.BytesIO(pdf)),
             metadata,
             signer=key.signer,
             timestamper=timestamper(),
         )
+
+    try:
+        if key.lock is None:
+            out = _sign()
+        else:
+            from pkcs11 import exceptions as p11_errors
+
+            try:
+                # The lock spans the TSA call too: signing is serialised per process, which
+                # the one-certificate-at-a-time issuing tasks never notice.
+                with key.lock:
+                    out = _sign()
+            except p11_errors.PKCS11Error as exc:
+                _forget_pkcs11_key(key)
+                raise SigningDeviceUnavailable(
+                    f"PKCS#11 signature failed: {exc.__class__.__name__} {exc}"
+                ) from exc
     except (TimestampRequestError, ConnectionError, TimeoutError) as exc:
         raise TimestampAuthorityUnreachable(f"timestamp authority: {exc}") from exc
     return out.getvalue()

@@ -654,6 +654,17 @@ RELEVO_INSTITUTION_NAME = env.str(
 # development key on first use; production refuses to issue (never an unsigned certificate).
 CERTIFICATE_SIGNING_P12_PATH = env.str("CERTIFICATE_SIGNING_P12_PATH", default="")
 CERTIFICATE_SIGNING_P12_PASSWORD = env.str("CERTIFICATE_SIGNING_P12_PASSWORD", default="")
+# Or on a PKCS#11 token (cryptographic card, HSM): the module (.so) of the token's vendor, the
+# token's label, the labels of the key and of its certificate (default: the key's), and the
+# user PIN from the environment or, better, a file readable by the service only.
+CERTIFICATE_SIGNING_PKCS11_MODULE = env.str("CERTIFICATE_SIGNING_PKCS11_MODULE", default="")
+CERTIFICATE_SIGNING_PKCS11_TOKEN_LABEL = env.str(
+    "CERTIFICATE_SIGNING_PKCS11_TOKEN_LABEL", default=""
+)
+CERTIFICATE_SIGNING_PKCS11_KEY_LABEL = env.str("CERTIFICATE_SIGNING_PKCS11_KEY_LABEL", default="")
+CERTIFICATE_SIGNING_PKCS11_CERT_LABEL = env.str("CERTIFICATE_SIGNING_PKCS11_CERT_LABEL", default="")
+CERTIFICATE_SIGNING_PKCS11_PIN = env.str("CERTIFICATE_SIGNING_PKCS11_PIN", default="")
+CERTIFICATE_SIGNING_PKCS11_PIN_FILE = env.str("CERTIFICATE_SIGNING_PKCS11_PIN_FILE", default="")
 CERTIFICATE_DEV_KEY_DIR = Path(
     env.str("CERTIFICATE_DEV_KEY_DIR", default=str(BASE_DIR / "var" / "dev-keys"))
 )
