@@ -43,6 +43,12 @@ class QuestionImportView(WagtailAdminTemplateMixin, View):
             result = formats.parse(text, fmt=form.cleaned_data["format"])
             labels = dict(QuestionType.choices)
             base = form.cleaned_data["category"]
+            course = form.cleaned_data["course"]
+            # Into a course without a base category, the file's paths start at the course's
+            # default category, named after it (services._course_default_category).
+            shown_base = base or (
+                " ".join(course.title.replace("/", "-").split()) if course else ""
+            )
             context.update(
                 result=result,
                 rows=[
@@ -50,7 +56,7 @@ class QuestionImportView(WagtailAdminTemplateMixin, View):
                         "line": q.line,
                         "title": q.title,
                         "type": labels.get(q.qtype, q.qtype),
-                        "category": "/".join(p for p in (base, q.category) if p),
+                        "category": "/".join(p for p in (shown_base, q.category) if p),
                     }
                     for q in result.questions
                 ],
@@ -61,7 +67,7 @@ class QuestionImportView(WagtailAdminTemplateMixin, View):
                         "text": text,
                         "format": form.cleaned_data["format"],
                         "category": base,
-                        "course": getattr(form.cleaned_data["course"], "pk", ""),
+                        "course": getattr(course, "pk", ""),
                     },
                 )
                 if result.ok and result.questions

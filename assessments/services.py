@@ -20,7 +20,7 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from core.api import audit_log, outbox_enqueue
-from courses.api import bump_learner_version
+from courses.api import bump_learner_version, is_course_owner
 
 from . import enrolments, formats, grading
 from .cache import QuizDefinition, quiz_definition
@@ -34,6 +34,7 @@ from .models import (
     QuestionVersion,
     Quiz,
 )
+from .rules import is_admin
 from .selectors import category_descendant_ids
 
 # Network latency between the learner's last click and the server: answers arriving this late
@@ -204,14 +205,15 @@ class ImportReport:
 IMPORT_CHUNK = 500
 
 
-def _import_errors(result, base: str) -> list[formats.ParseError]:
+def _import_errors(result, base: str, course) -> list[formats.ParseError]:
     """Every error of a parsed file, each with its line: the data of each question checked
     against its type before anything is written, so the report lists them all at once."""
     errors = list(result.errors)
     if not result.questions and not errors:
         errors.append(formats.ParseError(1, _("the file contains no questions")))
     for parsed in result.questions:
-        if not (base or parsed.category):
+        # Into a course, questions with no category land in the course's default category.
+        if course is None and not (base or parsed.category):
             errors.append(
                 formats.ParseError(
                     parsed.line, _("no category: give one or use $CATEGORY: in the file")
@@ -277,6 +279,97 @@ def _write_chunk(parsed_chunk, categories: dict, base: str, user) -> list[Questi
     return questions
 
 
+def _course_default_category(course) -> QuestionCategory:
+    """The course's own top-level category, named after the course and created on first use
+    (Moodle's "Default for <course>"): where `$CATEGORY:` paths of an import into the course
+    start when no base category is given. A top-level name is unique in the whole bank, so
+    when the course's title is taken by a shared or another course's category, the course id
+    is added to it."""
+    title = " ".join(course.title.replace("/", "-").split())[:100] or str(course.pk)
+    for name in (title, f"{title} ({course.pk})"):
+        category, _created = QuestionCategory.objects.get_or_create(
+            parent=None, name=name, defaults={"course": course}
+        )
+        if category.course_id == course.pk:
+            return category
+    raise AssessmentError(
+        _("The course “%(course)s” has no category of its own for imported questions.")
+        % {"course": course.title}
+    )
+
+
+def _course_category_path(
+    *, course, parent: QuestionCategory | None, names: list[str], line: int
+) -> QuestionCategory:
+    """The category `names` under `parent`, each step chosen when it is the course's own and
+    created for the course when missing. A step that is shared or another course's refuses the
+    import (the transaction rolls back whatever this import created): an import into a
+    course never writes into a category that is not the course's."""
+    for name in names:
+        parent, _created = QuestionCategory.objects.get_or_create(
+            parent=parent, name=name[:120], defaults={"course": course}
+        )
+        if parent.course_id != course.pk:
+            raise ImportFailed(
+                [
+                    formats.ParseError(
+                        line,
+                        _(
+                            "the category “%(category)s” is shared or belongs to another course: "
+                            "questions imported into the course “%(course)s” go only into its "
+                            "own categories"
+                        )
+                        % {"category": parent.path_name, "course": course.title},
+                    )
+                ]
+            )
+    return parent
+
+
+def _categories_in_course(result, base: str, course) -> dict[str, QuestionCategory]:
+    """Moodle's rule for an import into a course: the base category (chosen or created as
+    the course's) or else the course's default category anchors every `$CATEGORY: a/b` of
+    the file, so the file's paths never reach a shared or another course's category."""
+    if base:
+        anchor = _course_category_path(course=course, parent=None, names=base.split("/"), line=1)
+    else:
+        anchor = _course_default_category(course)
+    categories: dict[str, QuestionCategory] = {}
+    for parsed in result.questions:
+        path = "/".join(p for p in (base, parsed.category) if p)
+        if path not in categories:
+            names = parsed.category.split("/") if parsed.category else []
+            categories[path] = _course_category_path(
+                course=course, parent=anchor, names=names, line=parsed.line
+            )
+    return categories
+
+
+def _categories_by_path(result, base: str, user) -> dict[str, QuestionCategory]:
+    """Without a course (administrators, the management command): paths from the top of the
+    bank, each category one the user may edit."""
+    categories: dict[str, QuestionCategory] = {}
+    for parsed in result.questions:
+        path = "/".join(p for p in (base, parsed.category) if p)
+        if path in categories:
+            continue
+        categories[path] = category_get_or_create_path(path=path)
+        if user is not None and not user.has_perm("assessments.edit_bank_item", categories[path]):
+            raise ImportFailed(
+                [
+                    formats.ParseError(
+                        parsed.line,
+                        _(
+                            "you cannot add questions to the category “%(category)s”: "
+                            "it belongs to another course or is shared"
+                        )
+                        % {"category": path},
+                    )
+                ]
+            )
+    return categories
+
+
 def questions_index(*, question_ids: list[int]) -> int:
     """Add imported questions to the search index (a task, after the import's commit: on
     PostgreSQL the index took three quarters of a 3,000-question import's time)."""
@@ -299,9 +392,13 @@ def questions_import(
 ) -> ImportReport:
     """Import a GIFT or Aiken file: all of it or nothing.
 
-    Categories in the file (`$CATEGORY:`) are created under `category_path`, belonging to
-    `course` (None: shared). With a `user`, every category that receives questions must be
-    one they may edit (assessments.rules). Every error (with its line number) raises
+    Into a `course` (Moodle's rule): the user must own it (or be an administrator), else
+    AssessmentError and nothing written; the file's `$CATEGORY: a/b` paths are chosen or
+    created under `category_path` (itself the course's or created for it) or, without one,
+    under the course's default category, and every category they reach is the course's:
+    a shared or another course's category on the way refuses the import. Without a course,
+    paths start at the top of the bank and are created shared; with a `user`, every category
+    that receives questions must be one they may edit (assessments.rules). Every error (with its line number) raises
     ImportFailed before anything is written. The questions are then written in chunks of
     IMPORT_CHUNK by bulk inserts inside one transaction (the search index follows by one task
     per chunk after commit): a file of thousands of questions is imported in seconds, and a
@@ -315,35 +412,30 @@ def questions_import(
         raise ImportFailed(
             [formats.ParseError(line, _("the file contains a NUL character, which is not text"))]
         )
+    if (
+        course is not None
+        and user is not None
+        and not (is_admin(user) or is_course_owner(user=user, course=course))
+    ):
+        raise AssessmentError(
+            _(
+                "You cannot import questions into the course “%(course)s”: only its owners "
+                "(and administrators) may."
+            )
+            % {"course": course.title}
+        )
     result = formats.parse(text, fmt=fmt)
     base = formats.clean_category_path(category_path)
-    errors = _import_errors(result, base)
+    errors = _import_errors(result, base, course)
     if errors:
         raise ImportFailed(errors)
     report = ImportReport()
     total = len(result.questions)
     with transaction.atomic():
-        categories: dict[str, QuestionCategory] = {}
-        for parsed in result.questions:
-            path = "/".join(p for p in (base, parsed.category) if p)
-            if path in categories:
-                continue
-            categories[path] = category_get_or_create_path(path=path, course=course)
-            if user is not None and not user.has_perm(
-                "assessments.edit_bank_item", categories[path]
-            ):
-                raise ImportFailed(
-                    [
-                        formats.ParseError(
-                            parsed.line,
-                            _(
-                                "you cannot add questions to the category “%(category)s”: "
-                                "it belongs to another course or is shared"
-                            )
-                            % {"category": path},
-                        )
-                    ]
-                )
+        if course is not None:
+            categories = _categories_in_course(result, base, course)
+        else:
+            categories = _categories_by_path(result, base, user)
         for start in range(0, total, IMPORT_CHUNK):
             chunk = result.questions[start : start + IMPORT_CHUNK]
             written = _write_chunk(chunk, categories, base, user)
