@@ -208,10 +208,17 @@ def trust_roots() -> list:
             roots.extend(_pem_or_der_certificates(Path(path).read_bytes()))
         except (OSError, ValueError) as exc:
             logger.error("certificate_trust_root_unreadable", path=str(path), error=str(exc))
-    try:
-        key = signing_key()
-    except SigningKeyUnavailable:
-        key = None
+    if settings.CERTIFICATE_SIGNING_PKCS11_MODULE:
+        # Web processes never log in to the token (it may be plugged into the worker's node
+        # only, and a login with a wrong PIN counts towards locking it): the token's
+        # certificate comes from CERTIFICATE_TRUST_ROOTS, or from a signing worker's session.
+        pid = os.getpid()
+        key = next((k for (owner, _config), k in _pkcs11_keys.items() if owner == pid), None)
+    else:
+        try:
+            key = signing_key()
+        except SigningKeyUnavailable:
+            key = None
     if key is not None:
         roots.append(key.signer.signing_cert)
         roots.extend(key.signer.cert_registry)
@@ -326,6 +333,11 @@ def pkcs11_problems() -> list[str]:
     if settings.CERTIFICATE_SIGNING_P12_PATH:
         problems.append(
             "CERTIFICATE_SIGNING_P12_PATH is set too: the token signs, the file is unused"
+        )
+    if not settings.CERTIFICATE_TRUST_ROOTS:
+        problems.append(
+            "CERTIFICATE_TRUST_ROOTS is empty: /verificar/documento/ has no certificate to check "
+            "the token's signatures against (web processes never log in to the token)"
         )
     return problems
 

@@ -124,16 +124,20 @@ def token(tmp_path_factory):
                 Attribute.SERIAL_NUMBER: der_serial(cert.serial_number),
             }
         )
-    return hashlib.sha256(der_cert).hexdigest()
+    pem = directory / "token-certificate.pem"
+    pem.write_bytes(cert.public_bytes(serialization.Encoding.PEM))
+    return hashlib.sha256(der_cert).hexdigest(), pem
 
 
 @pytest.fixture
 def on_token(settings, token):
+    fingerprint, pem = token
+    settings.CERTIFICATE_TRUST_ROOTS = [str(pem)]  # what /verificar/documento/ trusts
     settings.CERTIFICATE_SIGNING_PKCS11_MODULE = SOFTHSM_MODULE
     settings.CERTIFICATE_SIGNING_PKCS11_TOKEN_LABEL = TOKEN_LABEL
     settings.CERTIFICATE_SIGNING_PKCS11_KEY_LABEL = KEY_LABEL
     settings.CERTIFICATE_SIGNING_PKCS11_PIN = USER_PIN
-    yield token
+    yield fingerprint
     # Log out between tests: PKCS#11 shares one login across an application's sessions.
     for key in list(signing._pkcs11_keys.values()):
         signing._forget_pkcs11_key(key)
@@ -167,6 +171,22 @@ def test_a_certificate_signed_on_the_token_validates_as_pades_b_lta(on_token, le
     again = issue(learner)
     assert again.signer_certificate_sha256 == on_token
     assert signing._pkcs11_keys == sessions
+
+
+@needs_softhsm
+def test_the_upload_check_trusts_the_token_without_logging_in(on_token, learner, issue, settings):
+    """A web process checks an uploaded PDF against CERTIFICATE_TRUST_ROOTS: it never opens a
+    session on the token (which may sit on the worker's node only)."""
+    certificate = issue(learner)
+    with certificate.pdf.open("rb") as handle:
+        data = handle.read()
+    for key in list(signing._pkcs11_keys.values()):
+        signing._forget_pkcs11_key(key)  # as in a web process: no session
+    check = signing.check_pdf_signature(data)
+    assert check.valid, check.problem
+    assert signing._pkcs11_keys == {}  # no login happened
+    settings.CERTIFICATE_TRUST_ROOTS = []
+    assert not signing.check_pdf_signature(data).valid  # nothing says the token is ours
 
 
 @needs_softhsm
@@ -220,6 +240,7 @@ def test_a_missing_token_is_retried_later(on_token, settings):
 
 def test_a_half_configured_token_warns_at_deploy_check_and_signs_nothing(settings, tmp_path):
     assert checks.pkcs11_token_configured() == []  # nothing configured: nothing to say
+    settings.CERTIFICATE_TRUST_ROOTS = [str(tmp_path / "ca-firma.pem")]
 
     settings.CERTIFICATE_SIGNING_PKCS11_TOKEN_LABEL = TOKEN_LABEL
     [warning] = checks.pkcs11_token_configured()
@@ -248,3 +269,8 @@ def test_a_half_configured_token_warns_at_deploy_check_and_signs_nothing(setting
     settings.CERTIFICATE_SIGNING_P12_PATH = "/etc/relevo/firma.p12"
     [warning] = checks.pkcs11_token_configured()
     assert "the token signs, the file is unused" in warning.msg
+
+    settings.CERTIFICATE_SIGNING_P12_PATH = ""
+    settings.CERTIFICATE_TRUST_ROOTS = []
+    [warning] = checks.pkcs11_token_configured()
+    assert "CERTIFICATE_TRUST_ROOTS is empty" in warning.msg
