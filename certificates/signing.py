@@ -20,6 +20,8 @@ TSA raises TimestampAuthorityUnreachable, an OSError: the issuing task retries a
 certificate stays pending.
 """
 
+from __future__ import annotations
+
 import asyncio
 import datetime
 import hashlib
@@ -29,6 +31,7 @@ import threading
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import structlog
 from cryptography import x509
@@ -38,6 +41,9 @@ from cryptography.hazmat.primitives.serialization import pkcs12
 from cryptography.x509.oid import NameOID
 from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured
+
+if TYPE_CHECKING:
+    from pyhanko.sign.signers import Signer
 
 logger = structlog.get_logger(__name__)
 
@@ -77,14 +83,14 @@ class PdfSigningKey:
     until the file changes. A PKCS#11 key keeps its logged-in session for the life of the
     process; `lock` is then set, because a PKCS#11 session takes one call at a time."""
 
-    def __init__(self, *, signer, is_dev_key: bool, lock: "threading.Lock | None" = None):
+    def __init__(self, *, signer: Signer, is_dev_key: bool, lock: threading.Lock | None = None):
         self.signer = signer
         self.is_dev_key = is_dev_key
         self.lock = lock
         self.certificate_sha256 = hashlib.sha256(signer.signing_cert.dump()).hexdigest()
 
     @classmethod
-    def from_pkcs12(cls, *, p12: bytes, password: bytes | None, is_dev_key: bool):
+    def from_pkcs12(cls, *, p12: bytes, password: bytes | None, is_dev_key: bool) -> PdfSigningKey:
         from pyhanko.sign import signers
 
         signer = signers.SimpleSigner.load_pkcs12_data(p12, other_certs=[], passphrase=password)
