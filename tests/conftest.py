@@ -9,7 +9,10 @@ import pytest
 CHROMIUM = "/usr/bin/chromium"
 # Past pytest-timeout's 600 s (pyproject.toml), which gets the first chance to fail a slow test.
 HANG_SECONDS = int(os.environ.get("RELEVO_HANG_SECONDS", "660"))
-HANG_LOGS = os.path.join(os.path.dirname(os.path.dirname(__file__)), "var", "test-hangs")
+HANG_LOGS = os.environ.get(
+    "RELEVO_HANG_LOGS",
+    os.path.join(os.path.dirname(os.path.dirname(__file__)), "var", "test-hangs"),
+)
 
 
 def _reachable(url: str, default_port: int) -> bool:

@@ -39,13 +39,18 @@ def test_a_test_that_hangs_holding_the_gil_is_ended_with_every_stack(tmp_path):
     result = subprocess.run(
         [sys.executable, "-m", "pytest", "-p", "tests.conftest", "-p", "no:xdist", "-q", str(hung)],
         cwd=ROOT,
-        env={**os.environ, "RELEVO_HANG_SECONDS": "2", "PYTEST_XDIST_WORKER": "harness"},
+        env={
+            **os.environ,
+            "RELEVO_HANG_SECONDS": "2",
+            "RELEVO_HANG_LOGS": str(tmp_path / "hangs"),  # not var/test-hangs, which CI prints
+            "PYTEST_XDIST_WORKER": "harness",
+        },
         capture_output=True,
         text=True,
         timeout=50,
     )
     assert result.returncode != 0
-    log = (ROOT / "var" / "test-hangs" / "harness.log").read_text()
+    log = (tmp_path / "hangs" / "harness.log").read_text()
     assert "test_holds_the_gil_forever" in log
     assert log.count("Timeout (") == 1
     assert "test_hung.py" in log  # the hung frame's file, in the dumped stack
