@@ -285,12 +285,22 @@ class Quiz(ClusterableModel):
         validators=[MinValueValidator(0), MaxValueValidator(100)],
     )
     time_limit_minutes = models.PositiveIntegerField(
-        _("time limit (minutes)"), null=True, blank=True, help_text=_("Empty: no time limit.")
+        _("time limit (minutes)"),
+        null=True,
+        blank=True,
+        help_text=_("Empty: no time limit."),
+        # Bounded: SQLite stores any integer and the deadline's datetime would overflow.
+        validators=[MinValueValidator(1), MaxValueValidator(10080)],
     )
     max_attempts = models.PositiveIntegerField(
-        _("maximum attempts"), default=0, help_text=_("0: unlimited.")
+        _("maximum attempts"),
+        default=0,
+        help_text=_("0: unlimited."),
+        validators=[MaxValueValidator(1000)],
     )
-    cooldown_minutes = models.PositiveIntegerField(_("minutes between attempts"), default=0)
+    cooldown_minutes = models.PositiveIntegerField(
+        _("minutes between attempts"), default=0, validators=[MaxValueValidator(525600)]
+    )
     opens_at = models.DateTimeField(_("opens at"), null=True, blank=True)
     closes_at = models.DateTimeField(_("closes at"), null=True, blank=True)
     shuffle_questions = models.BooleanField(_("shuffle questions"), default=False)

@@ -1,4 +1,5 @@
 from django.conf import settings
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
 from django.http import Http404
@@ -149,6 +150,7 @@ class CoursePage(BehaviourPage, Page):
         _("certificate validity (months)"),
         null=True,
         blank=True,
+        validators=[MinValueValidator(1), MaxValueValidator(240)],  # beyond: dates overflow
         help_text=_("Leave empty when the certificate does not expire."),
     )
 

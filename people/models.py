@@ -1,4 +1,5 @@
 from django.conf import settings
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils import timezone
 from django.utils.text import capfirst
@@ -142,15 +143,19 @@ class Requirement(models.Model):
         related_name="requirements",
     )
     position = models.CharField(_("position"), max_length=200, blank=True)
+    # Upper bounds: SQLite stores any integer, and a date that far ahead overflows (a due
+    # within 3,000,000 days turned the whole HR dashboard into a 500).
     validity_months = models.PositiveSmallIntegerField(
         _("validity (months)"),
         null=True,
         blank=True,
+        validators=[MinValueValidator(1), MaxValueValidator(240)],
         help_text=_("Overrides the course's certificate validity. Empty: the course's own."),
     )
     due_days = models.PositiveSmallIntegerField(
         _("due within (days)"),
         default=30,
+        validators=[MaxValueValidator(3650)],
         help_text=_("Days after the assignment, the hire or the move into the unit."),
     )
     active = models.BooleanField(_("active"), default=True)
