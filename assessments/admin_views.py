@@ -11,7 +11,7 @@ from django.utils.translation import gettext_lazy
 from django.views import View
 from wagtail.admin.views.generic.base import WagtailAdminTemplateMixin
 
-from . import formats, services
+from . import services
 from .exports import category_to_gift
 from .forms import ExportForm, ImportConfirmCourseForm, ImportUploadCourseForm
 from .models import QuestionCategory, QuestionType
@@ -40,9 +40,11 @@ class QuestionImportView(WagtailAdminTemplateMixin, View):
         context = {"upload_form": form, "export_form": ExportForm(user=request.user)}
         if form.is_valid():
             text = form.cleaned_data["text"]
-            result = formats.parse(text, fmt=form.cleaned_data["format"])
-            labels = dict(QuestionType.choices)
             base = form.cleaned_data["category"]
+            result = services.questions_import_preview(
+                text=text, fmt=form.cleaned_data["format"], category_path=base
+            )
+            labels = dict(QuestionType.choices)
             context.update(
                 result=result,
                 rows=[
