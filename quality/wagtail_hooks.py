@@ -4,8 +4,10 @@ learning-gain designs and indicators (a change of baseline or target is audited)
 from django.contrib import messages
 from django.db.models import ProtectedError
 from django.shortcuts import redirect
+from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
+from wagtail.admin.ui.tables import BooleanColumn, Column
 from wagtail.snippets.models import register_snippet
 from wagtail.snippets.views.snippets import DeleteView, SnippetViewSet, SnippetViewSetGroup
 
@@ -72,11 +74,23 @@ def audit_indicator_edit(request, instance):
         )
 
 
+class YesNoColumn(BooleanColumn):
+    cell_template_name = "quality/admin/yes_no_cell.html"
+
+
 class SurveyViewSet(SnippetViewSet):
     model = Survey
     icon = "form"
     menu_label = _("Surveys")
-    list_display = ["title", "course", "audience", "version", "active"]
+    # Explicit columns: the field's own label ("Version") and Wagtail's boolean icon title
+    # ("True"/"False") would show English in the Spanish admin.
+    list_display = [
+        "title",
+        "course",
+        "audience",
+        Column("version", label=_("Version"), sort_key="version"),
+        YesNoColumn("active", label=capfirst(_("active"))),
+    ]
     list_filter = ["audience", "active"]
     search_fields = ["title"]
     delete_view_class = SurveyDeleteView
