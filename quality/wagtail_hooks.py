@@ -74,22 +74,17 @@ def audit_indicator_edit(request, instance):
         )
 
 
-class YesNoColumn(BooleanColumn):
-    cell_template_name = "quality/admin/yes_no_cell.html"
-
-
 class SurveyViewSet(SnippetViewSet):
     model = Survey
     icon = "form"
     menu_label = _("Surveys")
-    # Explicit columns: the field's own label ("Version") and Wagtail's boolean icon title
-    # ("True"/"False") would show English in the Spanish admin.
+    # The version field has no translated verbose name; a column label avoids a migration.
     list_display = [
         "title",
         "course",
         "audience",
         Column("version", label=_("Version"), sort_key="version"),
-        YesNoColumn("active", label=capfirst(_("active"))),
+        BooleanColumn("active", label=capfirst(_("active"))),  # not str(True): a tick, "Sí"
     ]
     list_filter = ["audience", "active"]
     search_fields = ["title"]

@@ -260,9 +260,10 @@ def test_every_catalogue_passes_msgfmt_check(po):
 
 
 def test_admin_leftovers_in_spanish(client, admin_user):
-    """English the second walk found: the survey list's "Version" and "True"/"False", the
+    """English the second walk found: the survey and user lists' "True"/"False" and "Version", the
     "Page" label of a workflow's and a group's page fields, "None" as the publisher of a page
-    published without a user (aging report), the stored English permission names."""
+    published without a user (aging report), the stored English permission names, "Media
+    items" in the Django admin."""
     from django.contrib.auth.models import Group
     from wagtail.users.models import UserProfile
 
@@ -288,6 +289,10 @@ def test_admin_leftovers_in_spanish(client, admin_user):
     assert re.search(r">\s*Página<span", workflow) and not re.search(r">\s*Page<span", workflow)
     aging = texts(reverse("wagtailadmin_reports:aging_pages"))
     assert "Sistema" in aging and "None" not in aging
+    users = texts(reverse("wagtailusers_users:index"))  # the active tick, read aloud
+    assert "Sí" in users and not users & {"True", "False"}
+    django_admin = texts("/django-admin/")
+    assert "Elementos multimedia" in django_admin and "Media items" not in django_admin
     group = texts(reverse("wagtailusers_groups:edit", args=[Group.objects.first().pk]))
     assert "Puede agregar pregunta" in group
     assert [t for t in group if "Can add" in t or "Can change" in t or "Can delete" in t] == []
