@@ -11,7 +11,7 @@ from django.utils.translation import gettext_lazy
 from django.views import View
 from wagtail.admin.views.generic.base import WagtailAdminTemplateMixin
 
-from . import formats, services
+from . import services
 from .exports import category_to_gift
 from .forms import ExportForm, ImportConfirmCourseForm, ImportUploadCourseForm
 from .models import QuestionCategory, QuestionType
@@ -40,8 +40,6 @@ class QuestionImportView(WagtailAdminTemplateMixin, View):
         context = {"upload_form": form, "export_form": ExportForm(user=request.user)}
         if form.is_valid():
             text = form.cleaned_data["text"]
-            result = formats.parse(text, fmt=form.cleaned_data["format"])
-            labels = dict(QuestionType.choices)
             base = form.cleaned_data["category"]
             course = form.cleaned_data["course"]
             # Into a course without a base category, the file's paths start at the course's
@@ -49,6 +47,10 @@ class QuestionImportView(WagtailAdminTemplateMixin, View):
             shown_base = base or (
                 " ".join(course.title.replace("/", "-").split()) if course else ""
             )
+            result = services.questions_import_preview(
+                text=text, fmt=form.cleaned_data["format"], category_path=base, course=course
+            )
+            labels = dict(QuestionType.choices)
             context.update(
                 result=result,
                 rows=[

@@ -381,6 +381,17 @@ def questions_index(*, question_ids: list[int]) -> int:
     return len(questions)
 
 
+def questions_import_preview(
+    *, text: str, fmt: str, category_path: str = "", course=None
+) -> formats.ParseResult:
+    """The parsed file with every error the import itself would raise (no category, answers
+    that do not fit the type), so the preview shows them before the confirm step instead of
+    the confirm step failing. Writes nothing."""
+    result = formats.parse(text, fmt=fmt)
+    result.errors = _import_errors(result, formats.clean_category_path(category_path), course)
+    return result
+
+
 def questions_import(
     *,
     text: str,

@@ -181,6 +181,7 @@ def measure_certificate_bulk(facts: dict) -> dict | None:
 def measure_staff_import(facts: dict) -> dict | None:
     OrgUnit = model("people.OrgUnit")
     try:
+        from people.cedula import cedula_check_digit
         from people.importing import COLUMNS, import_file
     except ImportError:
         return None
@@ -190,8 +191,11 @@ def measure_staff_import(facts: dict) -> dict | None:
     stamp = time.time_ns() % 10**6
     lines = [",".join(COLUMNS)]
     for i in range(count):
+        # A valid cédula (province, third digit below 6, check digit), new for each run.
+        n = stamp * 10_000 + i
+        first_nine = f"{1 + n // 6_000_000 % 24:02d}{n // 1_000_000 % 6}{n % 1_000_000:06d}"
         row = {
-            "cedula": f"{900_000_0000 + stamp * 10_000 + i}"[-10:],
+            "cedula": f"{first_nine}{cedula_check_digit(first_nine)}",
             "nombres": rng.choice(["Ana", "Luis", "Marta", "Pedro"]),
             "apellidos": rng.choice(["Vera Ruiz", "Mena Paz", "Loor Gil"]),
             "correo": f"import-{stamp}-{i}@bench.relevo",

@@ -11,12 +11,13 @@ AppConfig.ready(); certificates imports nothing from people).
 
 Both are optional (certificates work without people), so no system check requires them.
 
-- `register_download_step(func)`: func(request, certificate) -> a local URL or None. A step
-  the learner is offered before their own PDF downloads (quality: the course's completion
-  survey, answered or skipped, "Responder encuesta" / "Omitir"). The step must send the
-  learner back to the download (the URL it receives as `request.get_full_path()`), and must
-  never be a dead end. The public verification page and Open Badges endpoints never pass
-  through a step. Optional.
+- `register_download_step(func)`: func(user=, certificate=, next_url=) -> a local URL or None.
+  A step the holder `user` is offered before their own PDF downloads (quality: the course's
+  completion survey, answered or skipped, "Responder encuesta" / "Omitir"). The step must send
+  the learner back to `next_url` (the download), and must never be a dead end. The public
+  verification page and Open Badges endpoints never pass through a step; the issuance e-mail
+  does not attach the PDF while a step is pending (it links to the download instead, so the
+  e-mail does not bypass the step). Optional.
 
 - `register_learner_scope(func)`: func(user) -> a queryset (or list) of learner user ids this
   certificate manager may manage, or None for "all". Mandatory (`certificates.E001`): without
@@ -43,7 +44,7 @@ LearnerScope = Callable[["AbstractBaseUser"], Iterable[int] | None]
 _validity_providers: list[ValidityProvider] = []
 _identifier_providers: list[IdentifierProvider] = []
 _learner_scopes: list[LearnerScope] = []
-DownloadStep = Callable[[object, object], str | None]
+DownloadStep = Callable[..., str | None]
 _download_steps: list[DownloadStep] = []
 
 
@@ -56,10 +57,18 @@ def register_download_step(func: DownloadStep) -> None:
 def download_step_for(request, certificate) -> str | None:
     """The URL of the first step this learner still has before downloading, else None."""
     for step in _download_steps:
-        url = step(request, certificate)
+        url = step(user=request.user, certificate=certificate, next_url=request.get_full_path())
         if url:
             return url
     return None
+
+
+def download_step_pending(certificate) -> bool:
+    """Whether the holder still has a step before their PDF (no request: the e-mail asks)."""
+    return any(
+        step(user=certificate.learner, certificate=certificate, next_url="")
+        for step in _download_steps
+    )
 
 
 def register_validity_provider(func: ValidityProvider) -> None:

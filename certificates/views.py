@@ -221,6 +221,12 @@ def _pdf_response(certificate: Certificate):
 @login_required
 def my_certificate_pdf(request, code: str):
     certificate = _own_certificate(request, code)
+    if certificate.status == Certificate.Status.REVOKED:
+        # As Moodle and Open edX do: no PDF of a certificate no longer in force, so no copy
+        # circulates that looks valid; the holder sees that it was revoked, when and why.
+        return render(
+            request, "certificates/pdf_revoked.html", {"certificate": certificate}, status=410
+        )
     step = hooks.download_step_for(request, certificate)
     if step:
         # Asked, never trapped: the step (a survey) offers to skip and comes back here.

@@ -18,3 +18,20 @@ class CoreConfig(AppConfig):
         connect_account_receivers()
         outbox_receivers_connect()
         demo_seeder_register(self.label, demo.seed)
+        _label_wagtail_page_fields()
+
+
+def _label_wagtail_page_fields() -> None:
+    """Wagtail declares the page field of its workflow and group-permission forms without a
+    label, so Django derives an untranslatable "Page" from the name; give it Wagtail's own
+    translated "Page" (Spanish admin: /admin/workflows/add/, a group's page permissions).
+    Done once at start-up, on Wagtail's form classes: there is no setting for it."""
+    from wagtail.admin.forms.workflows import WorkflowPageForm
+    from wagtail.users.forms import PagePermissionsForm
+
+    from .permission_names import permission_label
+
+    for form in (WorkflowPageForm, PagePermissionsForm):
+        form.base_fields["page"].label = _("Page")
+    # The page permissions' checkboxes print str(Permission), its stored English name.
+    PagePermissionsForm.base_fields["permissions"].label_from_instance = permission_label

@@ -7,6 +7,7 @@ from django.utils.translation import gettext_lazy as _
 from core.api import ChoiceIdsGuard, validate_tabular_upload
 from courses.api import CoursePage, live_courses
 
+from .cedula import validate_cedula
 from .models import CoverageRule, OrgUnit, Requirement, StaffProfile
 
 MAX_IMPORT_BYTES = 20 * 1024 * 1024
@@ -83,6 +84,14 @@ class StaffForm(ChoiceIdsGuard, forms.Form):
     def __init__(self, *args, units=None, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["unit"].queryset = units
+
+    def clean_employee_id(self):
+        value = self.cleaned_data["employee_id"].strip()
+        # Checked when entered or changed: a profile imported before the rule (or another
+        # kind of id kept by HR) is still editable without retyping its id.
+        if "employee_id" in self.changed_data:
+            validate_cedula(value)
+        return value
 
     def clean_start_date(self):
         return plausible_date(self.cleaned_data["start_date"])

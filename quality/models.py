@@ -12,6 +12,7 @@ from __future__ import annotations
 import uuid
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.core.validators import FileExtensionValidator, MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils import timezone
@@ -212,6 +213,14 @@ class GainDesign(models.Model):
 
     def __str__(self) -> str:
         return str(self.course)
+
+    def clean(self) -> None:
+        # The same quiz as both tests makes every gain zero (or undefined): a design mistake,
+        # not a result, so it is refused where the design is written.
+        if self.pre_quiz_id and self.pre_quiz_id == self.post_quiz_id:
+            raise ValidationError(
+                {"post_quiz": _("The post-test must be a different quiz from the pre-test.")}
+            )
 
 
 class Indicator(models.Model):

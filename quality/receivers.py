@@ -13,15 +13,13 @@ def on_course_completed(sender, enrolment, **kwargs) -> None:
     services.surveys_offer_on_completion(enrolment=enrolment)
 
 
-def certificate_download_step(request, certificate) -> str | None:
+def certificate_download_step(*, user, certificate, next_url: str) -> str | None:
     """Before a learner's own certificate PDF: the course's completion survey if they have
     neither answered nor skipped it (one query); the survey page offers to skip."""
-    participation = selectors.pending_completion_survey(
-        user=request.user, course_id=certificate.course_id
-    )
+    participation = selectors.pending_completion_survey(user=user, course_id=certificate.course_id)
     if participation is None:
         return None
-    return selectors.survey_url(participation, next_url=request.get_full_path())
+    return selectors.survey_url(participation, next_url=next_url)
 
 
 def connect() -> None:

@@ -3,6 +3,8 @@
 
 from __future__ import annotations
 
+from functools import wraps
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -16,6 +18,7 @@ from django.views.decorators.http import require_http_methods
 from assessments import api as assessments_api
 from core.api import csv_response, min_group_size, parse_id, xlsx_response
 from courses import api as courses_api
+from people import api as people_api
 
 from . import indicators, report, rules, selectors, services
 from .forms import ManualValueForm
@@ -136,19 +139,50 @@ def survey_csv(request, survey_id: int):
 # --- results matrix ----------------------------------------------------------------------------
 
 
+class UnitUnavailable(Exception):
+    """`unidad` names no unit, or one outside the user's scope."""
+
+
+def unit_refusal(view):
+    """The matrix and gain pages answer an unavailable `unidad` alike: 404 with a Spanish
+    message (the same for unknown and out of scope, so a guessed id tells nothing), never a
+    silent fallback to another unit's figures."""
+
+    @wraps(view)
+    def wrapper(request, *args, **kwargs):
+        try:
+            return view(request, *args, **kwargs)
+        except UnitUnavailable:
+            message = _("The unit you asked for does not exist or is outside your scope.")
+            return render(request, "404.html", {"message": message}, status=404)
+
+    return wrapper
+
+
+def _requested_unit(request):
+    """The unit named by `unidad` (None when absent), at any depth inside the user's scope."""
+    raw = request.GET.get("unidad", "")
+    if not raw:
+        return None
+    unit_id = parse_id(raw)
+    candidates = people_api.OrgUnit.objects.filter(pk=unit_id) if unit_id else None
+    unit = rules.visible_matrix_units(request.user, candidates).first() if unit_id else None
+    if unit is None:
+        raise UnitUnavailable
+    return unit
+
+
 def _matrix_scope(request):
-    """(unit or None, units the user may pick); 403 for those without the matrix, 404 for a
-    unit outside their scope."""
+    """(unit or None, units the user may pick); 403 for those without the matrix,
+    UnitUnavailable for a unit outside their scope."""
     user = request.user
     if not rules.can_view_matrix(user):
         raise PermissionDenied
     units = list(rules.visible_matrix_units(user, indicators.matrix_units()).order_by("path"))
-    raw = request.GET.get("unidad", "")
-    if raw:
-        unit_id = parse_id(raw)
-        unit = next((u for u in units if u.pk == unit_id), None)
-        if unit is None:
-            raise Http404
+    unit = _requested_unit(request)
+    if unit is not None:
+        if unit not in units:  # below the matrix's levels: offered in the picker too
+            units = sorted([*units, unit], key=lambda u: u.path)
         return unit, units
     if not rules.is_institution_wide(user):
         if not units:
@@ -173,8 +207,18 @@ def _gain_drilldown(rows, query: str) -> None:
 
 
 @login_required
+@unit_refusal
 def matrix(request):
     unit, units = _matrix_scope(request)
+    if unit is not None and unit.depth > indicators.UNIT_DEPTH:
+        messages.info(
+            request,
+            _(
+                "The matrix keeps monthly figures for the first two levels of the "
+                "organisation; “%(unit)s” is counted in the unit above it."
+            )
+            % {"unit": unit.name},
+        )
     rows = selectors.results_matrix(unit_id=unit.pk if unit else None)
     _gain_drilldown(rows, f"?unidad={unit.pk}" if unit else "")
     return render(
@@ -231,6 +275,7 @@ EXPORT_HEADER = [
 
 
 @login_required
+@unit_refusal
 def matrix_xlsx(request):
     unit, _units = _matrix_scope(request)
     rows = selectors.results_matrix(unit_id=unit.pk if unit else None)
@@ -239,6 +284,7 @@ def matrix_xlsx(request):
 
 
 @login_required
+@unit_refusal
 def matrix_pdf(request):
     unit, _units = _matrix_scope(request)
     rows = selectors.results_matrix(unit_id=unit.pk if unit else None)
@@ -271,6 +317,7 @@ def open_data(request):
 
 
 @login_required
+@unit_refusal
 def indicator_detail(request, indicator_id: int):
     unit, _units = _matrix_scope(request)
     indicator = get_object_or_404(Indicator, pk=indicator_id)
@@ -351,8 +398,10 @@ def _gain_units(request) -> list:
 
 
 @login_required
+@unit_refusal
 def gain_index(request):
     _gain_units(request)
+    _requested_unit(request)
     designs = GainDesign.objects.select_related("course", "pre_quiz", "post_quiz").order_by(
         "course__title"
     )
@@ -369,8 +418,12 @@ def _unit_query(request) -> str:
 
 
 @login_required
+@unit_refusal
 def gain_units(request, design_id: int):
     units = _gain_units(request)
+    unit = _requested_unit(request)
+    if unit is not None and unit not in units:  # below the matrix's levels: its row too
+        units = sorted([*units, unit], key=lambda u: u.path)
     design = get_object_or_404(
         GainDesign.objects.select_related("course", "pre_quiz", "post_quiz"), pk=design_id
     )
@@ -378,7 +431,7 @@ def gain_units(request, design_id: int):
     institution, rows = selectors.gain_by_unit(
         design=design, units=units, with_institution=institution_wide
     )
-    selected = parse_id(request.GET.get("unidad", ""))
+    selected = unit.pk if unit else None
     return render(
         request,
         "quality/gain_units.html",

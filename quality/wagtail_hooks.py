@@ -4,8 +4,10 @@ learning-gain designs and indicators (a change of baseline or target is audited)
 from django.contrib import messages
 from django.db.models import ProtectedError
 from django.shortcuts import redirect
+from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
+from wagtail.admin.ui.tables import BooleanColumn, Column
 from wagtail.snippets.models import register_snippet
 from wagtail.snippets.views.snippets import DeleteView, SnippetViewSet, SnippetViewSetGroup
 
@@ -76,7 +78,14 @@ class SurveyViewSet(SnippetViewSet):
     model = Survey
     icon = "form"
     menu_label = _("Surveys")
-    list_display = ["title", "course", "audience", "version", "active"]
+    # The version field has no translated verbose name; a column label avoids a migration.
+    list_display = [
+        "title",
+        "course",
+        "audience",
+        Column("version", label=_("Version"), sort_key="version"),
+        BooleanColumn("active", label=capfirst(_("active"))),  # not str(True): a tick, "Sí"
+    ]
     list_filter = ["audience", "active"]
     search_fields = ["title"]
     delete_view_class = SurveyDeleteView

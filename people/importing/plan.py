@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 
 from core.api import Role
 
+from ..cedula import cedula_error
 from ..models import OrgUnit, StaffProfile
 from ..rules import is_admin, scope_paths, unit_in_scope
 from .parse import (
@@ -101,6 +102,9 @@ def build_plan(
     index = {name: header.index(name) for name in COLUMNS if name in header}
     units = {u.code: u for u in OrgUnit.objects.all()}
     seen_ids: dict[str, int] = {}
+    # A new person's cédula must be valid; one already stored (imported before the rule) is
+    # recognised as it is, so re-importing the HR export does not stop on old rows.
+    known_ids = set(StaffProfile.objects.values_list("employee_id", flat=True))
     seen_emails: dict[str, int] = {}
 
     def cell(cells, name):
@@ -124,6 +128,8 @@ def build_plan(
             error("cedula", _("The employee id is empty."))
         elif len(employee_id) > 20:
             error("cedula", _("The employee id is longer than 20 characters."))
+        elif employee_id not in known_ids and (reason := cedula_error(employee_id)):
+            error("cedula", reason)
         elif employee_id in seen_ids:
             error(
                 "cedula",

@@ -51,6 +51,19 @@ def test_malformed_upload_lists_errors_by_line_and_offers_no_confirmation(traine
     assert not Question.objects.exists()
 
 
+def test_aiken_preview_reports_a_missing_category_before_the_confirm_step(trainer_client):
+    aiken = "¿Capital del Ecuador?\nA. Quito\nB. Lima\nANSWER: A\n".encode()
+    response = upload(trainer_client, aiken, fmt="aiken", category="")
+    assert response.status_code == 200
+    assert "sin categoría: indique una o use $CATEGORY: en el archivo" in response.content.decode()
+    assert response.context["confirm_form"] is None  # nothing to confirm that would fail
+    assert not Question.objects.exists()
+
+    response = upload(trainer_client, aiken, fmt="aiken", category="Geografía")
+    assert "sin categoría" not in response.content.decode()
+    assert response.context["confirm_form"] is not None
+
+
 def test_confirm_with_tampered_content_imports_nothing(trainer_client):
     response = trainer_client.post(
         IMPORT_URL, {"text": "Mal{", "format": "gift", "category": "X", "confirm": "1"}

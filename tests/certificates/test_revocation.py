@@ -120,6 +120,28 @@ def test_the_learners_download_of_a_revoked_credential_says_so(client, learner, 
     assert 'data-state="revoked"' in content and "revocado" in content and "Fraude" in content
 
 
+def test_the_learners_pdf_of_a_revoked_certificate_is_refused_with_its_status(
+    client, learner, issue, hr_user
+):
+    from django.utils.formats import date_format
+    from django.utils.translation import override
+
+    certificate = issue(learner)
+    client.force_login(learner)
+    url = f"/mis-certificados/{certificate.code}/pdf/"
+    assert client.get(url)["Content-Type"] == "application/pdf"
+    services.certificate_revoke(certificate=certificate, by=hr_user, reason="Fraude")
+    certificate.refresh_from_db()
+    response = client.get(url)
+    assert response.status_code == 410
+    assert response["Content-Type"].startswith("text/html")  # no PDF that looks valid
+    content = response.content.decode()
+    with override("es"):
+        revoked_on = date_format(timezone.localtime(certificate.revoked_at), "DATE_FORMAT")
+    assert f"fue revocado el {revoked_on}" in content and "Fraude" in content
+    assert url not in client.get("/mis-certificados/").content.decode()
+
+
 def test_re_rendering_never_re_signs_a_revoked_or_superseded_certificate(
     learner, issue, hr_user, admin_user
 ):

@@ -257,3 +257,42 @@ def test_every_catalogue_passes_msgfmt_check(po):
         ["msgfmt", "--check", "-o", "/dev/null", str(po)], capture_output=True, text=True
     )
     assert result.returncode == 0, result.stderr
+
+
+def test_admin_leftovers_in_spanish(client, admin_user):
+    """English the second walk found: the survey and user lists' "True"/"False" and "Version", the
+    "Page" label of a workflow's and a group's page fields, "None" as the publisher of a page
+    published without a user (aging report), the stored English permission names, "Media
+    items" in the Django admin."""
+    from django.contrib.auth.models import Group
+    from wagtail.users.models import UserProfile
+
+    from tests.factories import make_course, publish
+    from tests.quality.factories import make_survey
+
+    course = publish(make_course(title="Curso sin autor", lessons=0), user=None)
+    make_survey(course=course, title="Encuesta de cierre")
+    profile = UserProfile.get_for_user(admin_user)
+    profile.preferred_language = "es"
+    profile.save()
+    client.force_login(admin_user)
+
+    def texts(url: str) -> set[str]:
+        parser = _VisibleText()
+        parser.feed(_render(client, url))
+        return parser.texts
+
+    surveys = texts(reverse("wagtailsnippets_quality_survey:list"))
+    assert "Versión" in surveys and "Sí" in surveys  # the active survey's tick is titled "Sí"
+    assert not surveys & {"Version", "True", "False"}
+    workflow = _render(client, reverse("wagtailadmin_workflows:add"))
+    assert re.search(r">\s*Página<span", workflow) and not re.search(r">\s*Page<span", workflow)
+    aging = texts(reverse("wagtailadmin_reports:aging_pages"))
+    assert "Sistema" in aging and "None" not in aging
+    users = texts(reverse("wagtailusers_users:index"))  # the active tick, read aloud
+    assert "Sí" in users and not users & {"True", "False"}
+    django_admin = texts("/django-admin/")
+    assert "Elementos multimedia" in django_admin and "Media items" not in django_admin
+    group = texts(reverse("wagtailusers_groups:edit", args=[Group.objects.first().pk]))
+    assert "Puede agregar pregunta" in group
+    assert [t for t in group if "Can add" in t or "Can change" in t or "Can delete" in t] == []

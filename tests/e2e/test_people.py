@@ -11,8 +11,8 @@ pytestmark = pytest.mark.e2e
 
 BAD = (
     "cedula;nombres;apellidos;correo;unidad;cargo;jefe;fecha_ingreso;estado\n"
-    "1799000001;Rocío;Benalcázar;rocio.benalcazar@cancilleria.gob.ec;dsm;Analista;;2025-01-06;activo\n"
-    "1799000002;Mateo;Cifuentes;mateo.cifuentes@cancilleria.gob.ec;no-existe;Analista;;2025-01-06;"
+    "1750000026;Rocío;Benalcázar;rocio.benalcazar@cancilleria.gob.ec;dsm;Analista;;2025-01-06;activo\n"
+    "1700000068;Mateo;Cifuentes;mateo.cifuentes@cancilleria.gob.ec;no-existe;Analista;;2025-01-06;"
     "activo\n"
 )
 GOOD = BAD.replace("no-existe", "dsm")

@@ -26,7 +26,7 @@ def scoped(hr_user, tree):
 
 def new_staff(**overrides):
     data = {
-        "employee_id": "1755555555",
+        "employee_id": "1755555552",
         "first_name": "Ana",
         "last_name": "Vaca",
         "email": "ana.vaca@cancilleria.gob.ec",
@@ -115,7 +115,7 @@ def test_an_import_still_corrects_the_e_mail_of_a_learner_who_never_signed_in(hr
 def test_an_import_never_attaches_a_profile_to_an_administrators_account(hr_user, admin_user, tree):
     plan = build_plan(
         filename="p.csv",
-        content=csv_bytes([f"1700000009,Ad,Min,{admin_user.email},dir-a,,,,"]),
+        content=csv_bytes([f"1700000092,Ad,Min,{admin_user.email},dir-a,,,,"]),
         user=hr_user,
     )
     assert [(e.line, e.column) for e in plan.errors] == [(2, "correo")]
@@ -126,8 +126,8 @@ def test_an_import_never_attaches_a_profile_to_an_administrators_account(hr_user
 def test_hr_cannot_import_changes_to_an_administrators_profile_but_an_administrator_can(
     hr_user, admin_user, tree
 ):
-    StaffFactory(user=admin_user, unit=tree["dir-a"], employee_id="1700000009")
-    content = csv_bytes([f"1700000009,Ad,Min,{admin_user.email},dir-b,,,,retirado"])
+    StaffFactory(user=admin_user, unit=tree["dir-a"], employee_id="1700000092")
+    content = csv_bytes([f"1700000092,Ad,Min,{admin_user.email},dir-b,,,,retirado"])
     plan = build_plan(filename="p.csv", content=content, user=hr_user)
     assert [e.column for e in plan.errors] == ["cedula"]
     # Nor is the administrator marked as left for missing from a full export.
@@ -194,12 +194,12 @@ def test_nuevo_attaches_a_profile_to_a_plain_learner_account_and_audits_it(
 def test_hr_cannot_edit_or_deactivate_a_privileged_account(hr_client, make_user, tree, flags):
     roles = flags.pop("roles", [Role.LEARNER])
     account = make_user(*roles, **flags)
-    profile = StaffFactory(user=account, unit=tree["dir-a"], employee_id="1700000009")
+    profile = StaffFactory(user=account, unit=tree["dir-a"], employee_id="1700000092")
     email = account.email
     assert hr_client.get(f"/talento-humano/personal/{profile.pk}/editar/").status_code == 403
     response = hr_client.post(
         f"/talento-humano/personal/{profile.pk}/editar/",
-        new_staff(employee_id="1700000009", email="atacante@example.com", unit=tree["dir-a"].pk),
+        new_staff(employee_id="1700000092", email="atacante@example.com", unit=tree["dir-a"].pk),
     )
     assert response.status_code == 403
     assert "Acceso denegado" in response.content.decode()
@@ -213,11 +213,11 @@ def test_hr_cannot_edit_or_deactivate_a_privileged_account(hr_client, make_user,
 
 def test_editing_a_trainer_never_changes_their_e_mail(hr_client, make_user, tree):
     trainer = make_user(Role.LEARNER, Role.TRAINER)
-    profile = StaffFactory(user=trainer, unit=tree["dir-a"], employee_id="1700000009")
+    profile = StaffFactory(user=trainer, unit=tree["dir-a"], employee_id="1700000092")
     email = trainer.email
     response = hr_client.post(
         f"/talento-humano/personal/{profile.pk}/editar/",
-        new_staff(employee_id="1700000009", email="atacante@example.com", unit=tree["dir-a"].pk),
+        new_staff(employee_id="1700000092", email="atacante@example.com", unit=tree["dir-a"].pk),
     )
     assert response.status_code == 200
     assert "El correo de una cuenta con otro rol solo lo cambia su titular" in (
@@ -232,12 +232,12 @@ def test_an_administrator_still_edits_a_privileged_accounts_profile(client, admi
     other_admin = User.objects.create_user(
         email="otra.admin@cancilleria.gob.ec", password=None, is_staff=True
     )
-    profile = StaffFactory(user=other_admin, unit=tree["dir-a"], employee_id="1700000009")
+    profile = StaffFactory(user=other_admin, unit=tree["dir-a"], employee_id="1700000092")
     client.force_login(admin_user)
     response = client.post(
         f"/talento-humano/personal/{profile.pk}/editar/",
         new_staff(
-            employee_id="1700000009",
+            employee_id="1700000092",
             email=other_admin.email,
             first_name="Otra",
             last_name="Admin",

@@ -9,6 +9,7 @@ from django.utils import timezone
 from openpyxl import Workbook
 from wagtail.models import ModelLogEntry
 
+from people.cedula import cedula_check_digit
 from people.importing import build_plan, import_file, staff_import_apply, staff_import_preview
 from people.models import StaffImport, StaffProfile
 from tests.people.factories import StaffFactory
@@ -26,7 +27,7 @@ def csv_bytes(lines, sep=",", encoding="utf-8", bom=False):
 
 GOOD = [
     "1700000001,María José,Andrade,maria@cancilleria.gob.ec,dir-a,Analista,,2024-03-01,activo",
-    "1700000002,Jorge,Salazar,jorge@cancilleria.gob.ec,unit-a1,Técnico,1700000001,01/02/2023,",
+    "1700000019,Jorge,Salazar,jorge@cancilleria.gob.ec,unit-a1,Técnico,1700000001,01/02/2023,",
 ]
 
 
@@ -40,7 +41,7 @@ def test_csv_dialects_and_encodings(tree, sep, encoding, bom):
     )
     assert plan.ok, plan.errors
     assert summary["created"] == 2
-    jorge = StaffProfile.objects.select_related("user", "manager").get(employee_id="1700000002")
+    jorge = StaffProfile.objects.select_related("user", "manager").get(employee_id="1700000019")
     assert jorge.manager.employee_id == "1700000001"
     assert jorge.unit.code == "unit-a1"
     assert jorge.start_date.isoformat() == "2023-02-01"
@@ -56,7 +57,7 @@ def test_xlsx_with_numeric_cedula_keeps_leading_zero(tree):
     sheet.append(HEADER.split(","))
     sheet.append(
         [
-            912345678,
+            912345675,
             "Ana",
             "Guerrero",
             "ana@cancilleria.gob.ec",
@@ -71,17 +72,17 @@ def test_xlsx_with_numeric_cedula_keeps_leading_zero(tree):
     workbook.save(buffer)
     plan, _summary = import_file(filename="personal.xlsx", content=buffer.getvalue())
     assert plan.ok, plan.errors
-    assert StaffProfile.objects.filter(employee_id="0912345678").exists()
+    assert StaffProfile.objects.filter(employee_id="0912345675").exists()
 
 
 def test_row_level_errors_and_nothing_written(tree):
     lines = [
         *GOOD,
         "1700000001,Otra,Persona,otra@cancilleria.gob.ec,dir-a,,,,",  # duplicate id
-        "1700000003,Luis,Ortega,no-es-correo,dir-a,,,,",  # bad e-mail
-        "1700000004,Paola,Cordero,paola@cancilleria.gob.ec,no-existe,,,,",  # unknown unit
-        "1700000005,Diego,Rivas,diego@cancilleria.gob.ec,dir-a,,,31/31/2024,",  # bad date
-        "1700000006,Sofía,Naranjo,sofia@cancilleria.gob.ec,dir-a,,,,jubilado",  # bad status
+        "1700000027,Luis,Ortega,no-es-correo,dir-a,,,,",  # bad e-mail
+        "1700000035,Paola,Cordero,paola@cancilleria.gob.ec,no-existe,,,,",  # unknown unit
+        "1700000043,Diego,Rivas,diego@cancilleria.gob.ec,dir-a,,,31/31/2024,",  # bad date
+        "1700000050,Sofía,Naranjo,sofia@cancilleria.gob.ec,dir-a,,,,jubilado",  # bad status
     ]
     plan = build_plan(filename="p.csv", content=csv_bytes(lines))
     found = {(e.line, e.column) for e in plan.errors}
@@ -120,7 +121,7 @@ def test_upsert_unchanged_and_mark_missing_left(
     changed = [
         GOOD[0],
         GOOD[1].replace("unit-a1", "dir-b").replace("Técnico", "Jefe técnico"),
-        "1700000009,Nuevo,Ingreso,nuevo@cancilleria.gob.ec,dir-b,,,,",
+        "1700000092,Nuevo,Ingreso,nuevo@cancilleria.gob.ec,dir-b,,,,",
     ]
     staff_import = staff_import_preview(
         filename="p.csv", content=csv_bytes(changed), mark_missing_left=True, user=hr_user
@@ -139,7 +140,7 @@ def test_upsert_unchanged_and_mark_missing_left(
     entry = ModelLogEntry.objects.for_instance(staff_import).get()
     assert entry.action == "people.import_applied" and entry.data["created"] == 1
     assert not absent.user.__class__.objects.get(pk=absent.user_id).is_active
-    jorge = StaffProfile.objects.get(employee_id="1700000002")
+    jorge = StaffProfile.objects.get(employee_id="1700000019")
     assert (jorge.unit.code, jorge.position) == ("dir-b", "Jefe técnico")
     assert jorge.placed_on == timezone.localdate()
     with pytest.raises(Exception, match="ya se aplicó"):
@@ -179,9 +180,13 @@ def test_command_dry_run_and_errors(tree, tmp_path, capsys):
 
 def test_ten_thousand_rows(tree, tmp_path, capsys):
     units = ["min", "sub", "dir-a", "unit-a1", "dir-b"]
+
+    def cedula(i: int) -> str:  # valid ones: province 17, third digit 0, the check digit
+        return f"17{i:07d}{cedula_check_digit(f'17{i:07d}')}"
+
     lines = [
-        f"{1000000000 + i},Nombre{i},Apellido{i},persona{i}@cancilleria.gob.ec,{units[i % 5]},"
-        f"Analista,{1000000000 + (i // 50) * 50 if i % 50 else ''},2020-01-01,activo"
+        f"{cedula(i)},Nombre{i},Apellido{i},persona{i}@cancilleria.gob.ec,{units[i % 5]},"
+        f"Analista,{cedula((i // 50) * 50) if i % 50 else ''},2020-01-01,activo"
         for i in range(10_000)
     ]
     path = tmp_path / "grande.csv"

@@ -61,7 +61,7 @@ def test_hr_places_an_account_and_its_requirements_follow(hr_client, hr_user, tr
     response = hr_client.post(
         place_url(account),
         {
-            "employee_id": "1712345678",
+            "employee_id": "1712345675",
             "unit": tree["unit-a1"].pk,
             "position": "Analista",
             "start_date": "2026-11-02",
@@ -70,7 +70,7 @@ def test_hr_places_an_account_and_its_requirements_follow(hr_client, hr_user, tr
     assert response.status_code == 302 and response["Location"] == LIST
     profile = StaffProfile.objects.get(user=account)
     assert (profile.employee_id, profile.unit, profile.position) == (
-        "1712345678",
+        "1712345675",
         tree["unit-a1"],
         "Analista",
     )
@@ -101,7 +101,7 @@ def test_scoped_hr_managers_and_learners_are_refused(client, make_user, tree, ss
     HRScope.objects.create(user=scoped, unit=tree["dir-a"])
     manager = StaffFactory(unit=tree["dir-a"]).user
     StaffFactory(unit=tree["dir-a"], manager=manager.staff_profile)
-    post = {"employee_id": "1799999999", "unit": tree["dir-a"].pk, "start_date": "2026-11-02"}
+    post = {"employee_id": "1751234566", "unit": tree["dir-a"].pk, "start_date": "2026-11-02"}
     for refused in (scoped, manager, make_user(Role.LEARNER)):
         client.force_login(refused)
         assert client.get(LIST).status_code == 403
@@ -113,7 +113,7 @@ def test_scoped_hr_managers_and_learners_are_refused(client, make_user, tree, ss
     # The service refuses too, whoever calls it.
     with pytest.raises(services.PermissionDenied):
         services.staff_place(
-            account=account, employee_id="1799999999", unit=tree["dir-a"], user=scoped
+            account=account, employee_id="1751234566", unit=tree["dir-a"], user=scoped
         )
     assert not StaffProfile.objects.filter(user=account).exists()
 
@@ -245,7 +245,7 @@ def test_an_implausible_start_date_is_refused_in_spanish_and_nothing_is_saved(
     account = sso_account()
     response = hr_client.post(
         place_url(account),
-        {"employee_id": "1712345679", "unit": tree["unit-a1"].pk, "start_date": start_date},
+        {"employee_id": "1713131314", "unit": tree["unit-a1"].pk, "start_date": start_date},
     )
     assert response.status_code == 200
     assert "Indique una fecha entre 1950 y" in response.content.decode()

@@ -142,7 +142,7 @@ def test_staff_create_edit_and_status_pages(hr_client, tree):
     response = hr_client.post(
         "/talento-humano/personal/nuevo/",
         {
-            "employee_id": "1755555555",
+            "employee_id": "1755555552",
             "first_name": "Ana",
             "last_name": "Vaca",
             "email": "ana.vaca@cancilleria.gob.ec",
@@ -152,7 +152,7 @@ def test_staff_create_edit_and_status_pages(hr_client, tree):
         },
     )
     assert response.status_code == 302
-    profile = StaffProfile.objects.get(employee_id="1755555555")
+    profile = StaffProfile.objects.get(employee_id="1755555552")
     response = hr_client.post(
         f"/talento-humano/personal/{profile.pk}/estado/", {"status": "leaving"}
     )
@@ -177,7 +177,10 @@ def test_search_and_filters(hr_client, tree, people):
 def test_import_flow_preview_then_confirm(hr_client, tree):
     from django.core.files.uploadedfile import SimpleUploadedFile
 
-    bad = b"cedula;nombres;apellidos;correo;unidad\n1;Ana;Vaca;ana@x.ec;dir-a\n2;Luis;Mora;luis@x.ec;nope\n"
+    bad = (
+        b"cedula;nombres;apellidos;correo;unidad\n"
+        b"1700000001;Ana;Vaca;ana@x.ec;dir-a\n1700000019;Luis;Mora;luis@x.ec;nope\n"
+    )
     response = hr_client.post(
         "/talento-humano/importar/", {"file": SimpleUploadedFile("p.csv", bad)}
     )

@@ -33,6 +33,30 @@ def _pdf_url(certificate):
     return reverse("certificates:my_pdf", kwargs={"code": certificate.code})
 
 
+def test_completion_email_links_to_the_download_while_the_survey_is_pending(
+    make_user, mailoutbox, django_capture_on_commit_callbacks
+):
+    course = make_certificate_course(title="Curso con encuesta")
+    make_survey(course=course, title="¿Cómo le fue?")
+    asked, not_asked = make_user(Role.LEARNER), make_user(Role.LEARNER)
+    certificates = {}
+    for learner in (asked, not_asked):
+        enrolment = completed_enrolment(learner, course)
+        if learner is asked:
+            services.surveys_offer_on_completion(enrolment=enrolment)
+        with django_capture_on_commit_callbacks(execute=True):
+            certificates[learner] = certificate_issue(enrolment_id=enrolment.pk)
+    mails = {m.to[0]: m for m in mailoutbox}
+    pending = mails[asked.email]
+    assert pending.attachments == []  # the e-mail does not bypass the survey
+    link = f"https://relevo.example.gob.ec{_pdf_url(certificates[asked])}"
+    assert link in pending.body and "antes hay un breve paso" in pending.body
+    assert "Adjuntamos" not in pending.body
+    # Nothing pending: the PDF is attached as before.
+    assert mails[not_asked.email].attachments[0][2] == "application/pdf"
+    assert "Adjuntamos su certificado" in mails[not_asked.email].body
+
+
 def test_download_leads_to_the_survey_then_skip_gives_the_certificate(client, learner_certificate):
     learner, survey, certificate = learner_certificate
     client.force_login(learner)

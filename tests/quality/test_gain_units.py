@@ -164,3 +164,29 @@ def test_matrix_drills_down_to_the_gain_per_unit(client, officer, world):
 def test_unknown_design_is_404(client, officer, world):
     client.force_login(officer)
     assert client.get(reverse("quality:gain_units", args=[999999])).status_code == 404
+
+
+def test_matrix_and_gain_treat_the_unit_parameter_alike(client, officer, make_user, world):
+    for i in range(3):
+        _learner(world, world["a1"], 10 * i, 90)
+    gain = reverse("quality:gain_units", args=[world["design"].pk])
+    pages = (reverse("quality:matrix"), gain, reverse("quality:gain_index"))
+    client.force_login(officer)
+    # A third-level unit in scope works on both pages.
+    matrix = client.get(pages[0], {"unidad": world["a1"].pk})
+    assert matrix.status_code == 200 and matrix.context["unit"] == world["a1"]
+    assert "dos primeros niveles" in matrix.content.decode()
+    page = client.get(gain, {"unidad": world["a1"].pk})
+    assert page.status_code == 200
+    assert _rows(page)["a1"].learners == 3
+    assert client.get(pages[2], {"unidad": world["a1"].pk}).status_code == 200
+    # Unknown, malformed or out of scope: the same Spanish 404 on every page, never ignored.
+    hr = with_mfa(make_user(Role.LEARNER, Role.HR))
+    scope(hr, world["b"])
+    for user, value in ((officer, 999999), (officer, "x"), (hr, world["a"].pk)):
+        client.force_login(user)
+        for url in pages:
+            response = client.get(url, {"unidad": value})
+            assert response.status_code == 404, (url, value)
+            assert "no existe o está fuera de su ámbito" in response.content.decode()
+    assert client.get(gain, {"unidad": world["b"].pk}).status_code == 200
