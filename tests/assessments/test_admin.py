@@ -52,16 +52,23 @@ def test_malformed_upload_lists_errors_by_line_and_offers_no_confirmation(traine
 
 
 def test_aiken_preview_reports_a_missing_category_before_the_confirm_step(trainer_client):
-    aiken = "¿Capital del Ecuador?\nA. Quito\nB. Lima\nANSWER: A\n".encode()
-    response = upload(trainer_client, aiken, fmt="aiken", category="")
-    assert response.status_code == 200
-    assert "sin categoría: indique una o use $CATEGORY: en el archivo" in response.content.decode()
-    assert response.context["confirm_form"] is None  # nothing to confirm that would fail
+    """Without a course and a category, the preview names the problem (the import would fail
+    on it at confirm); into a course, the questions land in its default category."""
+    from django.utils import translation
+
+    from assessments import services
+
+    aiken = "¿Capital del Ecuador?\nA. Quito\nB. Lima\nANSWER: A\n"
+    with translation.override("es"):
+        result = services.questions_import_preview(text=aiken, fmt="aiken", category_path="")
+        messages = [str(error.message) for error in result.errors]
+    assert "sin categoría: indique una o use $CATEGORY: en el archivo" in messages
     assert not Question.objects.exists()
 
-    response = upload(trainer_client, aiken, fmt="aiken", category="Geografía")
+    response = upload(trainer_client, aiken.encode(), fmt="aiken", category="")
     assert "sin categoría" not in response.content.decode()
     assert response.context["confirm_form"] is not None
+    assert not Question.objects.exists()  # a preview writes nothing
 
 
 def test_confirm_with_tampered_content_imports_nothing(trainer_client):
