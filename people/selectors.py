@@ -182,7 +182,9 @@ def compliance_queryset(
     (joins to the course's certificates and active enrolment, one row per person)."""
     today = today or timezone.localdate()
     window_end = today + timedelta(days=expiring_window_days())
-    due_days = timedelta(days=requirement.due_days)
+    # Clamped: a value stored before the form's bound (SQLite keeps any integer) must not
+    # overflow the date arithmetic and turn the dashboard into a 500.
+    due_days = timedelta(days=min(requirement.due_days, 3650))
     requirement_since = timezone.localdate(requirement.created_at)
     # Not certified and no enrolment due date yet: due D days after the hire, the move into
     # the unit or the requirement itself, whichever is last.
