@@ -16,6 +16,7 @@
 import argparse
 import logging
 import os
+import shutil
 import signal
 import sys
 import time
@@ -106,6 +107,9 @@ def main(argv: list[str] | None = None) -> int:
     signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))
     started = time.perf_counter()
     duration = args.duration or max(4.0, min(10.0, 10.0 * args.scale**0.3))
+    if not shutil.which("wrk") and not os.access("/usr/bin/wrk", os.X_OK):
+        # Found before minutes of seeding, not after them (bench.load runs Debian's wrk).
+        sys.exit("The benchmark loads pages with wrk, not found: apt-get install -y wrk")
 
     database_url = os.environ.get("BENCH_DATABASE_URL") or os.environ.get(
         "DATABASE_URL", DEFAULT_DATABASE_URL
