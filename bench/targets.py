@@ -33,6 +33,9 @@ class Target:
     expect: tuple[int, ...] = (200,)
     min_ratio: float | None = None
     max_p95_ms: float | None = None
+    # Or met when the page runs at least this fraction of the stock Wagtail page's throughput
+    # (the knowledge article: "within 1.5x what Wagtail itself costs").
+    min_ratio_to_wagtail: float | None = None
     # Filled by check():
     queries: int | None = None
     status: int | None = None
@@ -137,6 +140,42 @@ def _page_url(label: str, pk) -> str | None:
 
 def _bare(facts: Facts) -> list[Target]:
     return [Target("bare", "Bare Django view (yardstick)", "/__bench__/bare")]
+
+
+STOCK_WAGTAIL_KEY = "wagtail_page"
+STOCK_WAGTAIL_SLUG = "bench-stock-wagtail"
+
+
+def stock_wagtail_page():
+    """A plain wagtailcore.Page under the site's home page (made on first use, so a --reuse
+    run has it too): no project model, template or context, only what Wagtail's serve view
+    does (site lookup, routing, privacy check, its own template)."""
+    from wagtail.models import Page, Site
+
+    site = Site.objects.filter(is_default_site=True).select_related("root_page").first()
+    if site is None:
+        return None
+    root = site.root_page
+    page = root.get_children().filter(slug=STOCK_WAGTAIL_SLUG).first()
+    if page is None:
+        page = root.add_child(
+            instance=Page(title="Página de Wagtail (referencia)", slug=STOCK_WAGTAIL_SLUG)
+        )
+    return page
+
+
+def _wagtail(facts: Facts) -> list[Target]:
+    page = stock_wagtail_page()
+    if page is None:
+        return []
+    return [
+        Target(
+            STOCK_WAGTAIL_KEY,
+            "Stock Wagtail page, signed in (second yardstick)",
+            page.get_url(),
+            facts.ids.get("learner"),
+        )
+    ]
 
 
 def _core(facts: Facts) -> list[Target]:
@@ -252,7 +291,11 @@ def _people(facts: Facts) -> list[Target]:
         return []
     return [
         Target(
-            "hr_dashboard", "HR dashboard (Talento humano)", "/talento-humano/", facts.ids.get("hr")
+            "hr_dashboard",
+            f"HR dashboard (Talento humano, {facts.counts.get('staff', 0):,} staff)",
+            "/talento-humano/",
+            facts.ids.get("hr"),
+            max_p95_ms=200,
         )
     ]
 
@@ -272,13 +315,21 @@ def _knowledge_base(facts: Facts) -> list[Target]:
     article = _page_url("knowledge_base.ArticlePage", facts.ids.get("article"))
     if article:
         targets.append(
-            Target("kb_article", "Knowledge article, signed in", article, facts.ids.get("learner"))
+            Target(
+                "kb_article",
+                "Knowledge article, signed in",
+                article,
+                facts.ids.get("learner"),
+                min_ratio=0.2,
+                min_ratio_to_wagtail=round(1 / 1.5, 3),
+            )
         )
     return targets
 
 
 TARGET_BUILDERS: list[Callable[[Facts], list[Target]]] = [
     _bare,
+    _wagtail,
     _core,
     _courses,
     _assessments,

@@ -1,7 +1,8 @@
 """Loose side effects: notify course owners when a linked article changes; propose a handover
 when HR marks someone as leaving; drop cached search results when searchable pages change."""
 
-from django.db.models.signals import post_delete
+from django.db.models.signals import post_delete, post_save
+from wagtail.models import PageViewRestriction
 from wagtail.signals import page_published, page_unpublished, post_page_move
 
 from core.api import outbox_enqueue
@@ -60,6 +61,14 @@ def connect() -> None:
                 bump_search_version, sender=model, dispatch_uid=f"kb-search-{event}-{name}"
             )
         post_delete.connect(bump_search_version, sender=model, dispatch_uid=f"kb-search-del-{name}")
+    # The article route cache holds only unrestricted pages: a new or changed restriction
+    # anywhere must drop it (restrictions are rare).
+    for signal in (post_save, post_delete):
+        signal.connect(
+            bump_search_version,
+            sender=PageViewRestriction,
+            dispatch_uid=f"kb-search-restriction-{signal is post_save}",
+        )
     # A move can put a page under a view restriction or change its URL; moves are rare.
     post_page_move.connect(bump_search_version, dispatch_uid="kb-search-move")
     people_hooks.staff_status_changed.connect(

@@ -10,13 +10,14 @@ from django.contrib.auth import get_user_model
 from django.contrib.contenttypes.models import ContentType
 from django.db.models import Count, F, Q, QuerySet
 from django.utils import timezone
-from wagtail.models import PageLogEntry, Revision, TaskState
+from wagtail.models import Page, PageLogEntry, PageViewRestriction, Revision, TaskState
 
 from certificates import api as certificates_api
 from core.api import Role, has_role
 from courses.api import CourseVisibility, live_courses
 from people.api import StaffStatus, learner_ids_in_scope, staff_in_scope
 
+from .cache import without_request_state
 from .models import ArticlePage, Criticality, Handover, HandoverItem, SystemPage
 from .models.workflow import systems_kept_by
 from .paths import page_url_prefix, url_from_path
@@ -543,6 +544,20 @@ def index_context(index, request) -> dict:
 
 def system_context(system: SystemPage, request) -> dict:
     return system_detail(system=system, user=request.user)
+
+
+def article_route_build(request, path: str) -> tuple[ArticlePage | None, bool]:
+    """(the live article a path routes to, whether it needs a signed-in user) when its route
+    may be cached (knowledge_base.cache): no arguments after it and no view restriction on it
+    or an ancestor other than "signed-in users"; else (None, False)."""
+    route = Page.route_for_request(request, path)
+    if route is None or route[1] or route[2] or not isinstance(route[0], ArticlePage):
+        return None, False
+    article = route[0]
+    kinds = {r.restriction_type for r in article.get_view_restrictions()}
+    if kinds - {PageViewRestriction.LOGIN}:
+        return None, False
+    return without_request_state(article), bool(kinds)
 
 
 def article_context(article: ArticlePage, request) -> dict:

@@ -33,4 +33,7 @@ urlpatterns = [
         views.handover_item_accept,
         name="handover_item_accept",
     ),
+    # Last: the named pages above win; an article's route is cached, anything else at this
+    # depth (a system page) goes to Wagtail as before.
+    path("conocimiento/<slug:slug>/", views.article_page, name="article"),
 ]

@@ -15,7 +15,7 @@ from core.api import Role, has_role, parse_id
 from people.api import StaffProfile, StaffStatus, staff_in_scope
 
 from . import selectors, services
-from .cache import RESULTS_TIMEOUT
+from .cache import RESULTS_TIMEOUT, article_route
 from .forms import HandoverItemAssignForm, HandoverStartForm
 from .models import ArticlePage, Handover, HandoverItem
 from .search import clean_query, results_key, search_knowledge
@@ -29,6 +29,17 @@ def _require_risk_viewer(user) -> None:
 def knowledge_home(request):
     """/conocimiento/ is a Wagtail page; this named route serves it (header link)."""
     return serve(request, "conocimiento/")
+
+
+def article_page(request, slug: str):
+    """An article (or a system: Wagtail serves anything else at this depth itself), served
+    from a cached route when it has one (knowledge_base.cache.article_route)."""
+    path = f"conocimiento/{slug}/"
+    if request.method in ("GET", "HEAD"):
+        article = article_route(request, path, build=selectors.article_route_build)
+        if article is not None:
+            request._wagtail_route_for_request = (article, [], {})
+    return serve(request, path)
 
 
 def _error_text(exc: ValidationError) -> str:

@@ -55,3 +55,23 @@ class PeopleConfig(AppConfig):
         # ...and places a newcomer in the unit the provider names (settings.SSO_UNIT_CLAIM).
         register_sso_unit_placer(staff_place_from_sso)
         demo_seeder_register(self.label, demo.seed)
+        self._connect_compliance_cache()
+
+    def _connect_compliance_cache(self) -> None:
+        """Every save or delete that can change a compliance count empties the dashboard's
+        cached figures (people.cache); the bulk paths call `compliance_changed` themselves."""
+        from django.db.models.signals import post_delete, post_save
+
+        from certificates.api import Certificate
+        from courses.api import Enrolment
+
+        from .cache import compliance_changed
+        from .models import CoverageRule, OrgUnit, Requirement, StaffProfile
+
+        for model in (Certificate, Enrolment, StaffProfile, OrgUnit, Requirement, CoverageRule):
+            for signal in (post_save, post_delete):
+                signal.connect(
+                    compliance_changed,
+                    sender=model,
+                    dispatch_uid=f"people-compliance-{model.__name__}-{signal is post_save}",
+                )

@@ -13,7 +13,8 @@ from certificates.api import certificates_for_learner
 from courses.api import Enrolment
 
 from . import exports, selectors
-from .models import OrgUnit, Requirement, StaffProfile
+from .cache import cached_figures
+from .models import CoverageRule, OrgUnit, Requirement, StaffProfile
 from .selectors import Compliance
 
 STATUS_BADGES = {
@@ -54,6 +55,45 @@ def _dashboard_units(user, unit: OrgUnit | None) -> tuple[list[OrgUnit], list[Or
     return [root], branches or children
 
 
+def _dashboard_figures(user, staff, children, shown, focus) -> dict:
+    """The counts behind the cards, the matrix, the trend and coverage: plain values, cached
+    per scope and day (people.cache), so a warm dashboard reads none of the staff rows."""
+
+    def build() -> dict:
+        totals, by_unit = {}, {}
+        for requirement in shown:
+            totals[requirement.pk], by_unit[requirement.pk] = selectors.compliance_summary(
+                requirement, staff, children
+            )
+        coverage = [
+            (f.rule.pk, f.holders_today, f.margin_today, f.breaks_on, f.lowest)
+            for f in selectors.coverage_forecasts(user)
+        ]
+        trend = selectors.monthly_trend(focus, staff) if focus else []
+        return {"totals": totals, "by_unit": by_unit, "trend": trend, "coverage": coverage}
+
+    # The scope is what the people and unit querysets select (the officer's subtrees, a
+    # manager's reports, the chosen unit) and which rows and columns the page shows.
+    scope = (
+        str(staff.query),
+        str(selectors.visible_units(user).query),
+        [c.pk for c in children],
+        [r.pk for r in shown],
+        focus.pk if focus else None,
+        selectors.expiring_window_days(),
+    )
+    return cached_figures(scope, build)
+
+
+def _coverage(rows: list[tuple]) -> list[selectors.CoverageForecast]:
+    rules = CoverageRule.objects.select_related("unit", "course").in_bulk([r[0] for r in rows])
+    return [
+        selectors.CoverageForecast(rules[pk], holders, margin, breaks_on, lowest)
+        for pk, holders, margin, breaks_on, lowest in rows
+        if pk in rules
+    ]
+
+
 def dashboard_context(
     user, *, unit: OrgUnit | None, requirement_id: str, status: str, page_number: str | None
 ) -> dict:
@@ -69,14 +109,13 @@ def dashboard_context(
         selected = next((r for r in requirements if str(r.pk) == requirement_id), None)
     status = status_filter(status)
     shown = [selected] if selected else requirements
-    cards, by_unit = [], {}
-    for requirement in shown:
-        totals, by_unit[requirement.pk] = selectors.compliance_summary(requirement, staff, children)
-        cards.append({"requirement": requirement, **totals})
-    matrix = [
-        {"unit": child, "cells": [by_unit[r.pk].get(child.pk) for r in shown]} for child in children
-    ]
     focus = selected or (requirements[0] if requirements else None)
+    figures = _dashboard_figures(user, staff, children, shown, focus)
+    cards = [{"requirement": r, **figures["totals"][r.pk]} for r in shown]
+    matrix = [
+        {"unit": child, "cells": [figures["by_unit"][r.pk].get(child.pk) for r in shown]}
+        for child in children
+    ]
     people_page = None
     if focus is not None and (unit is not None or status or selected):
         people = selectors.compliance_queryset(focus, staff).order_by("user__last_name", "pk")
@@ -95,10 +134,10 @@ def dashboard_context(
         "cards": cards,
         "matrix": matrix,
         "focus": focus,
-        "trend": selectors.monthly_trend(focus, staff) if focus else [],
+        "trend": figures["trend"],
         "people_page": people_page,
         "badges": STATUS_BADGES,
-        "coverage": selectors.coverage_forecasts(user),
+        "coverage": _coverage(figures["coverage"]),
         "can_manage": user.has_perm("people.manage_hr"),
     }
 

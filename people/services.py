@@ -26,6 +26,7 @@ from core.api import Role, audit_log, has_role, outbox_enqueue
 from courses.api import EnrolmentSource, enrolment_create
 
 from . import selectors
+from .cache import compliance_changed
 from .hooks import staff_moved, staff_status_changed
 from .models import CoverageRule, HRScope, OrgUnit, Requirement, StaffProfile
 from .rules import (
@@ -110,6 +111,8 @@ def unit_move(*, unit: OrgUnit, new_parent: OrgUnit, user=None) -> OrgUnit:
     except InvalidMoveToDescendant:
         raise ValidationError(_("A unit cannot be moved inside itself."))
     unit.refresh_from_db()
+    # treebeard rewrites the paths with queryset updates, which send no signals.
+    compliance_changed()
     audit_log(
         instance=unit,
         action="people.unit_moved",

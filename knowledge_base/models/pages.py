@@ -17,7 +17,7 @@ from wagtail.admin.panels import (
     ObjectList,
     TabbedInterface,
 )
-from wagtail.models import Orderable, Page
+from wagtail.models import Orderable, Page, PageViewRestriction
 from wagtail.search import index
 from wagtailmarkdown.fields import MarkdownField
 
@@ -385,6 +385,13 @@ class ArticlePage(BehaviourPage, Page):
     @cached_property
     def rendered(self):
         return render_markdown_cached(self.body)
+
+    def get_view_restrictions(self):
+        if getattr(self, "knowledge_route_checked", False):
+            # Served from the article route cache, kept only for pages with no restriction on
+            # them or their ancestors, and dropped when a restriction changes (cache.py).
+            return PageViewRestriction.objects.none()
+        return super().get_view_restrictions()
 
 
 class ArticleAttachment(Orderable):

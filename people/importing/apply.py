@@ -21,6 +21,7 @@ from django.utils.translation import gettext as _
 
 from core.api import Role, audit_log
 
+from ..cache import compliance_changed
 from ..models import OrgUnit, StaffImport, StaffProfile
 from ..rules import manager_flag_forget
 from ..services import (
@@ -141,6 +142,8 @@ class _Changes:
 
 def apply_plan(plan: ImportPlan, user=None) -> dict:
     """Write a validated plan in bulk (the caller holds the transaction)."""
+    # Bulk writes send no signals: the dashboard's cached figures are forgotten here.
+    compliance_changed()
     units = {u.code: u for u in OrgUnit.objects.all()}
     changes = _Changes(today=timezone.localdate(), now=timezone.now())
     _people_create(plan.to_create, units, changes)
