@@ -273,6 +273,8 @@ RULES: dict[str, Rule | tuple[Rule, ...]] = {
     "people:export_aggregate": Rule(get=HR_ANY),
     # knowledge base
     "knowledge_base:home": Rule(get=EVERYONE),
+    # An article served from its cached route: the same audience as the page type's rule.
+    "knowledge_base:article": Rule(get=EVERYONE, kwargs={"slug": "article.slug"}),
     "knowledge_base:search": Rule(get=SIGNED_IN_ANY, query="q=sistema"),
     "knowledge_base:risk": Rule(
         get=KNOWLEDGE_STAFF,
