@@ -367,8 +367,13 @@ def remember_old_email(sender, instance, update_fields=None, **kwargs) -> None:
     instance._old_email = ""
     if instance.pk is None or (update_fields is not None and "email" not in update_fields):
         return
+    new = (instance.email or "").lower()
+    if new.endswith(".invalid"):
+        # An erasure (people's anonymisation writes a .invalid address), not a change: a
+        # notice would keep the old address and the name that were just wiped.
+        return
     old = sender.objects.filter(pk=instance.pk).values_list("email", flat=True).first()
-    if old and old.lower() != (instance.email or "").lower():
+    if old and old.lower() != new:
         instance._old_email = old
 
 
