@@ -21,7 +21,7 @@ from . import presentation, selectors, services
 from .cache import quiz_definition
 from .forms import InvalidPost, responses_from_post
 from .item_statistics import quiz_item_statistics
-from .models import Attempt, Quiz
+from .models import Attempt, QuestionType, Quiz
 
 MANAGE_PERMISSION = "assessments.manage_quiz"
 DRAFT_QUIZ_MESSAGE = gettext_lazy(
@@ -373,10 +373,11 @@ def _statistics_header() -> list[str]:
 
 
 def _statistics_rows(items) -> Iterator[list]:
+    types = dict(QuestionType.choices)  # the labels, as on the page: never "single"
     for item in items:
         yield [
             item.title,
-            item.qtype,
+            str(types.get(item.qtype, item.qtype)),
             item.attempts,
             item.facility if item.facility is not None else "",
             item.discrimination if item.discrimination is not None else "",

@@ -49,6 +49,14 @@ class ReasonForm(forms.Form):
         help_text=_("Recorded in the audit log and sent to the learner."),
     )
 
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if self.prefix == "revoke":
+            self.fields["reason"].help_text = _(
+                "Recorded in the audit log and sent to the learner. The public verification "
+                "page shows only that the certificate was revoked and when, never this reason."
+            )
+
 
 class RegenerationForm(ChoiceIdsGuard, forms.Form):
     course = forms.ModelChoiceField(

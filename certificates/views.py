@@ -56,8 +56,9 @@ def _public_payload(certificate: Certificate | None, state: str) -> dict:
         "signed_with_development_key": certificate.signed_with_dev_key,
     }
     if state == "revoked":
+        # Only the fact and the date: the reason HR typed may be personal (a fraud, a
+        # disciplinary case) and stays for the holder and HR.
         payload["revoked_on"] = timezone.localdate(certificate.revoked_at).isoformat()
-        payload["revocation_reason"] = certificate.revocation_reason
     if state == "superseded" and certificate.superseded_at:
         payload["superseded_on"] = timezone.localdate(certificate.superseded_at).isoformat()
     return payload

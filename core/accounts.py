@@ -28,7 +28,7 @@ from django.core.cache import cache
 from django.core.exceptions import ImproperlyConfigured, PermissionDenied
 from django.db import transaction
 from django.db.models import F
-from django.db.models.signals import post_delete, post_save
+from django.db.models.signals import post_delete, post_save, pre_save
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
@@ -357,8 +357,59 @@ def safe_local_url(url: str | None, default: str = "") -> str:
     return default
 
 
+# --- A changed e-mail address is told to the old one ---------------------------------------
+
+
+def remember_old_email(sender, instance, update_fields=None, **kwargs) -> None:
+    """Before an account is saved with a new e-mail (by HR, an import, the admin or its
+    owner), keep the address it replaces: its owner must hear of it there, since a password
+    reset to the new address hands the account over."""
+    instance._old_email = ""
+    if instance.pk is None or (update_fields is not None and "email" not in update_fields):
+        return
+    new = (instance.email or "").lower()
+    if new.endswith(".invalid"):
+        # An erasure (people's anonymisation writes a .invalid address), not a change: a
+        # notice would keep the old address and the name that were just wiped.
+        return
+    old = sender.objects.filter(pk=instance.pk).values_list("email", flat=True).first()
+    if old and old.lower() != new:
+        instance._old_email = old
+
+
+def notify_old_email(sender, instance, created=False, **kwargs) -> None:
+    old = getattr(instance, "_old_email", "")
+    if created or not old:
+        return
+    instance._old_email = ""
+    account_email_changed_notify(account=instance, old_email=old, new_email=instance.email)
+
+
+def account_email_changed_notify(*, account, old_email: str, new_email: str) -> None:
+    """Tell the replaced address that the account's e-mail changed (in the caller's
+    transaction; sent after commit). Bulk updates, which send no signal, call it directly."""
+    from .notifications import notification_send
+
+    notification_send(
+        kind="account.email_changed",
+        key=f"account-email-changed:{account.pk}:{old_email.lower()}:{new_email.lower()}"[:200],
+        recipient=account,
+        address=old_email,
+        template="core/email/email_changed",
+        context={
+            "name": account.get_full_name() or old_email,
+            "old_email": old_email,
+            "new_email": new_email,
+            "subject_prefix": settings.ACCOUNT_EMAIL_SUBJECT_PREFIX,
+        },
+    )
+
+
 def connect_account_receivers() -> None:
     allauth_user_logged_in.connect(record_sso_sign_in, dispatch_uid="core-sso-signed-in")
+    user_model = get_user_model()
+    pre_save.connect(remember_old_email, sender=user_model, dispatch_uid="core-email-old")
+    post_save.connect(notify_old_email, sender=user_model, dispatch_uid="core-email-notify")
     post_save.connect(
         record_second_factor_activated, sender=Authenticator, dispatch_uid="core-mfa-activated"
     )

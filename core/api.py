@@ -46,6 +46,7 @@ __all__ = [
     "HomePage",
     "Role",
     "User",
+    "account_email_changed_notify",
     "audit_log",
     "bump_cache_version",
     "cache_version",
@@ -92,6 +93,14 @@ def has_role(user, *role_names: str) -> bool:
 def user_roles(user) -> set[str]:
     """The names of the roles the user holds (cached under the roles version)."""
     return roles.user_roles(user)
+
+
+def account_email_changed_notify(*, account, old_email: str, new_email: str) -> None:
+    """Tell an account's replaced e-mail address of the change (for bulk updates, which send
+    no signal: a saved account tells it by itself)."""
+    from .accounts import account_email_changed_notify as notify
+
+    notify(account=account, old_email=old_email, new_email=new_email)
 
 
 def audit_log(*, instance: Model, action: str, user=None, data: dict | None = None) -> None:

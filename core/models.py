@@ -158,6 +158,9 @@ class NotificationLog(models.Model):
         on_delete=models.CASCADE,
         related_name="notifications",
     )
+    # Set only for a notice that must reach an address the person no longer has (their old
+    # e-mail, told that it was replaced): otherwise the recipient's current address is used.
+    address = models.EmailField(_("address"), blank=True)
     template = models.CharField(max_length=200, blank=True)
     subject = models.CharField(_("subject"), max_length=300, blank=True)
     body = models.TextField(_("body"), blank=True)

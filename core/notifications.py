@@ -90,11 +90,13 @@ def notification_send(
     channel: str = Channel.EMAIL,
     digest: bool = False,
     attachments: Iterable[dict] = (),
+    address: str = "",
 ) -> NotificationLog | None:
     """Record a notification in the caller's transaction; it is sent after commit.
 
     Returns the new row, or None when `key` was recorded before (nothing is sent again).
-    `attachments`: specs `{"provider": name, ...}` resolved at send time."""
+    `attachments`: specs `{"provider": name, ...}` resolved at send time; `address`: send
+    there instead of the recipient's current e-mail (never with `digest`)."""
     if notification_exists(key=key):
         return None
     subject, body = _render(template, context, recipient_language(recipient))
@@ -109,11 +111,12 @@ def notification_send(
                 subject=subject[:300],
                 body=body,
                 attachments=list(attachments),
-                digest=digest,
+                digest=digest and not address,
+                address=address,
             )
     except IntegrityError:  # a concurrent producer recorded the same key first
         return None
-    if channel == Channel.EMAIL and not digest:
+    if channel == Channel.EMAIL and not row.digest:
         transaction.on_commit(lambda: _enqueue(DELIVER_TASK, notification_id=row.pk), robust=True)
     return row
 
@@ -199,9 +202,10 @@ def notification_deliver(*, notification_id: int, now: datetime | None = None) -
     if not _claim([notification_id], now, digest=False):
         return False
     row = NotificationLog.objects.select_related("recipient").get(pk=notification_id)
-    if not row.recipient.email:
+    to = row.address or row.recipient.email
+    if not to:
         return _mark_failed([row], "The recipient has no e-mail address.", now)
-    message = EmailMessage(subject=row.subject, body=row.body, to=[row.recipient.email])
+    message = EmailMessage(subject=row.subject, body=row.body, to=[to])
     try:
         for spec in row.attachments:
             attachment = _attachment(spec)

@@ -83,15 +83,15 @@ def client_address(request) -> str:
         return client_address_fallback(request)
 
 
-def _window_keys(request, login: str, *, previous: bool = False) -> list[tuple[str, Limit]]:
-    """The counters of the current fixed window per scope; with `previous`, the window before
-    it too (same limit), so that failures just before a window boundary still count."""
+def _window_keys(
+    scopes: list[tuple[str, str, str]], *, previous: bool = False
+) -> list[tuple[str, Limit]]:
+    """The counters of the current fixed window per (scope, value, limit setting); with
+    `previous`, the window before it too (same limit), so that failures just before a window
+    boundary still count."""
     now = int(time.time())
     keys = []
-    for scope, value, setting in (
-        ("account", login.strip().lower(), settings.ACCOUNT_LOGIN_FAILURES_PER_ACCOUNT),
-        ("address", client_address(request), settings.ACCOUNT_LOGIN_FAILURES_PER_ADDRESS),
-    ):
+    for scope, value, setting in scopes:
         limit = parse_limit(setting)
         if limit.amount <= 0 or not value:
             continue
@@ -100,6 +100,22 @@ def _window_keys(request, login: str, *, previous: bool = False) -> list[tuple[s
         for index in (window, window - 1) if previous else (window,):
             keys.append((f"{KEY_PREFIX}:{scope}:{limit.seconds}:{digest}:{index}", limit))
     return keys
+
+
+def _signin_scopes(request, login: str) -> list[tuple[str, str, str]]:
+    return [
+        ("account", login.strip().lower(), settings.ACCOUNT_LOGIN_FAILURES_PER_ACCOUNT),
+        ("address", client_address(request), settings.ACCOUNT_LOGIN_FAILURES_PER_ADDRESS),
+    ]
+
+
+def _second_factor_scopes(request, user) -> list[tuple[str, str, str]]:
+    """Per person and per session (per address when there is no session yet): the code has
+    only a million values, so the second factor gets the password's per-account limit."""
+    session_key = getattr(getattr(request, "session", None), "session_key", None) or ""
+    per_session = f"session:{session_key}" if session_key else f"ip:{client_address(request)}"
+    limit = settings.MFA_FAILURES_PER_ACCOUNT
+    return [("mfa-user", str(user.pk), limit), ("mfa-session", per_session, limit)]
 
 
 def _login_of(credentials: dict) -> str:
@@ -115,7 +131,11 @@ def _warn_if_off() -> bool:
 
 def signin_blocked(request, login: str) -> bool:
     """Too many recent failures for this account or from this address."""
-    keys = _window_keys(request, login, previous=True)
+    return _blocked(_signin_scopes(request, login))
+
+
+def _blocked(scopes: list[tuple[str, str, str]]) -> bool:
+    keys = _window_keys(scopes, previous=True)
     if not keys:
         return False
     counts = cache.get_many([key for key, _limit in keys])
@@ -133,7 +153,11 @@ def signin_blocked(request, login: str) -> bool:
 
 
 def signin_failure_record(request, login: str) -> None:
-    for key, limit in _window_keys(request, login):
+    _record(_signin_scopes(request, login))
+
+
+def _record(scopes: list[tuple[str, str, str]]) -> None:
+    for key, limit in _window_keys(scopes):
         # add() makes the window's counter (expiring with the window), incr() is atomic.
         cache.add(key, 0, timeout=2 * limit.seconds + 5)  # read during the next window too
         try:
@@ -153,3 +177,13 @@ def authenticate_limited(request, credentials: dict, authenticate: Callable):
     if user is None:
         signin_failure_record(request, login)
     return user
+
+
+def second_factor_blocked(request, user) -> bool:
+    """Too many wrong second-factor codes for this person or in this session: while it holds
+    the right code is refused too, so guessing cannot go on at 3 codes a second."""
+    return _blocked(_second_factor_scopes(request, user))
+
+
+def second_factor_failure_record(request, user) -> None:
+    _record(_second_factor_scopes(request, user))

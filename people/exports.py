@@ -20,7 +20,7 @@ from core.api import (  # noqa: F401 (escape_cell, spreadsheet_response: people'
     spreadsheet_response,
     suppressed_cells,
 )
-from courses.api import Enrolment, EnrolmentStatus
+from courses.api import Enrolment, EnrolmentSource, EnrolmentStatus
 
 from . import selectors
 from .models import Requirement, StaffProfile
@@ -124,10 +124,16 @@ def transcript_rows(staff: QuerySet[StaffProfile]) -> Iterator[list]:
             "completed_at",
         )
     )
+    # The labels, as the course report's CSV writes them: never "assigned" or "active".
+    sources = {value: str(label) for value, label in EnrolmentSource.choices}
+    statuses = {value: str(label) for value, label in EnrolmentStatus.choices}
     for row in values.iterator(1000):
-        *head, enrolled, due, completed = row
+        *head, source, status, progress, enrolled, due, completed = row
         yield [
             *head,
+            sources.get(source, source),
+            statuses.get(status, status),
+            progress,
             timezone.localdate(enrolled).isoformat() if enrolled else "",
             due.isoformat() if due else "",
             timezone.localdate(completed).isoformat() if completed else "",

@@ -112,6 +112,22 @@ def account_is_plain_learner(account) -> bool:
     return not (user_roles(account) - {Role.LEARNER.value})
 
 
+def account_in_use(account) -> bool:
+    """Someone already uses this account: it has a password, has signed in, or its owner
+    verified an address besides the one HR gave it. HR then never changes its e-mail (a
+    password reset to a new address would hand the account over); only an account not yet in
+    use (an SSO-only placeholder HR created) may get a corrected address."""
+    if account.has_usable_password() or account.last_login is not None:
+        return True
+    from allauth.account.models import EmailAddress
+
+    return (
+        EmailAddress.objects.filter(user=account, verified=True)
+        .exclude(email__iexact=account.email)
+        .exists()
+    )
+
+
 def may_edit_account(user, account) -> bool:
     """Administrators edit anyone's profile; HR never a privileged account."""
     return is_admin(user) or not account_is_privileged(account)

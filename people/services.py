@@ -30,6 +30,7 @@ from .cache import compliance_changed
 from .hooks import staff_moved, staff_status_changed
 from .models import CoverageRule, HRScope, OrgUnit, Requirement, StaffProfile
 from .rules import (
+    account_in_use,
     account_is_plain_learner,
     is_unscoped_hr,
     manager_flag_forget,
@@ -54,6 +55,10 @@ def _require_editable_account(user, account) -> None:
 
 
 ACCOUNT_EXISTS = _lazy("An account with this e-mail address already exists.")
+EMAIL_OF_ACCOUNT_IN_USE = _lazy(
+    "Only its owner changes the e-mail address of an account in use (it has a password or has "
+    "signed in), in their account; or an administrator."
+)
 
 
 # --- organisation ---------------------------------------------------------------------------
@@ -259,17 +264,10 @@ def staff_update(
     # it would hand that account over. Only its owner (or an administrator) changes it then.
     if (
         account.email.lower() != email
-        and account.last_login is not None
+        and account_in_use(account)
         and not (getattr(user, "is_superuser", False) or has_role(user, Role.ADMIN))
     ):
-        raise ValidationError(
-            {
-                "email": _(
-                    "This person has already signed in: only they (in their account) or an "
-                    "administrator change their e-mail address."
-                )
-            }
-        )
+        raise ValidationError({"email": EMAIL_OF_ACCOUNT_IN_USE})
     old_unit = profile.unit
     before = _snapshot(profile)
     moved = old_unit.pk != unit.pk

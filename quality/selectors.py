@@ -397,11 +397,16 @@ def has_responses(survey: Survey) -> bool:
 
 
 def participation_counts(survey: Survey) -> dict:
-    return SurveyParticipation.objects.filter(lineage=survey.lineage).aggregate(
+    counts = SurveyParticipation.objects.filter(lineage=survey.lineage).aggregate(
         answered=Count("pk", filter=Q(state=SurveyParticipation.State.ANSWERED)),
         skipped=Count("pk", filter=Q(state=SurveyParticipation.State.SKIPPED)),
         pending=Count("pk", filter=Q(state=SurveyParticipation.State.PENDING)),
     )
+    # Answered is the responses of every version: a response recorded without a participation
+    # (the demo's, an older import) showed "6 to this version" beside "0 answered".
+    responses = SurveyResponse.objects.filter(survey__lineage=survey.lineage).count()
+    counts["answered"] = max(counts["answered"], responses)
+    return counts
 
 
 # --- learning gain per unit ------------------------------------------------------------------

@@ -7,11 +7,13 @@ from django.shortcuts import redirect
 from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
+from wagtail.admin.panels import ObjectList
 from wagtail.admin.ui.tables import BooleanColumn, Column
 from wagtail.snippets.models import register_snippet
 from wagtail.snippets.views.snippets import DeleteView, SnippetViewSet, SnippetViewSetGroup
 
 from . import selectors, services
+from .admin_forms import GainDesignAdminForm, IndicatorAdminForm
 from .models import GainDesign, Indicator, QualityScope, Survey
 
 
@@ -96,6 +98,7 @@ class GainDesignViewSet(SnippetViewSet):
     icon = "pick"
     menu_label = _("Learning gain")
     list_display = ["course", "pre_quiz", "post_quiz"]
+    edit_handler = ObjectList(GainDesign.panels, base_form_class=GainDesignAdminForm)
 
 
 class IndicatorViewSet(SnippetViewSet):
@@ -103,6 +106,7 @@ class IndicatorViewSet(SnippetViewSet):
     icon = "table"
     menu_label = _("Indicators")
     list_display = ["name", "source", "baseline", "target", "target_date"]
+    edit_handler = ObjectList(Indicator.panels, base_form_class=IndicatorAdminForm)
     list_filter = ["source", "frequency"]
     search_fields = ["name"]
 

@@ -306,6 +306,13 @@ ACCOUNT_RATE_LIMITS = {
 ACCOUNT_EMAIL_SUBJECT_PREFIX = "[Relevo] "
 MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
 MFA_TOTP_ISSUER = "Relevo"
+# Wrong second-factor codes, per person and per session (core.mfa_forms): allauth's own count
+# rides on `login_failed`, which is off above.
+MFA_FAILURES_PER_ACCOUNT = env.str("MFA_FAILURES_PER_ACCOUNT", default="5/300s")
+MFA_FORMS = {
+    "authenticate": "core.mfa_forms.LimitedAuthenticateForm",
+    "reauthenticate": "core.mfa_forms.LimitedReauthenticateForm",
+}
 # A "trusted browser" would skip the code without recording a second factor in the session,
 # and core.middleware requires that record: keep it off.
 MFA_TRUST_ENABLED = False

@@ -19,7 +19,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from core.api import Role, audit_log
+from core.api import Role, account_email_changed_notify, audit_log
 
 from ..cache import compliance_changed
 from ..models import OrgUnit, StaffImport, StaffProfile
@@ -250,6 +250,10 @@ def _people_update(rows: list[tuple[ParsedRow, int]], units: dict, changes: _Cha
         profile = instances[pk]
         account = profile.user
         if account.email.lower() != row.email:
+            # bulk_update sends no post_save: the old address hears of the change here.
+            account_email_changed_notify(
+                account=account, old_email=account.email, new_email=row.email
+            )
             changes.addresses.append(
                 EmailAddress(user_id=account.pk, email=row.email, verified=True, primary=True)
             )

@@ -9,6 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from django.contrib.auth import get_user_model
+from django.contrib.auth.hashers import UNUSABLE_PASSWORD_PREFIX
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 from django.utils.translation import gettext as _
@@ -231,6 +232,7 @@ EXISTING_FIELDS = [
     "end_date",
     "manager__employee_id",
     "user__last_login",
+    "user__password",
     "user__is_staff",
     "user__is_superuser",
 ]
@@ -335,6 +337,7 @@ def _check_existing(row, current, paths, may_edit_privileged, other_role, admins
         return
     if current["user__email"].lower() != row.email and (
         current["user__last_login"] is not None
+        or _has_password(current)
         or _privileged(current, admins)
         or current["user_id"] in other_role
     ):
@@ -343,10 +346,17 @@ def _check_existing(row, current, paths, may_edit_privileged, other_role, admins
             "correo",
             _(
                 "The e-mail address of %(id)s cannot be changed by an import: the account has "
-                "signed in or holds another role."
+                "a password, has signed in or holds another role."
             )
             % {"id": row.employee_id},
         )
+
+
+def _has_password(current: dict) -> bool:
+    # Django marks an unusable password (an SSO-only account) with this prefix.
+    return bool(current["user__password"]) and not current["user__password"].startswith(
+        UNUSABLE_PASSWORD_PREFIX
+    )
 
 
 def _scope_paths(user) -> list[str] | None:

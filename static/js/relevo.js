@@ -29,8 +29,15 @@
       }
     });
   }
+  // A code block that scrolls sideways is reached with Tab too (axe: scrollable-region-focusable).
+  function enhanceCodeBlocks() {
+    document.querySelectorAll(".prose pre").forEach(function (pre) {
+      if (!pre.hasAttribute("tabindex")) pre.setAttribute("tabindex", "0");
+    });
+  }
   document.addEventListener("DOMContentLoaded", function () {
     enhanceTables();
+    enhanceCodeBlocks();
     var toggle = document.querySelector(".nav-toggle");
     var nav = document.getElementById("site-nav");
     if (toggle && nav) {
@@ -38,6 +45,13 @@
       toggle.addEventListener("click", function () {
         var open = nav.classList.toggle("is-open");
         toggle.setAttribute("aria-expanded", open ? "true" : "false");
+      });
+      // Escape closes the open menu and gives the focus back to its button (WCAG 2.1.2).
+      document.addEventListener("keydown", function (event) {
+        if (event.key !== "Escape" || !nav.classList.contains("is-open")) return;
+        nav.classList.remove("is-open");
+        toggle.setAttribute("aria-expanded", "false");
+        toggle.focus();
       });
     }
   });

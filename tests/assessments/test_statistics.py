@@ -92,6 +92,10 @@ def test_statistics_page_runs_a_fixed_number_of_queries(
         csv_response = client.get(reverse("assessments:statistics", args=[quiz.pk]) + "?format=csv")
         body = b"".join(csv_response.streaming_content).decode()
     assert body.count("\n") == 6  # header + 5 questions
+    # The type column as on the page ("Opción única"), never the stored "single".
+    types = {line.split(",")[1] for line in body.strip().splitlines()[1:]}
+    assert not types & {"single", "multiple", "numeric", "truefalse", "short", "matching"}
+    assert "Opción única" in body or "Opción múltiple" in body
 
 
 def test_csv_cells_cannot_run_formulas(client, make_user):

@@ -53,15 +53,34 @@ def test_an_expired_certificate_says_since_when(client, learner, issue):
     assert data["expires_on"] == certificate.expires_on.isoformat()
 
 
-def test_a_revoked_certificate_says_when_and_why(client, certificate, hr_user):
-    services.certificate_revoke(certificate=certificate, by=hr_user, reason="Error en el registro")
+def test_a_revoked_certificate_says_when_but_never_why(client, certificate, hr_user):
+    reason = "Sumario administrativo por fraude"
+    services.certificate_revoke(certificate=certificate, by=hr_user, reason=reason)
     content = client.get(f"/verificar/{certificate.code}/").content.decode()
     assert 'data-state="revoked"' in content
-    assert "Error en el registro" in content
+    assert "Este certificado fue revocado el" in content
+    assert reason not in content
     data = client.get(f"/verificar/{certificate.code}/?format=json").json()
     assert data["state"] == "revoked"
-    assert data["revocation_reason"] == "Error en el registro"
     assert data["revoked_on"] == timezone.localdate().isoformat()
+    assert "revocation_reason" not in data
+    assert reason not in str(data)
+    # The uploaded file of a revoked certificate does not show it either.
+    upload = SimpleUploadedFile("c.pdf", _pdf(certificate), content_type="application/pdf")
+    content = client.post("/verificar/documento/", {"document": upload}).content.decode()
+    assert 'data-state="revoked"' in content
+    assert reason not in content
+
+
+def test_the_holder_and_hr_still_see_the_reason(client, certificate, hr_user):
+    reason = "Sumario administrativo por fraude"
+    services.certificate_revoke(certificate=certificate, by=hr_user, reason=reason)
+    client.force_login(certificate.learner)
+    assert reason in client.get("/mis-certificados/").content.decode()
+    client.force_login(hr_user)
+    page = client.get(f"/certificados/gestion/{certificate.code}/")
+    assert page.status_code == 200
+    assert reason in page.content.decode()
 
 
 def test_a_superseded_certificate_is_not_in_force(client, certificate, admin_user):

@@ -62,3 +62,38 @@ def test_article_text_gets_the_wide_column(page, live_server, demo_site, login):
     aside = page.locator(".kb-article > aside").first.bounding_box()
     assert text["width"] > 2 * aside["width"]
     assert text["x"] < aside["x"]
+
+
+LONG_EMAIL = "maria.fernanda.de.los.angeles.villavicencio.ortiz@direccion-de-talento-humano.gob.ec"
+
+
+def test_long_e_mails_code_and_the_phone_menu_at_360_px(
+    browser, live_server, demo_site, login, assert_accessible
+):
+    from people.models import OrgUnit
+    from tests.factories import StaffFactory
+
+    person = StaffFactory(
+        unit=OrgUnit.objects.order_by("depth", "pk").first(), user__email=LONG_EMAIL
+    )
+    context = browser.new_context(locale="es-EC", viewport={"width": 360, "height": 740})
+    page = context.new_page()
+    base = live_server.url
+    login(page, live_server, "talento@relevo.demo")
+    _check(page, f"{base}/talento-humano/personal/{person.pk}/", assert_accessible, "hr-person")
+    _check(
+        page,
+        f"{base}/conocimiento/bus-servicios-gubernamentales/",
+        assert_accessible,
+        "kb-system",
+    )
+    for pre in page.locator(".prose pre").all():
+        assert pre.get_attribute("tabindex") == "0"
+    # The phone menu: Escape closes it and says so.
+    toggle = page.locator(".nav-toggle")
+    toggle.click()
+    assert toggle.get_attribute("aria-expanded") == "true"
+    page.keyboard.press("Escape")
+    assert toggle.get_attribute("aria-expanded") == "false"
+    assert not page.locator("#site-nav.is-open").count()
+    context.close()

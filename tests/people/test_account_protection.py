@@ -104,7 +104,8 @@ def test_an_import_never_changes_the_e_mail_of_a_protected_account(
 
 
 def test_an_import_still_corrects_the_e_mail_of_a_learner_who_never_signed_in(hr_user, tree):
-    person = StaffFactory(unit=tree["dir-a"], employee_id="1722222222")
+    # An SSO-only placeholder: no password, never signed in.
+    person = StaffFactory(unit=tree["dir-a"], employee_id="1722222222", user__password=None)
     content = csv_bytes(["1722222222,Eva,Toro,nuevo@cancilleria.gob.ec,dir-a,,,,"])
     staff_import = staff_import_preview(filename="p.csv", content=content, user=hr_user)
     staff_import_apply(staff_import=staff_import, user=hr_user)
@@ -260,7 +261,100 @@ def test_hr_never_changes_the_e_mail_of_a_learner_who_has_signed_in(hr_client, m
         new_staff(employee_id="1700000010", email="atacante@example.com", unit=tree["dir-a"].pk),
     )
     assert response.status_code == 200
-    assert "Esta persona ya inició sesión" in response.content.decode()
+    assert "Solo su titular cambia el correo de una cuenta en uso" in response.content.decode()
     learner.refresh_from_db()
     assert learner.email == email
     assert not learner.emailaddress_set.filter(email="atacante@example.com").exists()
+
+
+# --- an account in use keeps its e-mail; the old address hears of any change ------------------
+
+
+def test_hr_never_changes_the_e_mail_of_a_learner_with_a_password(hr_client, make_user, tree):
+    # Never signed in, but it has a password: a reset to HR's address would hand it over.
+    learner = make_user(Role.LEARNER)
+    profile = StaffFactory(user=learner, unit=tree["dir-a"], employee_id="1700000011")
+    email = learner.email
+    response = hr_client.post(
+        f"/talento-humano/personal/{profile.pk}/editar/",
+        new_staff(employee_id="1700000011", email="atacante@example.com", unit=tree["dir-a"].pk),
+    )
+    assert response.status_code == 200
+    assert "Solo su titular cambia el correo de una cuenta en uso" in response.content.decode()
+    learner.refresh_from_db()
+    assert learner.email == email
+    assert not learner.emailaddress_set.filter(email="atacante@example.com").exists()
+
+
+def test_hr_never_changes_the_e_mail_of_an_account_whose_owner_verified_another(
+    hr_client, make_user, tree
+):
+    from allauth.account.models import EmailAddress
+
+    learner = make_user(Role.LEARNER, password=None)
+    EmailAddress.objects.create(user=learner, email="propio@example.com", verified=True)
+    profile = StaffFactory(user=learner, unit=tree["dir-a"], employee_id="1700000012")
+    response = hr_client.post(
+        f"/talento-humano/personal/{profile.pk}/editar/",
+        new_staff(employee_id="1700000012", email="atacante@example.com", unit=tree["dir-a"].pk),
+    )
+    assert "Solo su titular cambia el correo de una cuenta en uso" in response.content.decode()
+    learner.refresh_from_db()
+    assert learner.email != "atacante@example.com"
+
+
+def test_hr_corrects_the_e_mail_of_a_placeholder_and_the_old_address_is_told(
+    hr_client, make_user, tree, django_capture_on_commit_callbacks
+):
+    from core.models import NotificationLog
+
+    placeholder = make_user(Role.LEARNER, password=None)
+    old = placeholder.email
+    profile = StaffFactory(user=placeholder, unit=tree["dir-a"], employee_id="1700000013")
+    with django_capture_on_commit_callbacks(execute=False):
+        response = hr_client.post(
+            f"/talento-humano/personal/{profile.pk}/editar/",
+            new_staff(
+                employee_id="1700000013", email="correcto@example.com", unit=tree["dir-a"].pk
+            ),
+        )
+    assert response.status_code == 302
+    placeholder.refresh_from_db()
+    assert placeholder.email == "correcto@example.com"
+    notice = NotificationLog.objects.get(kind="account.email_changed", recipient=placeholder)
+    assert notice.address == old
+    assert "correcto@example.com" in notice.body and old in notice.body
+    assert "correo de su cuenta" in notice.subject
+
+
+def test_an_owner_changing_their_own_e_mail_is_told_at_the_old_address(learner, mailoutbox):
+    from core.notifications import notification_deliver
+
+    old = learner.email
+    learner.email = "nuevo@example.com"
+    learner.save()
+    notice = learner.notifications.get(kind="account.email_changed")
+    assert notification_deliver(notification_id=notice.pk)
+    assert mailoutbox[-1].to == [old]
+
+
+def test_an_import_never_changes_the_e_mail_of_an_account_with_a_password(admin_user, tree):
+    StaffFactory(unit=tree["dir-a"], employee_id="1722222223")  # has a password
+    plan = build_plan(
+        filename="p.csv",
+        content=csv_bytes(["1722222223,Eva,Toro,otro@example.com,dir-a,,,,"]),
+        user=admin_user,
+    )
+    assert [(e.line, e.column) for e in plan.errors] == [(2, "correo")]
+
+
+def test_an_import_correcting_a_placeholders_e_mail_tells_the_old_address(hr_user, tree):
+    person = StaffFactory(unit=tree["dir-a"], employee_id="1722222224", user__password=None)
+    old = person.user.email
+    content = csv_bytes(["1722222224,Eva,Toro,nuevo2@cancilleria.gob.ec,dir-a,,,,"])
+    staff_import = staff_import_preview(filename="p.csv", content=content, user=hr_user)
+    staff_import_apply(staff_import=staff_import, user=hr_user)
+    person.user.refresh_from_db()
+    assert person.user.email == "nuevo2@cancilleria.gob.ec"
+    notice = person.user.notifications.get(kind="account.email_changed")
+    assert notice.address == old

@@ -105,3 +105,26 @@ def test_matrix_rows_memory_stays_flat(tree):
     big_count, big_peak = peak(6000)
     assert (small_count, big_count) == (1000, 6000)
     assert big_peak < small_peak * 2
+
+
+def test_history_csv_writes_the_labels_not_the_stored_values(hr_client, tree):
+    import csv as csv_module
+
+    from django.utils import translation
+
+    from courses.api import EnrolmentSource, EnrolmentStatus
+
+    course = make_course()
+    make_requirement(course)
+    person = StaffFactory(unit=tree["dir-a"])
+    complete(person, course, timezone.localdate())
+    text = b"".join(
+        hr_client.get("/talento-humano/exportar/historial.csv").streaming_content
+    ).decode("utf-8-sig")
+    rows = list(csv_module.reader(io.StringIO(text)))
+    row = next(r for r in rows[1:] if r[0] == person.employee_id)
+    with translation.override("es"):
+        statuses = {str(label) for _value, label in EnrolmentStatus.choices}
+        sources = {str(label) for _value, label in EnrolmentSource.choices}
+    assert set(row) & statuses and set(row) & sources
+    assert not set(row) & ({"assigned", "active", "completed"} | set(EnrolmentSource.values))

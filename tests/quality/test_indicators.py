@@ -1,6 +1,7 @@
 """Each computed indicator against hand-computed data, the monthly series, manual values with
 their evidence, and the audit of baseline and target changes."""
 
+import io
 from datetime import date, timedelta
 from decimal import Decimal
 
@@ -193,3 +194,42 @@ def test_open_data_suppresses_small_counts(client, officer, make_user):
     assert small_line.endswith(",")  # the value left empty
     client.force_login(make_user(Role.LEARNER))
     assert client.get(reverse("quality:open_data")).status_code == 403
+
+
+def _png() -> bytes:
+    from PIL import Image
+
+    buffer = io.BytesIO()
+    Image.new("RGB", (2, 2), "white").save(buffer, format="PNG")
+    return buffer.getvalue()
+
+
+@pytest.mark.parametrize(
+    ("name", "content"),
+    [
+        ("grafico.png", b"<html><script>alert(1)</script></html>"),
+        ("foto.jpg", _png.__name__.encode()),  # not an image at all
+        ("informe.pdf", b"<html>no</html>"),
+        ("tabla.xlsx", b"PK\x03\x04 not a zip"),
+        ("datos.csv", b"<!DOCTYPE html><html></html>"),
+    ],
+)
+def test_evidence_whose_content_is_not_its_format_is_refused(client, officer, name, content):
+    indicator = make_indicator(Indicator.Source.MANUAL)
+    client.force_login(officer)
+    url = reverse("quality:indicator_value", args=[indicator.pk])
+    upload = SimpleUploadedFile(name, content)
+    response = client.post(url, {"period": TODAY.isoformat(), "value": "1", "evidence": upload})
+    assert response.status_code == 422
+    assert "El contenido del archivo no es de un archivo" in response.content.decode()
+    assert not IndicatorValue.objects.exists()
+
+
+def test_a_real_png_is_accepted_as_evidence(client, officer):
+    indicator = make_indicator(Indicator.Source.MANUAL)
+    client.force_login(officer)
+    url = reverse("quality:indicator_value", args=[indicator.pk])
+    upload = SimpleUploadedFile("grafico.png", _png())
+    response = client.post(url, {"period": TODAY.isoformat(), "value": "1", "evidence": upload})
+    assert response.status_code == 302
+    assert IndicatorValue.objects.exists()

@@ -204,3 +204,20 @@ def test_manager_follow_up_after_n_days_once(make_user, course):
     log = NotificationLog.objects.get(kind="quality_followup")
     assert log.recipient == boss.user
     assert f"?sobre={participation.subject}" in log.body
+
+
+def test_answered_counts_responses_recorded_without_a_participation(client, officer, survey):
+    # As the demo records them: six responses, no participation rows.
+    for _ in range(6):
+        SurveyResponse.objects.create(survey=survey, course=survey.course)
+    client.force_login(officer)
+    page = client.get(reverse("quality:survey_results", args=[survey.pk])).content.decode()
+    assert 'data-stat="responses">6<' in page
+    assert 'data-stat="answered">6<' in page
+
+
+def test_answered_counts_each_participation_once(client, officer, make_user, survey):
+    _answered_by(3, survey, make_user)
+    client.force_login(officer)
+    page = client.get(reverse("quality:survey_results", args=[survey.pk])).content.decode()
+    assert 'data-stat="answered">3<' in page
